@@ -1,0 +1,57 @@
+# The front door. `make help` lists the targets.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/assistant.tar.gz
+TRAINING_INPUTS := config.yml domain.yml bot/taxonomy.yml \
+	$(shell find data nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore
+
+.PHONY: help install train run shell test test-unit test-stories eval validate lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $$(scripts/find-python3.10) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip wheel
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	@touch $@
+	@echo "Installed the Rasa environment in $(VENV)."
+
+install: $(VENV)/.installed ## create .venv and install the pinned dependencies
+
+validate: $(VENV)/.installed ## check training data and domain for conflicts
+	$(RASA) data validate --max-history 5 --quiet
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(RASA) data validate --max-history 5 --quiet
+	$(RASA) train --fixed-model-name assistant --out models
+	@touch $@
+	@echo "Trained $(MODEL)."
+
+train: $(MODEL) ## train the model if it is missing or older than its inputs
+
+run: $(MODEL) ## install, train if stale, start Rasa (5005) and the action server (5055)
+	scripts/run.sh
+
+shell: $(MODEL) ## chat with the assistant in the terminal
+	scripts/shell.sh
+
+test-unit: $(MODEL)
+	$(PY) -m pytest -q tests
+
+test-stories: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+		--fail-on-prediction-errors --out reports/stories
+
+test: test-unit test-stories ## the whole suite (trains first if needed)
+
+eval: $(MODEL) ## held-out evaluation, written to reports/nlu/
+	$(PY) -m bot eval --out reports/nlu
+
+clean: ## remove the model, caches and local databases (keeps .venv)
+	rm -rf models .rasa var reports/stories

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server on embedded defaults; stop both on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+RASA_PORT=${RASA_PORT:-5005}
+ACTION_PORT=${ACTION_PORT:-5055}
+MODEL=${ASSISTANT_MODEL:-models/assistant.tar.gz}
+export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS=ignore
+mkdir -p var/logs
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+"$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
+pids+=($!)
+auth=()
+[ -n "${RASA_API_TOKEN:-}" ] && auth=(--auth-token "$RASA_API_TOKEN")
+"$VENV/bin/rasa" run --enable-api "${auth[@]}" --cors "*" --model "$MODEL" --port "$RASA_PORT" \
+  --endpoints endpoints.yml --credentials credentials.yml >var/logs/rasa.log 2>&1 &
+pids+=($!)
+
+echo "Starting (logs in var/logs/) ..."
+for _ in $(seq 1 180); do
+  if curl -fs "http://localhost:$RASA_PORT/status" >/dev/null 2>&1 \
+     && curl -fs "http://localhost:$ACTION_PORT/health" >/dev/null 2>&1; then
+    cat <<MSG
+
+The assistant is running.
+  Chat with curl:
+    curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+      -d '{"sender": "demo", "message": "你好"}'
+  Chat in the terminal:   make shell   (in another terminal)
+  Rasa HTTP API:          http://localhost:$RASA_PORT
+  Action server:          http://localhost:$ACTION_PORT/health
+Press Ctrl-C to stop.
+MSG
+    wait -n "${pids[@]}"
+    echo "A service stopped; see var/logs/." >&2
+    exit 1
+  fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "A service failed to start; see var/logs/." >&2; tail -20 var/logs/*.log >&2; exit 1; }
+  done
+  sleep 1
+done
+echo "Timed out waiting for the services; see var/logs/." >&2
+exit 1
