@@ -1,0 +1,1 @@
+"""Custom Chinese NLU components for the Rasa pipeline (see config.yml)."""

@@ -1,0 +1,53 @@
+"""A character n-gram TF-IDF + logistic regression text classifier.
+
+Shared by the intent ensemble and the crisis detector. Character n-grams need
+no segmentation, so typos, Cantonese and unknown words still share features.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+
+def build_model(ngram_max: int = 3, regularisation: float = 20.0, balanced: bool = False) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(
+        TfidfVectorizer(analyzer="char", ngram_range=(1, ngram_max), sublinear_tf=True),
+        LogisticRegression(
+            C=regularisation,
+            class_weight="balanced" if balanced else None,
+            max_iter=3000,
+        ),
+    )
+
+
+def fit(model: Any, texts: Sequence[str], labels: Sequence[str]) -> Any:
+    model.fit(list(texts), list(labels))
+    return model
+
+
+def probabilities(model: Optional[Any], text: str) -> Dict[str, float]:
+    """Label → probability for one text; empty when there is no model or no text."""
+    if model is None or not text:
+        return {}
+    row = model.predict_proba([text])[0]
+    return {label: float(p) for label, p in zip(model.classes_, row)}
+
+
+def save(model: Any, path: Path) -> None:
+    import joblib
+
+    joblib.dump(model, path)
+
+
+def load(path: Path) -> Optional[Any]:
+    import joblib
+
+    return joblib.load(path) if Path(path).exists() else None
+
+
+def labels_of(model: Optional[Any]) -> List[str]:
+    return [] if model is None else list(model.classes_)

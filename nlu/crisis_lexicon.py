@@ -1,0 +1,104 @@
+"""The reviewed crisis lexicon: phrase patterns per danger type, with negation
+and past-tense handling, so that 我没有想自杀 or 他去年打过我 do not raise an alarm.
+
+Pure Python (no Rasa), used by the crisis detector and testable on its own.
+Patterns are matched against normalised text (see nlu/text.py).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import yaml
+
+CRISIS_TYPES = ("violence", "self_harm", "sexual_assault", "child_danger")
+# When one message matches several types, the most specific one decides the reply.
+_PRIORITY = ("child_danger", "sexual_assault", "violence", "self_harm")
+_CLAUSE_BREAK = re.compile(r"[.!?;。！？；…\n]+")  # sentences; commas stay inside
+
+
+@dataclass(frozen=True)
+class LexiconHit:
+    crisis_type: str
+    phrase: str
+    negated: bool
+    past: bool
+
+    @property
+    def imminent(self) -> bool:
+        return not (self.negated or self.past)
+
+
+class CrisisLexicon:
+    """Finds danger phrases and decides whether each is negated or in the past."""
+
+    def __init__(
+        self,
+        patterns: Dict[str, Sequence[str]],
+        negation_cues: Iterable[str],
+        past_cues: Iterable[str],
+        present_cues: Iterable[str],
+        negation_window: int = 4,
+    ) -> None:
+        unknown = set(patterns) - set(CRISIS_TYPES)
+        if unknown:
+            raise ValueError(f"unknown crisis types in lexicon: {sorted(unknown)}")
+        self._patterns: List[Tuple[str, re.Pattern]] = [
+            (crisis_type, re.compile(pattern))
+            for crisis_type, type_patterns in patterns.items()
+            for pattern in type_patterns
+        ]
+        self._negation_cues = tuple(negation_cues)
+        self._past_cues = tuple(past_cues)
+        self._present_cues = tuple(present_cues)
+        self._negation_window = negation_window
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "CrisisLexicon":
+        for key in ("patterns", "negation_cues", "past_cues", "present_cues"):
+            if key not in data:
+                raise ValueError(f"crisis lexicon is missing '{key}'")
+        return cls(
+            patterns=data["patterns"],
+            negation_cues=data["negation_cues"],
+            past_cues=data["past_cues"],
+            present_cues=data["present_cues"],
+            negation_window=int(data.get("negation_window", 4)),
+        )
+
+    @classmethod
+    def from_yaml(cls, text: str) -> "CrisisLexicon":
+        return cls.from_dict(yaml.safe_load(text))
+
+    @classmethod
+    def from_file(cls, path: Path) -> "CrisisLexicon":
+        return cls.from_yaml(Path(path).read_text(encoding="utf-8"))
+
+    def find(self, text: str) -> List[LexiconHit]:
+        """All pattern matches in the text, sentence by sentence."""
+        hits: List[LexiconHit] = []
+        for clause in _CLAUSE_BREAK.split(text):
+            if not clause:
+                continue
+            for crisis_type, pattern in self._patterns:
+                for match in pattern.finditer(clause):
+                    window = clause[max(0, match.start() - self._negation_window) : match.start()]
+                    negated = any(cue in window for cue in self._negation_cues)
+                    past = self._told_as_past(clause, match.start(), match.end())
+                    hits.append(LexiconHit(crisis_type, match.group(), negated, past))
+        return hits
+
+    def _told_as_past(self, clause: str, start: int, end: int) -> bool:
+        """A past or habitual cue before the phrase, with no present cue after that cue."""
+        cue_positions = [clause.rfind(cue, 0, start) for cue in self._past_cues]
+        last_cue = max(cue_positions, default=-1)
+        if last_cue < 0:
+            return False
+        return not any(cue in clause[last_cue:end] for cue in self._present_cues)
+
+    def imminent_type(self, text: str) -> Optional[str]:
+        """The most specific danger type among the imminent hits, or None."""
+        types = {hit.crisis_type for hit in self.find(text) if hit.imminent}
+        return next((name for name in _PRIORITY if name in types), None)

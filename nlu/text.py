@@ -1,0 +1,82 @@
+"""Pure text normalisation shared by the NLU components, the lexicon and the CLI.
+
+Kept free of Rasa imports so that it can be tested and reused on its own.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Callable
+
+_EMOJI = re.compile(
+    "["
+    "\U0001F000-\U0001FAFF"  # pictographs, emoticons, transport, flags, symbols
+    "\u2600-\u27BF"  # misc symbols and dingbats
+    "\u2B00-\u2BFF"  # arrows and stars
+    "\uFE0E\uFE0F\u200D\u20E3"  # variation selectors, zero-width joiner, keycap
+    "\U000E0020-\U000E007F"  # tag characters (flag sequences)
+    "]+"
+)
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}\W])\s+|\s+(?=[{_CJK}\W])")
+_WHITESPACE = re.compile(r"\s+")
+_REPEATED_PUNCTUATION = re.compile(r"([!?.,~。…])\1{2,}")
+
+
+def strip_emoji(text: str) -> str:
+    """Remove emoji and pictographs; they carry no routing signal for the model."""
+    return _EMOJI.sub(" ", text)
+
+
+def remove_control_characters(text: str) -> str:
+    """Drop control and format characters (zero-width spaces, bidi marks), keep whitespace."""
+    return "".join(
+        " " if char.isspace() else char
+        for char in text
+        if char.isspace() or unicodedata.category(char)[0] != "C"
+    )
+
+
+def collapse_whitespace(text: str) -> str:
+    """Make spaces safe for jieba: between Chinese characters a space becomes a
+    comma (people type "救命 他在打我"), next to Chinese it goes, and between
+    Latin words one is kept. Jieba turns every space into a token of its own,
+    which confuses the featurizers (rasa issue #7910).
+    """
+    text = _WHITESPACE.sub(" ", text).strip()
+    text = _SPACE_BETWEEN_CJK.sub(",", text)  # in Chinese chat a space is a pause
+    return _SPACE_NEXT_TO_CJK.sub("", text)
+
+
+def shorten(text: str, max_chars: int, tail_chars: int) -> str:
+    """Keep the head and the tail of a very long message.
+
+    Long narratives usually end with the actual question, so the tail matters.
+    """
+    if len(text) <= max_chars:
+        return text
+    head_chars = max_chars - tail_chars
+    return text[:head_chars] + "…" + text[-tail_chars:]
+
+
+@lru_cache(maxsize=1)
+def traditional_to_simplified() -> Callable[[str], str]:
+    """Build the OpenCC converter once; importing it is slow and it is stateless."""
+    import opencc  # lazy: heavy native module
+
+    return opencc.OpenCC("t2s").convert
+
+
+def normalize(text: str, max_chars: int = 512, tail_chars: int = 160) -> str:
+    """Turn a raw chat message into the canonical form the model is trained on."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)  # full-width -> half-width
+    text = remove_control_characters(text)
+    text = strip_emoji(text)
+    text = _REPEATED_PUNCTUATION.sub(r"\1\1", text)
+    text = collapse_whitespace(text)
+    text = traditional_to_simplified()(text)
+    return shorten(text, max_chars, tail_chars)
