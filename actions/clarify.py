@@ -1,0 +1,62 @@
+"""When the model is unsure: ask which service area she means, then offer a person."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import conversation
+from bot.taxonomy import CATEGORIES, CATEGORY_TITLES, load_taxonomy
+from nlu.text import normalize
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def area_buttons() -> List[Dict[str, str]]:
+    buttons = [
+        {"title": CATEGORY_TITLES[category], "payload": f'/choose_area{{"area":"{category}"}}'}
+        for category in CATEGORIES
+    ]
+    buttons.append({"title": "转人工", "payload": "/request_human"})
+    return buttons
+
+
+class ActionClarify(Action):
+    """Two-stage fallback: first ask for the area, on a second miss offer a human."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        if conversation.previous_user_intent(tracker) == FALLBACK_INTENT:
+            dispatcher.utter_message(response="utter_clarify_again")
+        elif not normalize(text):
+            dispatcher.utter_message(response="utter_clarify_empty", buttons=area_buttons())
+        else:
+            dispatcher.utter_message(response="utter_clarify_area", buttons=area_buttons())
+        return []
+
+
+class ActionChooseArea(Action):
+    """After she picks an area: the common topics of that area as buttons."""
+
+    def name(self) -> Text:
+        return "action_choose_area"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        area = tracker.get_slot("area")
+        if area not in CATEGORIES:
+            dispatcher.utter_message(response="utter_clarify_area", buttons=area_buttons())
+            return []
+        buttons = [
+            {"title": info.title or info.name, "payload": f"/{info.name}"}
+            for info in load_taxonomy().topics_in(area)
+        ]
+        dispatcher.utter_message(response="utter_area_menu", buttons=buttons)
+        return []

@@ -1,0 +1,53 @@
+"""Answering "有人处理我的求助了吗"."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff_store import HandoffStore, default_handoff_store
+from actions.time_format import local_time
+
+STATUS_TEXT = {
+    "received": "已收到，正在安排专人",
+    "assigned": "已分配给专人",
+    "in_progress": "专人正在处理",
+    "replied": "专人已经回复",
+    "resolved": "已经处理完毕",
+    "escalated": "已转给你所在地的妇联跟进",
+}
+
+
+class ActionTicketStatus(Action):
+    """Tell her the status and due time of her latest request."""
+
+    def __init__(self, store: Optional[HandoffStore] = None) -> None:
+        self._store = store
+
+    def name(self) -> Text:
+        return "action_ticket_status"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        store = self._store or default_handoff_store()
+        record = store.latest_for(tracker.sender_id)
+        if record is None:
+            dispatcher.utter_message(
+                text="我这里还没有查到你提交过的求助。需要的话，我现在就帮你转接专人。",
+                buttons=[
+                    {"title": "转人工", "payload": "/request_human"},
+                    {"title": "不用了", "payload": "/deny"},
+                ],
+            )
+            return []
+        status = STATUS_TEXT.get(record.status, record.status)
+        dispatcher.utter_message(
+            text=(
+                f"你的求助（编号{record.id}）于{local_time(record.created_at)}提交，"
+                f"目前状态：{status}。我们承诺在{local_time(record.due_at)}前回复你，"
+                "回复会发到这个对话里。"
+            )
+        )
+        return []

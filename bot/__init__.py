@@ -1,0 +1,1 @@
+"""Glue for the assistant: settings, the intent taxonomy and the command line."""
