@@ -1,0 +1,30 @@
+import pytest
+import yaml
+
+from bot.taxonomy import CATEGORIES, Taxonomy, load_taxonomy
+from tests.conftest import PROJECT_ROOT
+
+
+def test_every_domain_intent_is_in_the_taxonomy_and_back():
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    payload_only = {"choose_area"}
+    assert set(domain["intents"]) - payload_only == set(load_taxonomy().intent_names)
+
+
+def test_each_area_has_routable_topics_and_crisis_intents_are_marked():
+    taxonomy = load_taxonomy()
+    for category in CATEGORIES:
+        assert len(taxonomy.topics_in(category)) >= 4
+    assert taxonomy.is_crisis("crisis_self_harm") and taxonomy.category_of("crisis_self_harm") == "care"
+    assert not taxonomy.is_crisis("legal_domestic_violence")
+
+
+def test_non_service_intents_have_no_category():
+    taxonomy = load_taxonomy()
+    for intent in ("greet", "request_human", "find_office", "ticket_status", "out_of_scope", "nlu_fallback", None):
+        assert taxonomy.category_of(intent) is None
+
+
+def test_unknown_category_is_rejected():
+    with pytest.raises(ValueError, match="unknown category"):
+        Taxonomy.from_dict({"intents": {"x": {"category": "sports"}}})

@@ -1,0 +1,81 @@
+from pathlib import Path
+
+import pytest
+
+from nlu.crisis_lexicon import CrisisLexicon
+from nlu.text import normalize
+
+LEXICON_FILE = Path(__file__).resolve().parents[2] / "nlu" / "crisis_lexicon.yml"
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> CrisisLexicon:
+    return CrisisLexicon.from_file(LEXICON_FILE)
+
+
+@pytest.mark.parametrize(
+    "text, crisis_type",
+    [
+        ("救命 他在打我", "violence"),
+        ("佢而家喺度打我", "violence"),
+        ("他拿着菜刀说要砍死我", "violence"),
+        ("他把我反锁在房间里出不去", "violence"),
+        ("快帮我报警", "violence"),
+        ("我不想活了", "self_harm"),
+        ("我唔想再活落去", "self_harm"),
+        ("藥已經吃了一整瓶藥", "self_harm"),  # traditional, normalised first
+        ("我现在站在天台上", "self_harm"),
+        ("我刚刚被强奸了", "sexual_assault"),
+        ("隔壁正在打孩子，孩子一直惨叫", "child_danger"),
+        ("儿子说要跳楼", "child_danger"),
+    ],
+)
+def test_danger_now_is_found(lexicon, text, crisis_type):
+    assert lexicon.imminent_type(normalize(text)) == crisis_type
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我没有想自杀，就是睡不着",
+        "我冇想过自杀",
+        "他去年把我锁在家里，现在分居了",
+        "以前想过自杀现在好多了",
+        "累死了",
+        "气死我了，老板又扣工资",
+        "笑死我了哈哈",
+        "孩子天天打机怎么办",
+        "被杀猪盘骗了钱",
+        "老公打我怎么办",
+        "不是 他没在打我 我就问问",
+        "老公每次吵架都说要打死我，但从来没动过手",
+        "以前他把我锁在家里不让出门 现在我搬出来了",
+        "孩子说同学扬言要打死他",
+    ],
+)
+def test_negated_past_and_idiomatic_phrases_are_not_imminent(lexicon, text):
+    assert lexicon.imminent_type(normalize(text)) is None
+
+
+def test_negated_hit_is_reported_as_negated(lexicon):
+    hits = lexicon.find(normalize("我没有想自杀"))
+    assert hits and all(hit.negated and not hit.imminent for hit in hits)
+
+
+def test_present_cue_after_the_past_cue_makes_it_now(lexicon):
+    assert lexicon.imminent_type("以前他也这样现在他又在打我") == "violence"
+
+
+def test_euphemisms_are_found(lexicon):
+    assert lexicon.imminent_type(normalize("我想自sha")) == "self_harm"
+    assert lexicon.imminent_type(normalize("我在大桥上面 唔知应唔应该跳")) == "self_harm"
+
+
+def test_unknown_crisis_type_is_rejected():
+    with pytest.raises(ValueError, match="unknown crisis types"):
+        CrisisLexicon({"flood": ["水"]}, [], [], [])
+
+
+def test_missing_section_is_rejected():
+    with pytest.raises(ValueError, match="negation_cues"):
+        CrisisLexicon.from_dict({"patterns": {}, "past_cues": [], "present_cues": []})
