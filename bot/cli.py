@@ -14,7 +14,7 @@ def _progress(iterable, total=None, description="messages"):
     from tqdm import tqdm
 
     return tqdm(iterable, total=total, unit=" msg", desc=description, file=sys.stderr,
-                disable=None, mininterval=0.5)
+                mininterval=0.5)
 
 
 def _count_lines(path: Path) -> int:

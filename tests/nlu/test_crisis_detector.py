@@ -1,0 +1,66 @@
+from pathlib import Path
+
+from nlu.crisis_detector import CrisisDetector
+from tests.nlu.components import build, load, message, training_data
+
+LEXICON = str(Path(__file__).resolve().parents[2] / "nlu" / "crisis_lexicon.yml")
+PAIRS = [
+    ("他拿刀追我", "crisis_violence"), ("他在掐我脖子", "crisis_violence"),
+    ("我吞了安眠药", "crisis_self_harm"), ("活不下去了", "crisis_self_harm"),
+    ("抚养费怎么算", "legal_family_property"), ("孩子玩手机", "family_screen_study"),
+    ("你好", "greet"), ("谢谢", "thanks"),
+]
+
+
+def detector(tmp_path, **config):
+    component, storage, resource, full = build(CrisisDetector, tmp_path, lexicon_path=LEXICON, **config)
+    component.train(training_data(PAIRS))
+    return load(CrisisDetector, storage, resource, full)
+
+
+def test_lexicon_hit_raises_a_crisis_over_a_calm_intent(tmp_path):
+    (processed,) = detector(tmp_path).process(
+        [message("救命 他在打我", "legal_domestic_violence", [{"name": "legal_domestic_violence", "confidence": 0.9}])]
+    )
+    assert processed.get("intent") == {"name": "crisis_violence", "confidence": 1.0}
+    assert processed.get("crisis")["detected"] and processed.get("crisis")["source"] == "lexicon"
+    assert processed.get("intent_ranking")[1]["name"] == "legal_domestic_violence"
+
+
+def test_crisis_raised_even_over_a_fallback(tmp_path):
+    (processed,) = detector(tmp_path).process([message("我不想活了", "nlu_fallback")])
+    assert processed.get("intent")["name"] == "crisis_self_harm"
+
+
+def test_negated_crisis_prediction_is_withdrawn_to_the_next_intent(tmp_path):
+    ranking = [
+        {"name": "crisis_self_harm", "confidence": 0.5},
+        {"name": "care_mental_health", "confidence": 0.4},
+    ]
+    (processed,) = detector(tmp_path, model_threshold=0.99).process(
+        [message("我没有想自杀", "crisis_self_harm", ranking)]
+    )
+    assert processed.get("crisis")["detected"] is False
+    assert processed.get("intent")["name"] == "care_mental_health"
+    assert processed.get("crisis")["phrases"][0]["negated"] is True
+
+
+def test_withdrawn_crisis_with_no_confident_alternative_falls_back(tmp_path):
+    ranking = [{"name": "crisis_self_harm", "confidence": 0.95}, {"name": "greet", "confidence": 0.01}]
+    (processed,) = detector(tmp_path, model_threshold=0.99).process(
+        [message("我没有想自杀", "crisis_self_harm", ranking)]
+    )
+    assert processed.get("intent")["name"] == "nlu_fallback"
+
+
+def test_calm_message_is_left_alone(tmp_path):
+    (processed,) = detector(tmp_path).process([message("抚养费怎么算", "legal_family_property")])
+    assert processed.get("intent")["name"] == "legal_family_property"
+    assert processed.get("crisis")["detected"] is False
+
+
+def test_without_crisis_examples_the_lexicon_still_works(tmp_path):
+    component, storage, resource, full = build(CrisisDetector, tmp_path, lexicon_path=LEXICON)
+    component.train(training_data([("你好", "greet"), ("谢谢", "thanks")]))
+    (processed,) = load(CrisisDetector, storage, resource, full).process([message("救命 他在打我")])
+    assert processed.get("crisis")["detected"] is True

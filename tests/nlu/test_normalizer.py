@@ -1,0 +1,28 @@
+import pytest
+
+from nlu.normalizer import ORIGINAL_TEXT, ChineseTextNormalizer
+from tests.nlu.components import build, message, training_data
+
+
+def test_message_text_is_normalised_and_the_original_kept(tmp_path):
+    normalizer, *_ = build(ChineseTextNormalizer, tmp_path)
+    (processed,) = normalizer.process([message("離婚 怎麼辦😭")])
+    assert processed.get("text") == "离婚,怎么办"
+    assert processed.get(ORIGINAL_TEXT) == "離婚 怎麼辦😭"
+
+
+def test_training_examples_are_normalised_the_same_way(tmp_path):
+    normalizer, *_ = build(ChineseTextNormalizer, tmp_path)
+    data = normalizer.process_training_data(training_data([("撫養費", "legal_family_property")]))
+    assert data.training_examples[0].get("text") == "抚养费"
+
+
+def test_long_text_is_cut_to_the_configured_size(tmp_path):
+    normalizer, *_ = build(ChineseTextNormalizer, tmp_path, max_chars=50, tail_chars=10)
+    (processed,) = normalizer.process([message("字" * 1000)])
+    assert len(processed.get("text")) == 51
+
+
+def test_bad_configuration_is_refused(tmp_path):
+    with pytest.raises(ValueError):
+        build(ChineseTextNormalizer, tmp_path, max_chars=10, tail_chars=10)
