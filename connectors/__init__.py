@@ -1,0 +1,1 @@
+"""Custom Rasa input channels (Telegram, WeChat). Referenced from credentials.yml."""
