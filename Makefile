@@ -17,7 +17,7 @@ help: ## list the targets
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $$(scripts/find-python3.10) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip wheel
+	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	@touch $@
 	@echo "Installed the Rasa environment in $(VENV)."
@@ -48,10 +48,14 @@ test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out reports/stories
 
-test: test-unit test-stories ## the whole suite (trains first if needed)
+test: lint test-unit test-stories ## the whole suite (trains first if needed)
 
-eval: $(MODEL) ## held-out evaluation, written to reports/nlu/
+eval: $(MODEL) ## held-out NLU and FAQ-retrieval figures, written to reports/nlu/ and reports/retrieval/
 	$(PY) -m bot eval --out reports/nlu
+	$(PY) -m bot retrieval-eval --out reports/retrieval
+
+lint: $(VENV)/.installed ## static checks (ruff)
+	$(VENV)/bin/ruff check .
 
 clean: ## remove the model, caches and local databases (keeps .venv)
 	rm -rf models .rasa var reports/stories

@@ -23,10 +23,16 @@ def _count_lines(path: Path) -> int:
 
 
 def run_triage(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.knowledge_index import KnowledgeIndex
     from bot.nlu_model import RasaModelParser
     from bot.triage import Triage, read_inputs
 
-    triage = Triage(RasaModelParser(args.model or settings.model_path), load_taxonomy())
+    index = KnowledgeIndex()
+
+    def answers(text, category):
+        return [{"id": m.entry.id, "score": m.score} for m in index.search_faq(text, category)]
+
+    triage = Triage(RasaModelParser(args.model or settings.model_path), load_taxonomy(), answers)
     if args.file and args.file != "-":
         path = Path(args.file)
         source, total = path.open(encoding="utf-8", errors="replace"), _count_lines(path)
@@ -53,6 +59,68 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def run_retrieval_eval(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+    import tempfile
+
+    from bot import retrieval_eval as measure
+    from bot.knowledge_base import KnowledgeBase
+    from bot.knowledge_index import KnowledgeIndex
+    from bot.retrieval import Bm25Retriever, ClassifierRetriever, HybridRetriever, TfidfRetriever
+
+    questions = measure.load_questions(Path(args.questions))
+    knowledge = KnowledgeBase.load()
+    documents = [(e.id, e.questions) for e in knowledge.faq]
+    bm25, tfidf = Bm25Retriever(documents), TfidfRetriever(documents)
+
+    def ranking(retriever):
+        return lambda text: [(h.id, h.score) for h in retriever.search(text, 3)]
+
+    searchers = {
+        "BM25 (jieba words + char bigrams)": ranking(bm25),
+        "TF-IDF char 1-3, nearest question": ranking(tfidf),
+        "hybrid 0.5 BM25 + 0.5 TF-IDF": ranking(HybridRetriever(bm25, tfidf, 0.5)),
+        "char n-gram classifier over FAQ ids": ranking(ClassifierRetriever(documents)),
+    }
+    if not args.no_nlu:
+        from bot.nlu_model import RasaModelParser
+
+        parser = RasaModelParser(args.model or settings.model_path)
+        searchers["0.7 classifier + 0.3 hybrid, intent's area weighted (kept)"] = (
+            measure.area_aware_searcher(parser, KnowledgeIndex(), load_taxonomy())
+        )
+    if args.response_selector:
+        from bot.response_selector_experiment import ResponseSelectorSearch, train, write_project
+
+        folder = Path(tempfile.mkdtemp(prefix="selector-"))
+        write_project(knowledge, folder)
+        searchers["Rasa ResponseSelector (100 epochs)"] = ResponseSelectorSearch(train(folder))
+
+    results = {}
+    rows = ["| approach | hit@1 | hit@3 | highest unanswerable score | lowest safe threshold | answered there | of which right |",
+            "|---|---|---|---|---|---|---|"]
+    for name, search in searchers.items():
+        figures = measure.measure(questions, measure.rank_all(search, _progress(questions, len(questions), name)))
+        safe = measure.lowest_safe_threshold(figures)
+        at_safe = next((r for r in figures["by_threshold"] if r["threshold"] == safe), None)
+        rows.append(
+            f"| {name} | {figures['hit@1']:.1%} | {figures['hit@3']:.1%} | {figures['highest_unanswerable_score']:.3f}"
+            f" | {safe:.2f} | {at_safe['answered']:.1%} | {at_safe['answered_correctly']:.1%} |"
+            if at_safe else f"| {name} | {figures['hit@1']:.1%} | {figures['hit@3']:.1%} | - | - | - | - |"
+        )
+        results[name] = figures
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    table = "\n".join(rows) + "\n"
+    (out / "comparison.md").write_text(
+        f"Held-out questions: {len(questions)} ({sum(1 for q in questions if q.topic)} answerable)\n\n" + table,
+        encoding="utf-8",
+    )
+    (out / "figures.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(table)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -67,6 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", default="reports/nlu")
     evaluate.add_argument("--model", type=Path)
     evaluate.set_defaults(handler=run_eval)
+
+    retrieval = commands.add_parser("retrieval-eval", help="compare FAQ retrievers on held-out questions")
+    retrieval.add_argument("--questions", default="tests/data/heldout_faq.yml")
+    retrieval.add_argument("--out", default="reports/retrieval")
+    retrieval.add_argument("--model", type=Path)
+    retrieval.add_argument("--no-nlu", action="store_true", help="skip the approach that needs the model")
+    retrieval.add_argument("--response-selector", action="store_true",
+                           help="also train and measure Rasa's ResponseSelector (about 3 minutes)")
+    retrieval.set_defaults(handler=run_retrieval_eval)
     return parser
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 
 from bot.human_request import wants_human
 from bot.nlu_model import MessageParser
@@ -11,6 +11,7 @@ from bot.taxonomy import Taxonomy
 from nlu.text import normalize
 
 MAX_TEXT_CHARS = 20_000
+AnswerFinder = Callable[[str, Optional[str]], List[Dict[str, Any]]]
 
 
 @dataclass
@@ -60,7 +61,9 @@ def read_inputs(lines: Iterable[str]) -> Iterator[TriageInput]:
 
 
 class Triage:
-    def __init__(self, parser: MessageParser, taxonomy: Taxonomy, answer_finder=None) -> None:
+    def __init__(
+        self, parser: MessageParser, taxonomy: Taxonomy, answer_finder: Optional[AnswerFinder] = None
+    ) -> None:
         self._parser = parser
         self._taxonomy = taxonomy
         self._answer_finder = answer_finder
@@ -72,11 +75,13 @@ class Triage:
         intent = (parse.get("intent") or {}).get("name")
         confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
         crisis = bool((parse.get("crisis") or {}).get("detected"))
-        answers = self._answer_finder(item.text) if self._answer_finder else []
+        category = self._taxonomy.category_of(intent)
+        text = item.text[:MAX_TEXT_CHARS]
+        answers = self._answer_finder(text, category) if self._answer_finder and text.strip() else []
         return TriageResult(
             id=item.id,
             text=item.text,
-            category=self._taxonomy.category_of(intent),
+            category=category,
             intent=intent,
             confidence=round(confidence, 4),
             crisis=crisis,

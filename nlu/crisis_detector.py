@@ -91,6 +91,13 @@ class CrisisDetector(GraphComponent):
     def required_packages() -> List[Text]:
         return ["sklearn", "joblib"]
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """Retrain when the lexicon file changes, not only when the config does."""
+        import hashlib
+
+        return hashlib.sha256(Path(config["lexicon_path"]).read_bytes()).hexdigest()
+
     # ---- training -------------------------------------------------------
     def train(self, training_data: TrainingData) -> Resource:
         texts, labels = [], []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import List, Set, Text
+from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
@@ -35,6 +35,17 @@ class ChineseJiebaTokenizer(JiebaTokenizer):
                 continue
             jieba.load_userdict(str(dictionary))
             ChineseJiebaTokenizer._loaded_dictionaries.add(digest)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """Retrain when a dictionary file changes (Rasa's cache only sees the config)."""
+        folder = config.get("dictionary_path")
+        if not folder:
+            return None
+        digest = hashlib.sha256()
+        for dictionary in sorted(Path(folder).glob("*.txt")):
+            digest.update(dictionary.read_bytes())
+        return digest.hexdigest()
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         tokens = super().tokenize(message, attribute)

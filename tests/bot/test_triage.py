@@ -66,3 +66,16 @@ def test_an_error_line_is_not_sent_to_the_model():
     parser = FakeParser({})
     result = Triage(parser, load_taxonomy()).classify(next(read_inputs(['{"text": 5}'])))
     assert parser.seen == [] and result.intent is None and "text" in result.error
+
+
+def test_answers_come_from_the_finder_with_the_message_area():
+    parser = FakeParser({"抚养费": {"intent": {"name": "legal_family_property", "confidence": 0.9}}})
+    calls = []
+
+    def finder(text, category):
+        calls.append((text, category))
+        return [{"id": "legal.divorce.child_support", "score": 0.8}]
+
+    result = Triage(parser, load_taxonomy(), finder).classify(next(read_inputs(["抚养费"])))
+    assert calls == [("抚养费", "legal")]
+    assert result.answers == [{"id": "legal.divorce.child_support", "score": 0.8}]

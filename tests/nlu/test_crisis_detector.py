@@ -64,3 +64,11 @@ def test_without_crisis_examples_the_lexicon_still_works(tmp_path):
     component.train(training_data([("你好", "greet"), ("谢谢", "thanks")]))
     (processed,) = load(CrisisDetector, storage, resource, full).process([message("救命 他在打我")])
     assert processed.get("crisis")["detected"] is True
+
+
+def test_a_changed_lexicon_changes_the_cache_fingerprint(tmp_path):
+    lexicon = tmp_path / "lexicon.yml"
+    lexicon.write_text(Path(LEXICON).read_text(encoding="utf-8"), encoding="utf-8")
+    before = CrisisDetector.fingerprint_addon({"lexicon_path": str(lexicon)})
+    lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n# reviewed again\n", encoding="utf-8")
+    assert CrisisDetector.fingerprint_addon({"lexicon_path": str(lexicon)}) != before

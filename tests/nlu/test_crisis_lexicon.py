@@ -79,3 +79,7 @@ def test_unknown_crisis_type_is_rejected():
 def test_missing_section_is_rejected():
     with pytest.raises(ValueError, match="negation_cues"):
         CrisisLexicon.from_dict({"patterns": {}, "past_cues": [], "present_cues": []})
+
+
+def test_a_child_saying_they_do_not_want_to_live_is_a_child_in_danger(lexicon):
+    assert lexicon.imminent_type(normalize("個仔話唔想活，而家喺天台邊度坐住")) == "child_danger"

@@ -22,3 +22,10 @@ def test_the_dictionary_is_loaded_once_per_content(tmp_path, monkeypatch):
     monkeypatch.setattr(jieba, "load_userdict", lambda path: calls.append(path))
     build(ChineseJiebaTokenizer, tmp_path / "again", dictionary_path=str(DICTIONARY))
     assert calls == []
+
+
+def test_a_changed_dictionary_changes_the_cache_fingerprint(tmp_path):
+    (tmp_path / "userdict.txt").write_text("保护令 100 n\n", encoding="utf-8")
+    before = ChineseJiebaTokenizer.fingerprint_addon({"dictionary_path": str(tmp_path)})
+    (tmp_path / "userdict.txt").write_text("保护令 100 n\n彩礼 100 n\n", encoding="utf-8")
+    assert ChineseJiebaTokenizer.fingerprint_addon({"dictionary_path": str(tmp_path)}) != before

@@ -1,0 +1,92 @@
+"""The searchable knowledge: FAQ and cases with their retrievers, rebuilt when a file changes.
+
+Retrieval is lexical, so an edited FAQ entry or case is live as soon as the
+file is saved: the next search sees a newer modification time and rebuilds.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+from bot.knowledge_base import KNOWLEDGE_DIR, Case, FaqEntry, KnowledgeBase
+from bot.retrieval import (
+    Bm25Retriever,
+    ClassifierRetriever,
+    HybridRetriever,
+    TfidfRetriever,
+    WeightedRetriever,
+)
+
+# Chosen on tests/data/heldout_faq.yml (README, "Retrieval").
+ANSWER_THRESHOLD = 0.4
+SUGGEST_THRESHOLD = 0.15
+CLASSIFIER_WEIGHT = 0.7
+OTHER_CATEGORY_FACTOR = 0.6
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    entry: FaqEntry
+    score: float
+
+
+def lexical_retriever(documents) -> WeightedRetriever:
+    return HybridRetriever(Bm25Retriever(documents), TfidfRetriever(documents), 0.5)
+
+
+def faq_retriever(documents) -> WeightedRetriever:
+    """The kept approach: classifier 0.7 + lexical hybrid 0.3."""
+    return WeightedRetriever([
+        (CLASSIFIER_WEIGHT, ClassifierRetriever(documents)),
+        (1 - CLASSIFIER_WEIGHT, lexical_retriever(documents)),
+    ])
+
+
+class KnowledgeIndex:
+    def __init__(self, folder: Path = KNOWLEDGE_DIR) -> None:
+        self._folder = Path(folder)
+        self._lock = threading.Lock()
+        self._stamp: Optional[Tuple[Tuple[str, float], ...]] = None
+        self._build()
+
+    def _current_stamp(self) -> Tuple[Tuple[str, float], ...]:
+        return tuple(
+            sorted((str(p), p.stat().st_mtime) for p in self._folder.glob("*/*.yml"))
+        )
+
+    def _build(self) -> None:
+        stamp = self._current_stamp()
+        knowledge = KnowledgeBase.load(self._folder)
+        faq = faq_retriever([(e.id, e.questions) for e in knowledge.faq])
+        cases = lexical_retriever([(c.id, (c.search_text,)) for c in knowledge.cases])
+        self.knowledge, self._faq, self._cases, self._stamp = knowledge, faq, cases, stamp
+
+    def refresh(self) -> None:
+        """Rebuild if a knowledge file was added, removed or saved since the last build."""
+        if self._current_stamp() != self._stamp:
+            with self._lock:
+                if self._current_stamp() != self._stamp:
+                    self._build()
+
+    def search_faq(self, text: str, category: Optional[str] = None, limit: int = 3) -> List[FaqMatch]:
+        """Best FAQ entries; entries outside the message's service area count for less."""
+        self.refresh()
+        scores = self._faq.scores(text)
+        if category:
+            for entry in self.knowledge.faq:
+                if entry.id in scores and entry.category != category:
+                    scores[entry.id] *= OTHER_CATEGORY_FACTOR
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
+        return [FaqMatch(self.knowledge.faq_by_id(i), round(s, 4)) for i, s in ranked]
+
+    def search_cases(self, text: str, limit: int = 3) -> List[Tuple[Case, float]]:
+        self.refresh()
+        return [(self.knowledge.case_by_id(h.id), h.score) for h in self._cases.search(text, limit)]
+
+
+@lru_cache(maxsize=1)
+def default_index() -> KnowledgeIndex:
+    return KnowledgeIndex()

@@ -1,0 +1,57 @@
+"""Requests for cases win over the topic they mention.
+
+"有没有彩礼纠纷的案例" names a legal topic, and the intent classifier follows the
+topic words; the words that ask for cases are few and explicit, so a short
+pattern list decides instead.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+CASE_INTENT = "ask_case"
+DEFAULT_PATTERNS = [
+    r"案例|个案|判例|先例|例子|案子可以参考|真实经历",
+    r"别(人|的)[^,.!?，。！？]{0,16}(最后|结果|后来)",
+]
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class CaseRequestClassifier(GraphComponent):
+    """Sets `ask_case` when the (normalised) message explicitly asks for cases."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"patterns": DEFAULT_PATTERNS}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._pattern = re.compile("|".join(f"(?:{p})" for p in config["patterns"]))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CaseRequestClassifier":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if not self._pattern.search(message.get(TEXT) or ""):
+                continue
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CASE_INTENT]
+            top = {"name": CASE_INTENT, "confidence": 1.0}
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+        return messages
