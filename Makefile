@@ -4,13 +4,15 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/assistant.tar.gz
+ROUTING_VENV ?= .venv-routing
+ROUTING_PY := $(ROUTING_VENV)/bin/python
 TRAINING_INPUTS := config.yml domain.yml bot/taxonomy.yml \
 	$(shell find data nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: help install train run shell test test-unit test-stories eval validate lint clean
+.PHONY: help install train run shell test test-unit test-routing test-stories eval validate lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -22,7 +24,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@touch $@
 	@echo "Installed the Rasa environment in $(VENV)."
 
-install: $(VENV)/.installed ## create .venv and install the pinned dependencies
+$(ROUTING_VENV)/.installed: routing/requirements.txt
+	@test -x $(ROUTING_PY) || $$(scripts/find-python3.11) -m venv $(ROUTING_VENV)
+	$(ROUTING_PY) -m pip install --quiet --upgrade pip
+	$(ROUTING_PY) -m pip install --quiet -r routing/requirements.txt
+	@touch $@
+	@echo "Installed the routing backend environment in $(ROUTING_VENV)."
+
+install: $(VENV)/.installed $(ROUTING_VENV)/.installed ## create both virtualenvs and install the pinned dependencies
 
 validate: $(VENV)/.installed ## check training data and domain for conflicts
 	$(RASA) data validate --max-history 5 --quiet
@@ -35,20 +44,23 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 train: $(MODEL) ## train the model if it is missing or older than its inputs
 
-run: $(MODEL) ## install, train if stale, start Rasa (5005) and the action server (5055)
+run: $(MODEL) $(ROUTING_VENV)/.installed ## install, train if stale, start Rasa (5005), actions (5055), routing (8000)
 	scripts/run.sh
 
 shell: $(MODEL) ## chat with the assistant in the terminal
 	scripts/shell.sh
 
 test-unit: $(MODEL)
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q tests --ignore=tests/routing
+
+test-routing: $(ROUTING_VENV)/.installed ## routing backend tests, on SQLite and PostgreSQL
+	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/routing
 
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out reports/stories
 
-test: lint test-unit test-stories ## the whole suite (trains first if needed)
+test: lint test-routing test-unit test-stories ## the whole suite (trains first if needed)
 
 eval: $(MODEL) ## held-out NLU and FAQ-retrieval figures, written to reports/nlu/ and reports/retrieval/
 	$(PY) -m bot eval --out reports/nlu

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 RASA_PORT=${RASA_PORT:-5005}
 ACTION_PORT=${ACTION_PORT:-5055}
+ROUTING_PORT=${ROUTING_PORT:-8000}
+ROUTING_VENV=${ROUTING_VENV:-.venv-routing}
 MODEL=${ASSISTANT_MODEL:-models/assistant.tar.gz}
 export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS=ignore
 mkdir -p var/logs
@@ -13,6 +15,8 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
+PYTHONPATH=. "$ROUTING_VENV/bin/python" -m routing serve --port "$ROUTING_PORT" >var/logs/routing.log 2>&1 &
+pids+=($!)
 "$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
 pids+=($!)
 auth=()
@@ -24,7 +28,8 @@ pids+=($!)
 echo "Starting (logs in var/logs/) ..."
 for _ in $(seq 1 180); do
   if curl -fs "http://localhost:$RASA_PORT/status" >/dev/null 2>&1 \
-     && curl -fs "http://localhost:$ACTION_PORT/health" >/dev/null 2>&1; then
+     && curl -fs "http://localhost:$ACTION_PORT/health" >/dev/null 2>&1 \
+     && curl -fs "http://localhost:$ROUTING_PORT/healthz" >/dev/null 2>&1; then
     cat <<MSG
 
 The assistant is running.
@@ -34,6 +39,7 @@ The assistant is running.
   Chat in the terminal:   make shell   (in another terminal)
   Rasa HTTP API:          http://localhost:$RASA_PORT
   Action server:          http://localhost:$ACTION_PORT/health
+  Routing backend API:    http://localhost:$ROUTING_PORT/docs  (demo users: see var/logs/routing.log)
 Press Ctrl-C to stop.
 MSG
     wait -n "${pids[@]}"

@@ -1,0 +1,190 @@
+"""The FastAPI application: build it with `create_app(settings)`."""
+from __future__ import annotations
+
+from typing import Iterator, List, Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from routing import auth, lifecycle
+from routing.api.schemas import (
+    HandoffCreate, HandoffDetail, HandoffOut, NoteBody, TextBody, TokenRequest, TokenResponse,
+)
+from routing.db import make_engine, make_session_factory
+from routing.models import Handoff, User
+from routing.settings import Settings
+
+bearer = HTTPBearer(auto_error=False)
+
+
+def handoff_out(handoff: Handoff) -> dict:
+    return dict(
+        id=handoff.id, conversation_id=handoff.conversation_id, channel=handoff.channel,
+        category=handoff.category, intent=handoff.intent, urgent=handoff.urgent, summary=handoff.summary,
+        region=handoff.region, status=handoff.status,
+        department=handoff.department.name if handoff.department else None,
+        holder=handoff.assignee.title if handoff.assignee else None,
+        created_at=handoff.created_at, due_at=handoff.due_at,
+    )
+
+
+def handoff_detail(handoff: Handoff) -> dict:
+    return dict(
+        handoff_out(handoff), contact=handoff.contact,
+        messages=[dict(sender=m.sender, text=m.text, delivery=m.delivery, created_at=m.created_at)
+                  for m in handoff.messages],
+        history=[dict(from_status=e.from_status, to_status=e.to_status, actor=e.actor, note=e.note,
+                      created_at=e.created_at) for e in handoff.events],
+    )
+
+
+def create_app(settings: Optional[Settings] = None, session_factory=None) -> FastAPI:
+    settings = settings or Settings()
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(settings.database_url))
+    app = FastAPI(title="南粤女声+ routing backend", version="1.0")
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > settings.max_body_bytes:
+            return JSONResponse({"detail": f"body over {settings.max_body_bytes} bytes"}, status_code=413)
+        return await call_next(request)
+
+    def session() -> Iterator[Session]:
+        with session_factory() as db:
+            try:
+                yield db
+                db.commit()
+            except StaleDataError as error:
+                db.rollback()
+                raise HTTPException(status.HTTP_409_CONFLICT, "the handoff changed meanwhile; reload it") from error
+            except Exception:
+                db.rollback()
+                raise
+
+    def token_of(credentials: Optional[HTTPAuthorizationCredentials]) -> str:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer token",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return credentials.credentials
+
+    def current_user(credentials=Depends(bearer), db: Session = Depends(session)) -> User:
+        user = auth.user_for_token(db, token_of(credentials))
+        if user is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or expired token",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return user
+
+    def service_caller(credentials=Depends(bearer)) -> None:
+        if not auth.is_service_token(token_of(credentials), settings.service_token):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "not the service token")
+
+    def load(db: Session, handoff_id: str, lock: bool = False) -> Handoff:
+        handoff = db.get(Handoff, handoff_id, with_for_update=lock)
+        if handoff is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no handoff {handoff_id}")
+        return handoff
+
+    def act(action):
+        try:
+            return action()
+        except lifecycle.Conflict as error:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+        except lifecycle.Forbidden as error:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, str(error)) from error
+
+    @app.get("/healthz")
+    def healthz(db: Session = Depends(session)) -> dict:
+        db.execute(select(1))
+        return {"status": "ok"}
+
+    @app.post("/api/v1/auth/token", response_model=TokenResponse)
+    def token(body: TokenRequest, db: Session = Depends(session)) -> dict:
+        user = auth.authenticate(db, body.username, body.password)
+        if user is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
+        return {"access_token": auth.issue_token(db, user, settings.token_hours)}
+
+    @app.post("/api/v1/handoffs", response_model=HandoffOut, status_code=201,
+              dependencies=[Depends(service_caller)])
+    def open_handoff(body: HandoffCreate, db: Session = Depends(session)) -> dict:
+        request = lifecycle.NewHandoff(**body.model_dump(exclude={"transcript"}),
+                                       transcript=tuple(line.model_dump() for line in body.transcript))
+        handoff = lifecycle.open_handoff(db, request, settings.sla_normal_hours, settings.sla_urgent_hours)
+        db.flush()
+        db.refresh(handoff)
+        return handoff_out(handoff)
+
+    @app.get("/api/v1/handoffs", response_model=List[HandoffOut])
+    def list_handoffs(status_filter: Optional[str] = Query(default=None, alias="status"),
+                      category: Optional[str] = None,
+                      urgency: Optional[str] = None, user: User = Depends(current_user),
+                      db: Session = Depends(session)) -> list:
+        query = select(Handoff).order_by(Handoff.due_at)
+        if status_filter:
+            query = query.where(Handoff.status == status_filter)
+        if category:
+            query = query.where(Handoff.category == category)
+        if urgency in ("urgent", "normal"):
+            query = query.where(Handoff.urgent.is_(urgency == "urgent"))
+        return [handoff_out(h) for h in db.scalars(query) if lifecycle.can_see(user, h)]
+
+    @app.get("/api/v1/handoffs/{handoff_id}", response_model=HandoffDetail)
+    def get_handoff(handoff_id: str, user: User = Depends(current_user), db: Session = Depends(session)) -> dict:
+        handoff = load(db, handoff_id)
+        if not lifecycle.can_see(user, handoff):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "this handoff belongs to another department")
+        return handoff_detail(handoff)
+
+    @app.post("/api/v1/handoffs/{handoff_id}/claim", response_model=HandoffOut)
+    def claim(handoff_id: str, user: User = Depends(current_user), db: Session = Depends(session)) -> dict:
+        handoff = load(db, handoff_id, lock=True)
+        act(lambda: lifecycle.claim(db, handoff, user))
+        db.flush()
+        return handoff_out(handoff)
+
+    @app.post("/api/v1/handoffs/{handoff_id}/reply", response_model=HandoffDetail)
+    def reply(handoff_id: str, body: TextBody, user: User = Depends(current_user),
+              db: Session = Depends(session)) -> dict:
+        handoff = load(db, handoff_id, lock=True)
+        act(lambda: lifecycle.reply(db, handoff, user, body.text))
+        db.flush()
+        db.refresh(handoff)
+        return handoff_detail(handoff)
+
+    @app.post("/api/v1/handoffs/{handoff_id}/resolve", response_model=HandoffOut)
+    def resolve(handoff_id: str, body: NoteBody, user: User = Depends(current_user),
+                db: Session = Depends(session)) -> dict:
+        handoff = load(db, handoff_id, lock=True)
+        act(lambda: lifecycle.resolve(db, handoff, user, body.note))
+        db.flush()
+        return handoff_out(handoff)
+
+    @app.post("/api/v1/handoffs/{handoff_id}/messages", status_code=201, dependencies=[Depends(service_caller)])
+    def her_message(handoff_id: str, body: TextBody, db: Session = Depends(session)) -> dict:
+        handoff = load(db, handoff_id, lock=True)
+        act(lambda: lifecycle.add_user_message(db, handoff, body.text))
+        return {"status": handoff.status}
+
+    @app.get("/api/v1/conversations/{conversation_id}/transcript")
+    def transcript(conversation_id: str, user: User = Depends(current_user), db: Session = Depends(session)) -> dict:
+        handoffs = [h for h in db.scalars(select(Handoff).where(Handoff.conversation_id == conversation_id)
+                                          .order_by(Handoff.created_at)) if lifecycle.can_see(user, h)]
+        if not handoffs:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no visible handoff for conversation {conversation_id}")
+        return {"conversation_id": conversation_id, "handoffs": [handoff_detail(h) for h in handoffs]}
+
+    @app.get("/api/v1/conversations/{conversation_id}/status", dependencies=[Depends(service_caller)])
+    def conversation_status(conversation_id: str, db: Session = Depends(session)) -> dict:
+        handoff = db.scalars(select(Handoff).where(Handoff.conversation_id == conversation_id)
+                             .order_by(Handoff.created_at.desc())).first()
+        if handoff is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no handoff for this conversation")
+        return handoff_out(handoff)
+
+    return app

@@ -1,0 +1,81 @@
+"""Request and response bodies."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import List, Optional
+
+from pydantic import BaseModel, Field
+
+MAX_TEXT = 4000
+
+
+class TokenRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+class TranscriptLine(BaseModel):
+    role: str = Field(pattern="^(user|bot)$")
+    text: str = Field(max_length=MAX_TEXT * 5)
+
+
+class HandoffCreate(BaseModel):
+    conversation_id: str = Field(min_length=1, max_length=200)
+    channel: Optional[str] = Field(default=None, max_length=50)
+    category: Optional[str] = Field(default=None, pattern="^(entrepreneurship|legal|family_education|care)$")
+    intent: Optional[str] = Field(default=None, max_length=64)
+    urgent: bool = False
+    summary: str = Field(default="", max_length=2000)
+    transcript: List[TranscriptLine] = Field(default_factory=list, max_length=100)
+    region: Optional[str] = Field(default=None, max_length=100)
+    contact: Optional[str] = Field(default=None, max_length=200)
+
+
+class TextBody(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class NoteBody(BaseModel):
+    note: str = Field(default="", max_length=MAX_TEXT)
+
+
+class MessageOut(BaseModel):
+    sender: str
+    text: str
+    delivery: str
+    created_at: datetime
+
+
+class EventOut(BaseModel):
+    from_status: Optional[str]
+    to_status: str
+    actor: str
+    note: Optional[str]
+    created_at: datetime
+
+
+class HandoffOut(BaseModel):
+    id: str
+    conversation_id: str
+    channel: Optional[str]
+    category: Optional[str]
+    intent: Optional[str]
+    urgent: bool
+    summary: str
+    region: Optional[str]
+    status: str
+    department: Optional[str]
+    holder: Optional[str]  # the role/title of who holds it, never personal details
+    created_at: datetime
+    due_at: datetime
+
+
+class HandoffDetail(HandoffOut):
+    contact: Optional[str]
+    messages: List[MessageOut]
+    history: List[EventOut]

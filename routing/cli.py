@@ -1,0 +1,87 @@
+"""`python -m routing`: migrate, load organisation data, create users, serve."""
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from sqlalchemy import func, select
+
+from routing import auth
+from routing.db import make_engine, make_session_factory
+from routing.migrate import upgrade
+from routing.models import Department, User
+from routing.org_data import SAMPLE_FILE, load_file
+from routing.settings import Settings
+
+DEMO_USERS = [("lawyer", "expert", "rights", "法律", "律师"), ("counsellor", "expert", "care", "心理", "心理咨询师"),
+              ("educator", "expert", "family", "教育", "家庭教育指导师"), ("mentor", "expert", "development", "创业", "创业导师"),
+              ("supervisor", "supervisor", None, None, "值班主管"), ("staff", "staff", None, None, "工作人员")]
+
+
+def _sessions(settings: Settings):
+    return make_session_factory(make_engine(settings.database_url))
+
+
+def prepare(settings: Settings) -> None:
+    """Migrate, load the organisation data, and in demo mode create demo users once."""
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    with _sessions(settings)() as db, db.begin():
+        if db.scalar(select(func.count()).select_from(Department)) == 0:
+            load_file(db, SAMPLE_FILE)
+        if settings.demo_mode and db.scalar(select(func.count()).select_from(User)) == 0:
+            print("Demo mode: created these users (change them before real use):")
+            for username, role, department, specialty, title in DEMO_USERS:
+                password = secrets.token_urlsafe(9)
+                auth.create_user(db, username=username, password=password, role=role,
+                                 department_id=department, specialty=specialty, title=title)
+                print(f"  {username:<11} {password}  ({title})")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m routing")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply the Alembic migrations")
+    load = commands.add_parser("load-org-data", help="load departments and organisations from YAML")
+    load.add_argument("file", nargs="?", default=str(SAMPLE_FILE))
+    user = commands.add_parser("create-user", help="create an expert, supervisor, staff or admin")
+    user.add_argument("--username", required=True)
+    user.add_argument("--password", required=True)
+    user.add_argument("--role", required=True, choices=["expert", "supervisor", "staff", "admin"])
+    user.add_argument("--department")
+    user.add_argument("--specialty")
+    user.add_argument("--title", default="工作人员")
+    serve = commands.add_parser("serve", help="migrate, load data, and serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    settings = Settings()
+
+    if args.command == "migrate":
+        upgrade(settings.database_url)
+    elif args.command == "load-org-data":
+        upgrade(settings.database_url)
+        with _sessions(settings)() as db, db.begin():
+            print(f"Loaded {load_file(db, Path(args.file))} organisations.")
+    elif args.command == "create-user":
+        upgrade(settings.database_url)
+        try:
+            with _sessions(settings)() as db, db.begin():
+                auth.create_user(db, username=args.username, password=args.password, role=args.role,
+                                 department_id=args.department, specialty=args.specialty, title=args.title)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(f"Created {args.role} {args.username}.")
+    elif args.command == "serve":
+        import uvicorn
+
+        from routing.api.app import create_app
+
+        prepare(settings)
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0

@@ -1,0 +1,149 @@
+"""The handoff lifecycle: every change goes through here and leaves an event.
+
+received → assigned → in_progress → replied → resolved, with escalated and
+returned (to the bot) on the side. A transition that the table does not allow
+raises `Conflict`; nothing is skipped or undone silently.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from routing.assignment import pick_expert
+from routing.models import Department, Handoff, HandoffEvent, HandoffMessage, User, utcnow
+
+OPEN = ("received", "assigned", "in_progress", "replied", "escalated")
+ALLOWED = {
+    "received": {"assigned", "in_progress", "escalated", "returned"},
+    "assigned": {"assigned", "in_progress", "escalated", "returned"},
+    "in_progress": {"replied", "resolved", "escalated", "returned", "in_progress"},
+    "replied": {"replied", "in_progress", "resolved", "escalated", "returned"},
+    "escalated": {"assigned", "in_progress", "resolved", "returned"},
+    "resolved": set(),
+    "returned": set(),
+}
+
+
+class Conflict(Exception):
+    """The request does not fit the handoff's current state (HTTP 409)."""
+
+
+class Forbidden(Exception):
+    """The actor may not do this to this handoff (HTTP 403)."""
+
+
+@dataclass(frozen=True)
+class NewHandoff:
+    conversation_id: str
+    channel: Optional[str]
+    category: Optional[str]
+    intent: Optional[str]
+    urgent: bool
+    summary: str
+    transcript: tuple = ()
+    region: Optional[str] = None
+    contact: Optional[str] = None
+
+
+def _move(session: Session, handoff: Handoff, to_status: str, actor: str, note: Optional[str] = None) -> None:
+    if to_status not in ALLOWED[handoff.status]:
+        raise Conflict(f"handoff {handoff.id} is {handoff.status}; cannot become {to_status}")
+    session.add(HandoffEvent(handoff_id=handoff.id, from_status=handoff.status, to_status=to_status,
+                             actor=actor, note=note, created_at=utcnow()))
+    handoff.status = to_status
+
+
+def due_time(created: datetime, urgent: bool, normal_hours: int, urgent_hours: int) -> datetime:
+    return created + timedelta(hours=urgent_hours if urgent else normal_hours)
+
+
+def open_handoff(session: Session, request: NewHandoff, normal_hours: int, urgent_hours: int) -> Handoff:
+    """Collect at once, route to the department, assign round-robin when someone is free."""
+    existing = session.scalars(
+        select(Handoff).where(Handoff.conversation_id == request.conversation_id, Handoff.status.in_(OPEN))
+    ).first()
+    if existing is not None:
+        return existing
+    now = utcnow()
+    department = (
+        session.scalars(select(Department).where(Department.category == request.category)).first()
+        if request.category else None
+    )
+    handoff = Handoff(
+        id=uuid.uuid4().hex[:12], conversation_id=request.conversation_id, channel=request.channel,
+        category=request.category, intent=request.intent, urgent=request.urgent, summary=request.summary,
+        region=request.region, contact=request.contact, department_id=department.id if department else None,
+        status="received", created_at=now, due_at=due_time(now, request.urgent, normal_hours, urgent_hours),
+    )
+    session.add(handoff)
+    session.add(HandoffEvent(handoff_id=handoff.id, from_status=None, to_status="received", actor="bot",
+                             note="urgent" if request.urgent else None, created_at=now))
+    for line in request.transcript:
+        session.add(HandoffMessage(handoff_id=handoff.id, sender=line.get("role", "user"),
+                                   text=str(line.get("text", "")), created_at=now))
+    session.flush()
+    expert = pick_expert(session, department)
+    if expert is not None:
+        handoff.assignee_id = expert.id
+        expert.last_assigned_at = now
+        _move(session, handoff, "assigned", "router", f"round-robin to {expert.username}")
+    return handoff
+
+
+def can_see(user: User, handoff: Handoff) -> bool:
+    if user.role in ("supervisor", "staff", "admin"):
+        return True
+    return handoff.assignee_id == user.id or (
+        handoff.department_id is not None and handoff.department_id == user.department_id
+    )
+
+
+def claim(session: Session, handoff: Handoff, user: User) -> Handoff:
+    if not can_see(user, handoff):
+        raise Forbidden("this handoff belongs to another department")
+    if handoff.assignee_id not in (None, user.id) and handoff.status != "escalated":
+        raise Conflict("another expert already holds this handoff")
+    if handoff.status not in ("received", "assigned", "escalated"):
+        raise Conflict(f"handoff is {handoff.status}; only new handoffs can be claimed")
+    handoff.assignee_id = user.id
+    _move(session, handoff, "in_progress", user.username, "claimed")
+    return handoff
+
+
+def reply(session: Session, handoff: Handoff, user: User, text: str) -> HandoffMessage:
+    if handoff.assignee_id != user.id:
+        raise Conflict("claim the handoff before replying")
+    _move(session, handoff, "replied", user.username)
+    message = HandoffMessage(handoff_id=handoff.id, sender="expert", text=text, author_id=user.id,
+                             delivery="pending", created_at=utcnow())
+    session.add(message)
+    return message
+
+
+def add_user_message(session: Session, handoff: Handoff, text: str) -> HandoffMessage:
+    """Her message while the handoff is open: kept, and the ball is back with the expert."""
+    if handoff.status not in OPEN:
+        raise Conflict(f"handoff is {handoff.status}")
+    if handoff.status == "replied":
+        _move(session, handoff, "in_progress", "user", "she answered")
+    message = HandoffMessage(handoff_id=handoff.id, sender="user", text=text, created_at=utcnow())
+    session.add(message)
+    return message
+
+
+def resolve(session: Session, handoff: Handoff, user: User, note: str) -> Handoff:
+    if handoff.assignee_id != user.id and user.role not in ("supervisor", "admin"):
+        raise Conflict("only the expert holding the handoff or a supervisor can resolve it")
+    _move(session, handoff, "resolved", user.username, note)
+    return handoff
+
+
+def escalate(session: Session, handoff: Handoff, actor: str, organisation_id: Optional[str], note: str) -> Handoff:
+    _move(session, handoff, "escalated", actor, note)
+    handoff.escalated_to = organisation_id
+    return handoff

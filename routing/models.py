@@ -1,0 +1,112 @@
+"""Tables of the routing backend. The schema itself is owned by Alembic (migrations/)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import List, Optional
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from routing.db import Base, UTCDateTime
+
+ORG_LEVELS = ("province", "city", "county", "town", "village")
+ROLES = ("expert", "supervisor", "staff", "admin")
+CATEGORIES = ("entrepreneurship", "legal", "family_education", "care")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[Optional[str]] = mapped_column(ForeignKey("organisations.id"))
+    region: Mapped[str] = mapped_column(String(100))
+    address: Mapped[Optional[str]] = mapped_column(String(300))
+    phone: Mapped[Optional[str]] = mapped_column(String(50))
+    hours: Mapped[Optional[str]] = mapped_column(String(200))
+    latitude: Mapped[Optional[float]] = mapped_column(Float)
+    longitude: Mapped[Optional[float]] = mapped_column(Float)
+    sample: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Department(Base):
+    __tablename__ = "departments"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(32), unique=True)
+    specialty: Mapped[str] = mapped_column(String(32))
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(50), default="工作人员")
+    department_id: Mapped[Optional[str]] = mapped_column(ForeignKey("departments.id"))
+    specialty: Mapped[Optional[str]] = mapped_column(String(32))
+    available: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_assigned_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user: Mapped[User] = relationship()
+
+
+class Handoff(Base):
+    __tablename__ = "handoffs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(200), index=True)
+    channel: Mapped[Optional[str]] = mapped_column(String(50))
+    category: Mapped[Optional[str]] = mapped_column(String(32))
+    intent: Mapped[Optional[str]] = mapped_column(String(64))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    region: Mapped[Optional[str]] = mapped_column(String(100))
+    contact: Mapped[Optional[str]] = mapped_column(String(200))
+    department_id: Mapped[Optional[str]] = mapped_column(ForeignKey("departments.id"))
+    assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    escalated_to: Mapped[Optional[str]] = mapped_column(ForeignKey("organisations.id"))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    assignee: Mapped[Optional[User]] = relationship()
+    department: Mapped[Optional[Department]] = relationship()
+    messages: Mapped[List["HandoffMessage"]] = relationship(order_by="HandoffMessage.id", cascade="all, delete-orphan")
+    events: Mapped[List["HandoffEvent"]] = relationship(order_by="HandoffEvent.id", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class HandoffMessage(Base):
+    __tablename__ = "handoff_messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[str] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(16))  # user | bot | expert
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    delivery: Mapped[str] = mapped_column(String(16), default="none")  # none | pending | delivered | failed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HandoffEvent(Base):
+    __tablename__ = "handoff_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[str] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[Optional[str]] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(100))
+    note: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

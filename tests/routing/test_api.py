@@ -1,0 +1,143 @@
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+
+from routing import auth
+from routing.api.app import create_app
+from routing.settings import Settings
+
+SERVICE = {"Authorization": "Bearer service-secret-for-tests"}
+
+
+@pytest.fixture
+def client(sessions, database_url):
+    settings = Settings(database_url=database_url, demo_mode=False, service_token="service-secret-for-tests")
+    with sessions() as db, db.begin():
+        for name, department, specialty in [("lawyer1", "rights", "法律"), ("lawyer2", "rights", "法律"),
+                                            ("counsellor", "care", "心理")]:
+            auth.create_user(db, username=name, password="a-long-password", role="expert",
+                             department_id=department, specialty=specialty, title="律师")
+        auth.create_user(db, username="staff", password="a-long-password", role="staff", title="工作人员")
+    return TestClient(create_app(settings, sessions))
+
+
+def login(client, username):
+    response = client.post("/api/v1/auth/token", json={"username": username, "password": "a-long-password"})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def open_handoff(client, conversation="woman-1", **extra):
+    body = {"conversation_id": conversation, "channel": "callback", "category": "legal",
+            "intent": "legal_divorce", "summary": "想离婚，孩子两岁",
+            "transcript": [{"role": "user", "text": "想离婚，孩子两岁"}, {"role": "bot", "text": "好的"}], **extra}
+    response = client.post("/api/v1/handoffs", json=body, headers=SERVICE)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_health(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_wrong_password_missing_or_forged_tokens_are_refused(client):
+    assert client.post("/api/v1/auth/token", json={"username": "lawyer1", "password": "nope"}).status_code == 401
+    assert client.post("/api/v1/auth/token", json={"username": "ghost", "password": "nope"}).status_code == 401
+    assert client.get("/api/v1/handoffs").status_code == 401
+    assert client.get("/api/v1/handoffs", headers={"Authorization": "Bearer forged"}).status_code == 401
+    assert client.post("/api/v1/handoffs", json={"conversation_id": "x"},
+                       headers={"Authorization": "Bearer forged"}).status_code == 403
+    expert = login(client, "lawyer1")
+    assert client.post("/api/v1/handoffs", json={"conversation_id": "x"}, headers=expert).status_code == 403
+
+
+def test_a_new_handoff_goes_to_the_legal_department_with_a_48_hour_due_time(client):
+    created = open_handoff(client)
+    assert created["department"] == "权益部" and created["status"] == "assigned" and created["holder"] == "律师"
+    from datetime import datetime
+    due = datetime.fromisoformat(created["due_at"]) - datetime.fromisoformat(created["created_at"])
+    assert due.total_seconds() == 48 * 3600
+
+
+def test_experts_see_their_department_and_staff_see_all(client):
+    open_handoff(client, "a")
+    open_handoff(client, "b", category="care", intent="care_mental_health")
+    lawyer, counsellor, staff = login(client, "lawyer1"), login(client, "counsellor"), login(client, "staff")
+    assert {h["conversation_id"] for h in client.get("/api/v1/handoffs", headers=lawyer).json()} == {"a"}
+    assert {h["conversation_id"] for h in client.get("/api/v1/handoffs", headers=counsellor).json()} == {"b"}
+    assert len(client.get("/api/v1/handoffs", headers=staff).json()) == 2
+    assert len(client.get("/api/v1/handoffs?category=care", headers=staff).json()) == 1
+    assert len(client.get("/api/v1/handoffs?urgency=urgent", headers=staff).json()) == 0
+
+
+def holder_and_other(client, handoff_id):
+    staff = login(client, "staff")
+    detail = client.get(f"/api/v1/handoffs/{handoff_id}", headers=staff).json()
+    assigned_to = next(e["note"] for e in detail["history"] if e["to_status"] == "assigned").split()[-1]
+    other = "lawyer2" if assigned_to == "lawyer1" else "lawyer1"
+    return login(client, assigned_to), login(client, other)
+
+
+def test_claim_reply_her_answer_resolve_and_the_history(client):
+    handoff = open_handoff(client)
+    holder, other = holder_and_other(client, handoff["id"])
+    hid = handoff["id"]
+    assert client.post(f"/api/v1/handoffs/{hid}/claim", headers=other).status_code == 409
+    assert client.post(f"/api/v1/handoffs/{hid}/claim", headers=holder).json()["status"] == "in_progress"
+    replied = client.post(f"/api/v1/handoffs/{hid}/reply", json={"text": "你好，我是律师"}, headers=holder).json()
+    assert replied["status"] == "replied" and replied["messages"][-1]["delivery"] == "pending"
+    assert client.post(f"/api/v1/handoffs/{hid}/messages", json={"text": "孩子两岁"}, headers=SERVICE).json() == {
+        "status": "in_progress"}
+    assert client.post(f"/api/v1/handoffs/{hid}/resolve", json={"note": "已解答"}, headers=holder).status_code == 200
+    detail = client.get(f"/api/v1/handoffs/{hid}", headers=holder).json()
+    assert [e["to_status"] for e in detail["history"]] == [
+        "received", "assigned", "in_progress", "replied", "in_progress", "resolved"]
+    assert [m["sender"] for m in detail["messages"]] == ["user", "bot", "expert", "user"]
+    late = client.post(f"/api/v1/handoffs/{hid}/reply", json={"text": "还有"}, headers=holder)
+    assert late.status_code == 409 and "resolved" in late.json()["detail"]
+    transcript = client.get("/api/v1/conversations/woman-1/transcript", headers=login(client, "staff")).json()
+    assert transcript["handoffs"][0]["id"] == hid
+    status = client.get("/api/v1/conversations/woman-1/status", headers=SERVICE).json()
+    assert status["status"] == "resolved"
+
+
+def test_unknown_ids_bad_bodies_and_huge_bodies_get_clear_4xx(client):
+    expert = login(client, "lawyer1")
+    assert client.post("/api/v1/handoffs/nope/claim", headers=expert).status_code == 404
+    assert client.get("/api/v1/conversations/nobody/transcript", headers=expert).status_code == 404
+    malformed = client.post("/api/v1/handoffs", content=b"{not json", headers={**SERVICE, "Content-Type": "application/json"})
+    assert malformed.status_code == 422
+    assert client.post("/api/v1/handoffs", json={"conversation_id": "x", "category": "sports"},
+                       headers=SERVICE).status_code == 422
+    huge = client.post("/api/v1/handoffs", json={"conversation_id": "x", "summary": "长" * 70_000}, headers=SERVICE)
+    assert huge.status_code == 413
+    handoff = open_handoff(client)
+    empty = client.post(f"/api/v1/handoffs/{handoff['id']}/reply", json={"text": ""}, headers=expert)
+    assert empty.status_code == 422
+
+
+def test_two_experts_claiming_at_once_get_one_success(client, sessions):
+    handoff = open_handoff(client, category="care", intent="care_mental_health")
+    with sessions() as db, db.begin():  # make it claimable by either of two counsellors
+        auth.create_user(db, username="counsellor2", password="a-long-password", role="expert",
+                         department_id="care", specialty="心理")
+    staff = login(client, "staff")
+    assert client.get(f"/api/v1/handoffs/{handoff['id']}", headers=staff).json()["status"] == "assigned"
+    # Return it to the queue so that both may claim it.
+    with sessions() as db, db.begin():
+        from routing.models import Handoff
+        row = db.get(Handoff, handoff["id"])
+        row.assignee_id, row.status = None, "received"
+    headers = [login(client, "counsellor"), login(client, "counsellor2")]
+    results = []
+    barrier = threading.Barrier(2)
+
+    def claim(h):
+        barrier.wait()
+        results.append(client.post(f"/api/v1/handoffs/{handoff['id']}/claim", headers=h).status_code)
+
+    threads = [threading.Thread(target=claim, args=(h,)) for h in headers]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(results) == [200, 409]

@@ -1,0 +1,94 @@
+from datetime import timedelta
+
+import pytest
+
+from routing import auth, lifecycle
+from routing.lifecycle import Conflict, NewHandoff
+
+
+def request(conversation="c1", category="legal", urgent=False):
+    return NewHandoff(conversation_id=conversation, channel="rest", category=category, intent="legal_divorce",
+                      urgent=urgent, summary="想离婚", transcript=({"role": "user", "text": "想离婚"},))
+
+
+def expert(db, name, department="rights", specialty="法律"):
+    return auth.create_user(db, username=name, password="a-long-password", role="expert",
+                            department_id=department, specialty=specialty, title="律师")
+
+
+def test_a_request_is_routed_to_its_department_and_assigned_round_robin(sessions):
+    with sessions() as db, db.begin():
+        first, second = expert(db, "lawyer1"), expert(db, "lawyer2")
+        expert(db, "counsellor", department="care", specialty="心理")
+        a = lifecycle.open_handoff(db, request("c1"), 48, 1)
+        b = lifecycle.open_handoff(db, request("c2"), 48, 1)
+        c = lifecycle.open_handoff(db, request("c3"), 48, 1)
+        assert a.department_id == "rights" and a.status == "assigned"
+        assert [a.assignee_id, b.assignee_id, c.assignee_id] == [first.id, second.id, first.id]
+        assert [e.to_status for e in a.events] == ["received", "assigned"]
+
+
+def test_without_an_available_expert_it_waits_in_the_queue(sessions):
+    with sessions() as db, db.begin():
+        away = expert(db, "lawyer")
+        away.available = False
+        handoff = lifecycle.open_handoff(db, request(), 48, 1)
+        assert handoff.status == "received" and handoff.assignee_id is None
+
+
+def test_due_time_follows_the_sla(sessions):
+    with sessions() as db, db.begin():
+        normal = lifecycle.open_handoff(db, request("c1"), 48, 1)
+        urgent = lifecycle.open_handoff(db, request("c2", urgent=True), 48, 1)
+        assert normal.due_at - normal.created_at == timedelta(hours=48)
+        assert urgent.due_at - urgent.created_at == timedelta(hours=1)
+
+
+def test_a_second_request_of_the_same_conversation_returns_the_open_one(sessions):
+    with sessions() as db, db.begin():
+        first = lifecycle.open_handoff(db, request("c1"), 48, 1)
+        assert lifecycle.open_handoff(db, request("c1"), 48, 1).id == first.id
+
+
+def test_the_whole_lifecycle_is_recorded_with_actors(sessions):
+    with sessions() as db, db.begin():
+        lawyer = expert(db, "lawyer")
+        handoff = lifecycle.open_handoff(db, request(), 48, 1)
+        lifecycle.claim(db, handoff, lawyer)
+        lifecycle.reply(db, handoff, lawyer, "你好，我是律师")
+        lifecycle.add_user_message(db, handoff, "谢谢，孩子两岁")
+        lifecycle.reply(db, handoff, lawyer, "两岁以下一般随母亲")
+        lifecycle.resolve(db, handoff, lawyer, "已解答")
+        db.flush()
+        assert [(e.to_status, e.actor) for e in handoff.events] == [
+            ("received", "bot"), ("assigned", "router"), ("in_progress", "lawyer"), ("replied", "lawyer"),
+            ("in_progress", "user"), ("replied", "lawyer"), ("resolved", "lawyer")]
+        assert [m.sender for m in handoff.messages] == ["user", "expert", "user", "expert"]
+
+
+def test_steps_cannot_be_skipped_or_undone(sessions):
+    with sessions() as db, db.begin():
+        lawyer, other = expert(db, "lawyer"), expert(db, "other")
+        handoff = lifecycle.open_handoff(db, request(), 48, 1)
+        with pytest.raises(Conflict):
+            lifecycle.reply(db, handoff, lawyer if handoff.assignee_id != lawyer.id else other, "抢答")
+        holder = lawyer if handoff.assignee_id == lawyer.id else other
+        stranger = other if holder is lawyer else lawyer
+        with pytest.raises(Conflict, match="another expert"):
+            lifecycle.claim(db, handoff, stranger)
+        lifecycle.claim(db, handoff, holder)
+        lifecycle.resolve(db, handoff, holder, "done")
+        for action in (lambda: lifecycle.reply(db, handoff, holder, "再说一句"),
+                       lambda: lifecycle.add_user_message(db, handoff, "还在吗"),
+                       lambda: lifecycle.claim(db, handoff, holder)):
+            with pytest.raises(Conflict):
+                action()
+        assert handoff.status == "resolved"
+
+
+def test_an_expert_of_another_department_cannot_take_it(sessions):
+    with sessions() as db, db.begin():
+        counsellor = expert(db, "counsellor", department="care", specialty="心理")
+        handoff = lifecycle.open_handoff(db, request(), 48, 1)
+        with pytest.raises(lifecycle.Forbidden):
+            lifecycle.claim(db, handoff, counsellor)
