@@ -50,7 +50,7 @@ run: $(MODEL) $(ROUTING_VENV)/.installed ## install, train if stale, start Rasa 
 shell: $(MODEL) ## chat with the assistant in the terminal
 	scripts/shell.sh
 
-test-unit: $(MODEL)
+test-unit: $(MODEL) $(ROUTING_VENV)/.installed
 	$(PY) -m pytest -q tests --ignore=tests/routing
 
 test-routing: $(ROUTING_VENV)/.installed ## routing backend tests, on SQLite and PostgreSQL

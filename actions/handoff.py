@@ -66,9 +66,10 @@ class ActionRequestHuman(Action):
         expert = EXPERT_BY_CATEGORY.get(category or "", "工作人员")
         area = f"{CATEGORY_TITLES[category]}方面的" if category else ""
         promise = "我们会优先处理，尽快联系你" if urgent else "专人会在48小时内回复你"
+        recorded = "" if record.delivered else "（你的求助已经记录好，系统恢复后会马上转给工作人员）"
         dispatcher.utter_message(
             text=(
-                f"已为你登记转接{area}{expert}，编号{record.id}。{promise}"
+                f"已为你登记转接{area}{expert}，编号{record.id}{recorded}。{promise}"
                 f"（最晚{local_time(record.due_at)}），回复会发到这个对话里。\n"
                 "等待的时候，可以把情况、时间和你的需要先发给我，我会一并转过去。"
                 "如果遇到危险，请立即拨打110。"

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Protocol
+from typing import Dict, List, Optional, Protocol, Tuple
 
 RECEIVED = "received"
 
@@ -42,6 +42,8 @@ class HandoffRecord:
     status: str
     created_at: datetime
     due_at: datetime
+    holder: Optional[str] = None  # role of the person holding it, e.g. 律师
+    delivered: bool = True  # False while it waits in the outbox for the routing backend
 
 
 class HandoffStore(Protocol):
@@ -102,7 +104,8 @@ CREATE TABLE IF NOT EXISTS handoff_requests (
     transcript TEXT NOT NULL,
     status TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    due_at TEXT NOT NULL
+    due_at TEXT NOT NULL,
+    delivered_as TEXT
 );
 CREATE INDEX IF NOT EXISTS handoff_requests_conversation
     ON handoff_requests (conversation_id, created_at);
@@ -119,6 +122,9 @@ class SQLiteHandoffStore:
         self._path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as connection:
             connection.executescript(_SCHEMA)
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(handoff_requests)")}
+            if "delivered_as" not in columns:  # files made before the outbox existed
+                connection.execute("ALTER TABLE handoff_requests ADD COLUMN delivered_as TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._path, timeout=10)
@@ -142,11 +148,29 @@ class SQLiteHandoffStore:
             )
         return record
 
+    def pending(self) -> List[Tuple[str, HandoffRequest]]:
+        """Requests not yet handed to the routing backend, oldest first."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT id, conversation_id, channel, category, intent, urgent, summary, transcript"
+                " FROM handoff_requests WHERE delivered_as IS NULL ORDER BY created_at"
+            ).fetchall()
+        return [
+            (row[0], HandoffRequest(row[1], row[2], row[3], row[4], bool(row[5]), row[6], json.loads(row[7])))
+            for row in rows
+        ]
+
+    def mark_delivered(self, local_id: str, remote_id: str) -> None:
+        with self._lock, self._connect() as connection:
+            connection.execute(
+                "UPDATE handoff_requests SET delivered_as = ? WHERE id = ?", (remote_id, local_id)
+            )
+
     def latest_for(self, conversation_id: str) -> Optional[HandoffRecord]:
         with self._connect() as connection:
             row = connection.execute(
                 "SELECT id, conversation_id, channel, category, intent, urgent, summary,"
-                " status, created_at, due_at FROM handoff_requests"
+                " status, created_at, due_at, delivered_as FROM handoff_requests"
                 " WHERE conversation_id = ? ORDER BY created_at DESC LIMIT 1",
                 (conversation_id,),
             ).fetchone()
@@ -163,15 +187,20 @@ class SQLiteHandoffStore:
             status=row[7],
             created_at=datetime.fromisoformat(row[8]),
             due_at=datetime.fromisoformat(row[9]),
+            delivered=row[10] is not None,
         )
 
 
 @lru_cache(maxsize=1)
 def default_handoff_store() -> HandoffStore:
-    """The store the running action server uses, built on first use from settings."""
+    """The store the running action server uses, built on first use from settings:
+    the routing backend, with a local outbox for when it is down."""
+    from actions.handoff_outbox import OutboxHandoffStore
+    from actions.routing_client import RoutingClient
     from bot.settings import Settings
 
     settings = Settings.from_env()
-    return SQLiteHandoffStore(
+    outbox = SQLiteHandoffStore(
         settings.handoff_store_path, settings.sla_normal_hours, settings.sla_urgent_hours
     )
+    return OutboxHandoffStore(RoutingClient(settings.routing_url, settings.routing_token), outbox)

@@ -16,6 +16,7 @@ STATUS_TEXT = {
     "replied": "专人已经回复",
     "resolved": "已经处理完毕",
     "escalated": "已转给你所在地的妇联跟进",
+    "returned": "已经结束，由我继续为你服务",
 }
 
 
@@ -43,6 +44,10 @@ class ActionTicketStatus(Action):
             )
             return []
         status = STATUS_TEXT.get(record.status, record.status)
+        if record.holder and record.status not in ("received", "resolved", "returned"):
+            status += f"（由{record.holder}负责）"
+        if not record.delivered:
+            status = "已记录，正在转交工作人员"
         dispatcher.utter_message(
             text=(
                 f"你的求助（编号{record.id}）于{local_time(record.created_at)}提交，"

@@ -32,6 +32,8 @@ class Settings:
     rasa_url: str
     sla_normal_hours: int
     sla_urgent_hours: int
+    routing_url: str
+    routing_token: str
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -46,6 +48,8 @@ class Settings:
             rasa_url=os.environ.get("RASA_URL", "http://localhost:5005"),
             sla_normal_hours=_int("SLA_NORMAL_HOURS", 48),
             sla_urgent_hours=_int("SLA_URGENT_HOURS", 1),
+            routing_url=os.environ.get("ROUTING_URL", "http://localhost:8000"),
+            routing_token=os.environ.get("ROUTING_SERVICE_TOKEN", "change-me"),
         )
         if settings.sla_urgent_hours <= 0 or settings.sla_normal_hours <= 0:
             raise ValueError("SLA hours must be positive")

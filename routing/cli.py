@@ -4,15 +4,17 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import List, Optional
 
 from sqlalchemy import func, select
 
-from routing import auth
+from routing import auth, sla
 from routing.db import make_engine, make_session_factory
 from routing.migrate import upgrade
-from routing.models import Department, User
+from routing.models import Department, User, utcnow
 from routing.org_data import SAMPLE_FILE, load_file
 from routing.settings import Settings
 
@@ -40,6 +42,24 @@ def prepare(settings: Settings) -> None:
                 auth.create_user(db, username=username, password=password, role=role,
                                  department_id=department, specialty=specialty, title=title)
                 print(f"  {username:<11} {password}  ({title})")
+
+
+def start_sla_loop(settings: Settings, every_seconds: int = 60) -> threading.Thread:
+    """Remind and escalate in the background while the API serves."""
+    factory = _sessions(settings)
+
+    def loop() -> None:
+        while True:
+            try:
+                with factory() as db, db.begin():
+                    sla.sweep(db, utcnow(), settings.reminder_before_hours)
+            except Exception as error:  # keep the loop alive; the next sweep retries
+                print(f"SLA sweep failed: {error}", file=sys.stderr)
+            time.sleep(every_seconds)
+
+    thread = threading.Thread(target=loop, name="sla-sweep", daemon=True)
+    thread.start()
+    return thread
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -83,5 +103,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         from routing.api.app import create_app
 
         prepare(settings)
+        start_sla_loop(settings)
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
     return 0

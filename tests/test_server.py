@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MODEL_PATH, PROJECT_ROOT
+from tests.routing_process import SERVICE_TOKEN, RoutingProcess
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -56,7 +57,9 @@ def assistant(tmp_path_factory):
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n',
         encoding="utf-8",
     )
-    env = dict(os.environ, ASSISTANT_VAR_DIR=str(workdir), TF_CPP_MIN_LOG_LEVEL="2")
+    routing = RoutingProcess(workdir, free_port()).start()
+    env = dict(os.environ, ASSISTANT_VAR_DIR=str(workdir), TF_CPP_MIN_LOG_LEVEL="2",
+               ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
     logs = [open(workdir / "actions.log", "wb"), open(workdir / "rasa.log", "wb")]
     processes = [
         subprocess.Popen([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
@@ -70,8 +73,9 @@ def assistant(tmp_path_factory):
     try:
         wait_for(f"http://127.0.0.1:{action_port}/health", processes)
         wait_for(f"http://127.0.0.1:{rasa_port}/status", processes)
-        yield f"http://127.0.0.1:{rasa_port}"
+        yield f"http://127.0.0.1:{rasa_port}", routing.url
     finally:
+        routing.stop()
         for process in processes:
             process.terminate()
         for process in processes:
@@ -104,6 +108,7 @@ BAD_INPUTS = {
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
 def test_bad_input_gets_a_reply_and_is_kept_whole(assistant, name):
+    assistant, _ = assistant
     text = BAD_INPUTS[name]
     replies = say(assistant, f"bad-{name}", text)
     assert replies and all(reply.get("text") for reply in replies)
@@ -112,6 +117,7 @@ def test_bad_input_gets_a_reply_and_is_kept_whole(assistant, name):
 
 
 def test_first_reply_to_danger_gives_110_and_asks_if_she_is_safe(assistant):
+    assistant, _ = assistant
     replies = say(assistant, "danger", "救命 他拿着刀在踹门")
     first = replies[0]["text"]
     assert "110" in first and "安全吗" in first and "12338" in first and "12356" in first
@@ -119,9 +125,17 @@ def test_first_reply_to_danger_gives_110_and_asks_if_she_is_safe(assistant):
     assert tracker["slots"]["urgent"] is True
 
 
-def test_a_request_for_a_person_is_recorded(assistant):
+def test_a_request_for_a_person_opens_a_handoff_in_the_routing_backend(assistant):
+    assistant, routing_url = assistant
     say(assistant, "wants-lawyer", "老公出轨了我想离婚，孩子两岁")
     reply = say(assistant, "wants-lawyer", "转人工")[0]["text"]
     assert "编号" in reply and "48小时" in reply
+    request = urllib.request.Request(f"{routing_url}/api/v1/conversations/wants-lawyer/status",
+                                     headers={"Authorization": f"Bearer {SERVICE_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        handoff = json.loads(response.read().decode("utf-8"))
+    assert handoff["id"] in reply
+    assert handoff["department"] == "权益部" and handoff["category"] == "legal"
+    assert "孩子两岁" in handoff["summary"]
     status = say(assistant, "wants-lawyer", "我的求助有人处理了吗")[0]["text"]
-    assert "正在安排专人" in status
+    assert handoff["id"] in status and "前回复" in status

@@ -54,3 +54,17 @@ def test_a_bare_request_has_no_area_and_says_so_kindly():
     messages, _ = run(store, make_tracker([user_event("找真人", "request_human")]))
     assert store.requests[0].category is None
     assert "工作人员" in messages[0]["text"]
+
+
+class DownBackend(InMemoryHandoffStore):
+    """A store whose requests wait in the outbox, as when the routing backend is down."""
+
+    def open_request(self, request):
+        from dataclasses import replace
+
+        return replace(super().open_request(request), delivered=False)
+
+
+def test_when_the_backend_is_down_she_is_told_the_request_is_recorded():
+    messages, events = run(DownBackend(), make_tracker([user_event("转人工", "request_human")]))
+    assert "已经记录好" in messages[0]["text"] and events[0]["name"] == "handoff_id"

@@ -1,0 +1,38 @@
+from datetime import timedelta
+
+from routing import lifecycle, sla
+from routing.lifecycle import NewHandoff
+
+
+def handoff(db, conversation, region=None, urgent=False):
+    return lifecycle.open_handoff(db, NewHandoff(conversation, "rest", "legal", "legal_divorce", urgent, "想离婚",
+                                                 region=region), 48, 1)
+
+
+def test_reminder_before_the_due_time_then_escalation_to_her_local_federation(sessions):
+    with sessions() as db, db.begin():
+        item = handoff(db, "c1", region="顺德区")
+        start = item.created_at
+        assert sla.sweep(db, start + timedelta(hours=10), 6).reminded == []
+        assert sla.sweep(db, start + timedelta(hours=43), 6).reminded == [item.id]
+        assert sla.sweep(db, start + timedelta(hours=44), 6).reminded == []  # once only
+        result = sla.sweep(db, start + timedelta(hours=48, minutes=1), 6)
+        assert result.escalated == [item.id]
+        assert item.status == "escalated" and item.escalated_to == "gd-fs-sd"
+        assert [e.actor for e in item.events][-2:] == ["sla", "sla"]
+        assert sla.sweep(db, start + timedelta(hours=60), 6).escalated == []  # not twice
+
+
+def test_an_urgent_handoff_escalates_after_one_hour_without_a_region(sessions):
+    with sessions() as db, db.begin():
+        item = handoff(db, "c2", urgent=True)
+        result = sla.sweep(db, item.created_at + timedelta(hours=1, seconds=1), 6)
+        assert result.escalated == [item.id] and item.escalated_to is None
+        assert "值班主管" in item.events[-1].note
+
+
+def test_resolved_handoffs_are_left_alone(sessions):
+    with sessions() as db, db.begin():
+        item = handoff(db, "c3")
+        item.status = "resolved"
+        assert sla.sweep(db, item.created_at + timedelta(days=5), 6).escalated == []

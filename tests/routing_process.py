@@ -1,0 +1,52 @@
+"""Start and stop the real routing backend (its own virtualenv) for cross-service tests."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import PROJECT_ROOT
+
+ROUTING_PYTHON = PROJECT_ROOT / ".venv-routing" / "bin" / "python"
+SERVICE_TOKEN = "service-token-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RoutingProcess:
+    def __init__(self, workdir: Path, port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self._port, self._workdir, self._process = port, workdir, None
+        self._env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), ROUTING_DEMO_MODE="false",
+                         ROUTING_SERVICE_TOKEN=SERVICE_TOKEN,
+                         ROUTING_DATABASE_URL=f"sqlite:///{workdir / 'routing.db'}")
+
+    def start(self) -> "RoutingProcess":
+        if not ROUTING_PYTHON.exists():
+            raise RuntimeError("run `make install` first: .venv-routing is missing")
+        log = open(self._workdir / "routing.log", "ab")
+        self._process = subprocess.Popen(
+            [str(ROUTING_PYTHON), "-m", "routing", "serve", "--port", str(self._port)],
+            cwd=PROJECT_ROOT, env=self._env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError((self._workdir / "routing.log").read_text(errors="replace")[-2000:])
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError("routing backend did not start")
+
+    def stop(self) -> None:
+        if self._process and self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=20)
