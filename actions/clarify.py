@@ -32,6 +32,9 @@ class ActionClarify(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         text = tracker.latest_message.get("text") or ""
+        area = load_taxonomy().category_of_parse(tracker.latest_message)
+        if area:
+            return ActionChooseArea().menu(dispatcher, area)  # the area is clear, the topic is not
         if conversation.previous_user_intent(tracker) == FALLBACK_INTENT:
             dispatcher.utter_message(response="utter_clarify_again")
         elif not normalize(text):
@@ -54,9 +57,14 @@ class ActionChooseArea(Action):
         if area not in CATEGORIES:
             dispatcher.utter_message(response="utter_clarify_area", buttons=area_buttons())
             return []
+        return self.menu(dispatcher, area)
+
+    @staticmethod
+    def menu(dispatcher: CollectingDispatcher, area: str) -> List[Dict[Text, Any]]:
         buttons = [
             {"title": info.title or info.name, "payload": f"/{info.name}"}
             for info in load_taxonomy().topics_in(area)
         ]
+        buttons.append({"title": "转人工", "payload": "/request_human"})
         dispatcher.utter_message(response="utter_area_menu", buttons=buttons)
         return []

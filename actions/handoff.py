@@ -46,7 +46,7 @@ class ActionRequestHuman(Action):
                     "有新的情况可以直接发给我，我会一并转给工作人员。"
                 )
             )
-            return [SlotSet("handoff_id", existing.id)]
+            return [SlotSet("handoff_id", existing.id), SlotSet("handoff_open", True)]
 
         taxonomy = load_taxonomy()
         intent = conversation.latest_service_intent(tracker, taxonomy)
@@ -75,4 +75,4 @@ class ActionRequestHuman(Action):
                 "如果遇到危险，请立即拨打110。"
             )
         )
-        return [SlotSet("handoff_id", record.id)]
+        return [SlotSet("handoff_id", record.id), SlotSet("handoff_open", True)]

@@ -18,16 +18,42 @@ class OutboxHandoffStore:
         self._outbox = outbox
 
     def flush(self) -> int:
-        """Deliver waiting requests in order; stop at the first failure. Returns how many went."""
+        """Deliver waiting requests, then waiting messages, in order; stop at the
+        first failure. Returns how many went."""
         delivered = 0
+        remote_ids = {}
         for local_id, request in self._outbox.pending():
             try:
                 record = self._client.open_handoff(request)
             except RoutingUnavailable:
-                break
+                return delivered
             self._outbox.mark_delivered(local_id, record.id)
+            remote_ids[local_id] = record.id
+            delivered += 1
+        for message_id, conversation_id, handoff_id, text in self._outbox.pending_messages():
+            target = remote_ids.get(handoff_id) or self._remote_id(conversation_id, handoff_id)
+            try:
+                self._client.forward_message(target, text)
+            except RoutingUnavailable:
+                return delivered
+            self._outbox.mark_message_delivered(message_id)
             delivered += 1
         return delivered
+
+    def _remote_id(self, conversation_id: str, handoff_id: str) -> str:
+        """A message queued against a request that itself waited in the outbox."""
+        latest = self._client.latest_for(conversation_id)
+        return latest.id if latest is not None else handoff_id
+
+    def forward_message(self, conversation_id: str, handoff_id: str, text: str) -> bool:
+        """Her message for the expert; False when it had to wait in the outbox."""
+        self.flush()
+        try:
+            self._client.forward_message(handoff_id, text)
+            return True
+        except RoutingUnavailable:
+            self._outbox.queue_message(conversation_id, handoff_id, text)
+            return False
 
     def open_request(self, request: HandoffRequest) -> HandoffRecord:
         self.flush()

@@ -107,6 +107,13 @@ CREATE TABLE IF NOT EXISTS handoff_requests (
     due_at TEXT NOT NULL,
     delivered_as TEXT
 );
+CREATE TABLE IF NOT EXISTS forwarded_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id TEXT NOT NULL,
+    handoff_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    delivered INTEGER NOT NULL DEFAULT 0
+);
 CREATE INDEX IF NOT EXISTS handoff_requests_conversation
     ON handoff_requests (conversation_id, created_at);
 """
@@ -159,6 +166,25 @@ class SQLiteHandoffStore:
             (row[0], HandoffRequest(row[1], row[2], row[3], row[4], bool(row[5]), row[6], json.loads(row[7])))
             for row in rows
         ]
+
+    def queue_message(self, conversation_id: str, handoff_id: str, text: str) -> None:
+        """Keep her message for the expert until the backend takes it."""
+        with self._lock, self._connect() as connection:
+            connection.execute(
+                "INSERT INTO forwarded_messages (conversation_id, handoff_id, text) VALUES (?, ?, ?)",
+                (conversation_id, handoff_id, text),
+            )
+
+    def pending_messages(self) -> List[Tuple[int, str, str, str]]:
+        with self._connect() as connection:
+            return connection.execute(
+                "SELECT id, conversation_id, handoff_id, text FROM forwarded_messages"
+                " WHERE delivered = 0 ORDER BY id"
+            ).fetchall()
+
+    def mark_message_delivered(self, message_id: int) -> None:
+        with self._lock, self._connect() as connection:
+            connection.execute("UPDATE forwarded_messages SET delivered = 1 WHERE id = ?", (message_id,))
 
     def mark_delivered(self, local_id: str, remote_id: str) -> None:
         with self._lock, self._connect() as connection:

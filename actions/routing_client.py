@@ -61,3 +61,7 @@ class RoutingClient:
             return None
         response.raise_for_status()
         return _record(response.json())
+
+    def forward_message(self, handoff_id: str, text: str) -> None:
+        response = self._call("POST", f"/api/v1/handoffs/{handoff_id}/messages", json={"text": text[:4000]})
+        response.raise_for_status()

@@ -26,6 +26,7 @@ class Prediction:
     intent: Optional[str]
     confidence: float
     crisis: bool
+    category: Optional[str] = None
 
 
 def load_examples(path: Path) -> List[Example]:
@@ -40,7 +41,11 @@ def load_examples(path: Path) -> List[Example]:
     return examples
 
 
-def predict(parser: MessageParser, examples: List[Example], progress=None) -> List[Prediction]:
+def predict(parser: MessageParser, examples: List[Example], progress=None,
+            taxonomy: Optional[Taxonomy] = None) -> List[Prediction]:
+    from bot.taxonomy import load_taxonomy
+
+    taxonomy = taxonomy or load_taxonomy()
     predictions = []
     for example in progress(examples) if progress else examples:
         parse = parser.parse(example.text)
@@ -51,6 +56,7 @@ def predict(parser: MessageParser, examples: List[Example], progress=None) -> Li
                 intent.get("name"),
                 float(intent.get("confidence") or 0.0),
                 bool((parse.get("crisis") or {}).get("detected")),
+                taxonomy.category_of_parse(parse),
             )
         )
     return predictions
@@ -83,7 +89,7 @@ def score(predictions: List[Prediction], taxonomy: Taxonomy) -> Dict[str, Any]:
         "examples": len(predictions),
         "intent": _report(true_intents, predicted_intents),
         "category": _report(
-            [category(i) for i in true_intents], [category(i) for i in predicted_intents]
+            [category(i) for i in true_intents], [p.category or NO_CATEGORY for p in predictions]
         ),
         "crisis": {
             "crisis_examples": len(crisis_cases),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import yaml
 
@@ -16,6 +16,7 @@ CATEGORY_TITLES = {
     "care": "关爱服务",
 }
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yml")
+FALLBACK_INTENT = "nlu_fallback"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,19 @@ class Taxonomy:
         """The service area of an intent; None for chit-chat, fallback and unknown intents."""
         info = self._intents.get(intent or "")
         return info.category if info else None
+
+    def category_of_parse(self, parse: Dict[str, Any]) -> Optional[str]:
+        """The service area of a parsed message. When the classifier fell back
+        because two intents were too close, the area is still known if both
+        belong to it ("抚养权还是财产?" is legal either way)."""
+        intent = (parse.get("intent") or {}).get("name")
+        if intent != FALLBACK_INTENT:
+            return self.category_of(intent)
+        contenders = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT][:2]
+        categories = {self.category_of(r.get("name")) for r in contenders}
+        if len(contenders) == 2 and len(categories) == 1:
+            return categories.pop()
+        return None
 
     def is_crisis(self, intent: Optional[str]) -> bool:
         info = self._intents.get(intent or "")

@@ -75,7 +75,7 @@ class Triage:
         intent = (parse.get("intent") or {}).get("name")
         confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
         crisis = bool((parse.get("crisis") or {}).get("detected"))
-        category = self._taxonomy.category_of(intent)
+        category = self._taxonomy.category_of_parse(parse)
         text = item.text[:MAX_TEXT_CHARS]
         answers = self._answer_finder(text, category) if self._answer_finder and text.strip() else []
         return TriageResult(

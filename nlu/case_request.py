@@ -19,7 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 CASE_INTENT = "ask_case"
 DEFAULT_PATTERNS = [
     r"案例|个案|判例|先例|例子|案子可以参考|真实经历",
-    r"别(人|的)[^,.!?，。！？]{0,16}(最后|结果|后来)",
+    r"别(人|的)[^.!?。！？]{0,20}(最后|结果|后来)",
 ]
 
 

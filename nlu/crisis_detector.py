@@ -52,8 +52,10 @@ class CrisisDetector(GraphComponent):
             "model_threshold": 0.35,
             # ... or this sure when the lexicon found only negated/past phrases
             "override_threshold": 0.9,
-            # a withdrawn crisis intent falls back below this confidence
+            # a withdrawn crisis intent falls back below this confidence, or when
+            # the next two intents are closer than this (as FallbackClassifier)
             "fallback_threshold": 0.1,
+            "ambiguity_threshold": 0.01,
             "ngram_max": 3,
             "regularisation": 20.0,
         }
@@ -194,18 +196,33 @@ class CrisisDetector(GraphComponent):
         message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
 
     def _withdraw_crisis(self, message: Message) -> None:
+        """Take a crisis intent the evidence does not support out of the decision.
+
+        Also undoes a fallback that a ruled-out crisis candidate caused (the
+        FallbackClassifier saw it as too close to the real intent).
+        """
         intent = message.get(INTENT) or {}
-        if not str(intent.get("name") or "").startswith(CRISIS_PREFIX):
-            return
-        ranking = [
-            item
-            for item in self._ranking(message)
-            if not str(item.get("name")).startswith(CRISIS_PREFIX)
-            and item.get("name") != FALLBACK_INTENT
+        name = str(intent.get("name") or "")
+        full = self._ranking(message)
+        calm = [
+            item for item in full
+            if not str(item.get("name")).startswith(CRISIS_PREFIX) and item.get("name") != FALLBACK_INTENT
         ]
-        best = ranking[0] if ranking else None
-        if best is None or best["confidence"] < self._config["fallback_threshold"]:
+        if name == FALLBACK_INTENT:
+            contenders = [item for item in full if item.get("name") != FALLBACK_INTENT][:2]
+            if not any(str(item.get("name")).startswith(CRISIS_PREFIX) for item in contenders):
+                return  # a fallback for other reasons stands
+        elif not name.startswith(CRISIS_PREFIX):
+            return
+        best = calm[0] if calm else None
+        runner_up = calm[1]["confidence"] if len(calm) > 1 else 0.0
+        clear = best is not None and best["confidence"] >= self._config["fallback_threshold"] and (
+            best["confidence"] - runner_up >= self._config["ambiguity_threshold"]
+        )
+        if not clear:
+            if name == FALLBACK_INTENT:
+                return
             best = {"name": FALLBACK_INTENT, "confidence": 1.0 - float(intent.get("confidence", 0))}
-            ranking = [best] + ranking
+            calm = [best] + calm
         message.set(INTENT, best, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, calm, add_to_output=True)

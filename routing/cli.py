@@ -16,6 +16,7 @@ from routing.db import make_engine, make_session_factory
 from routing.migrate import upgrade
 from routing.models import Department, User, utcnow
 from routing.org_data import SAMPLE_FILE, load_file
+from routing.relay import RasaRelay
 from routing.settings import Settings
 
 DEMO_USERS = [("lawyer", "expert", "rights", "法律", "律师"), ("counsellor", "expert", "care", "心理", "心理咨询师"),
@@ -44,17 +45,19 @@ def prepare(settings: Settings) -> None:
                 print(f"  {username:<11} {password}  ({title})")
 
 
-def start_sla_loop(settings: Settings, every_seconds: int = 60) -> threading.Thread:
-    """Remind and escalate in the background while the API serves."""
+def start_sla_loop(settings: Settings, every_seconds: int = 5) -> threading.Thread:
+    """Retry pending deliveries, remind and escalate, in the background while the API serves."""
     factory = _sessions(settings)
+    relay = RasaRelay(settings.rasa_url, settings.rasa_token or None)
 
     def loop() -> None:
         while True:
             try:
                 with factory() as db, db.begin():
+                    relay.deliver_pending(db)
                     sla.sweep(db, utcnow(), settings.reminder_before_hours)
-            except Exception as error:  # keep the loop alive; the next sweep retries
-                print(f"SLA sweep failed: {error}", file=sys.stderr)
+            except Exception as error:  # keep the loop alive; the next round retries
+                print(f"background round failed: {error}", file=sys.stderr)
             time.sleep(every_seconds)
 
     thread = threading.Thread(target=loop, name="sla-sweep", daemon=True)

@@ -140,6 +140,9 @@ def resolve(session: Session, handoff: Handoff, user: User, note: str) -> Handof
     if handoff.assignee_id != user.id and user.role not in ("supervisor", "admin"):
         raise Conflict("only the expert holding the handoff or a supervisor can resolve it")
     _move(session, handoff, "resolved", user.username, note)
+    # Tell her the bot takes over again, through the same ordered relay as replies.
+    session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text="handoff_closed",
+                               delivery="pending", created_at=utcnow()))
     return handoff
 
 

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     reminder_before_hours: int = 6
     max_body_bytes: int = 64_000
     max_text_chars: int = 4000
+    rasa_url: str = "http://localhost:5005"
+    rasa_token: str = ""
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_outside_demo(self) -> "Settings":

@@ -21,12 +21,21 @@ def free_port() -> int:
 
 
 class RoutingProcess:
-    def __init__(self, workdir: Path, port: int) -> None:
+    def __init__(self, workdir: Path, port: int, database_url: str = "", rasa_url: str = "") -> None:
         self.url = f"http://127.0.0.1:{port}"
         self._port, self._workdir, self._process = port, workdir, None
         self._env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), ROUTING_DEMO_MODE="false",
                          ROUTING_SERVICE_TOKEN=SERVICE_TOKEN,
-                         ROUTING_DATABASE_URL=f"sqlite:///{workdir / 'routing.db'}")
+                         ROUTING_DATABASE_URL=database_url or f"sqlite:///{workdir / 'routing.db'}",
+                         ROUTING_RASA_URL=rasa_url or "http://127.0.0.1:9")
+
+    def run_command(self, *args: str) -> str:
+        """Run `python -m routing ...` against the same database (e.g. create-user)."""
+        result = subprocess.run([str(ROUTING_PYTHON), "-m", "routing", *args], cwd=PROJECT_ROOT, env=self._env,
+                                capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr[-2000:])
+        return result.stdout
 
     def start(self) -> "RoutingProcess":
         if not ROUTING_PYTHON.exists():

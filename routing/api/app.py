@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator, List, Optional
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi import BackgroundTasks, Depends, FastAPI, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from routing.api.schemas import (
 )
 from routing.db import make_engine, make_session_factory
 from routing.models import Handoff, User
+from routing.relay import RasaRelay
 from routing.settings import Settings
 
 bearer = HTTPBearer(auto_error=False)
@@ -42,10 +43,16 @@ def handoff_detail(handoff: Handoff) -> dict:
     )
 
 
-def create_app(settings: Optional[Settings] = None, session_factory=None) -> FastAPI:
+def create_app(settings: Optional[Settings] = None, session_factory=None, relay=None) -> FastAPI:
     settings = settings or Settings()
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
+    relay = relay or RasaRelay(settings.rasa_url, settings.rasa_token or None)
+
+    def deliver_now() -> None:
+        """After a reply or a resolve is committed: try to deliver at once."""
+        with session_factory() as db, db.begin():
+            relay.deliver_pending(db)
     app = FastAPI(title="南粤女声+ routing backend", version="1.0")
 
     @app.middleware("http")
@@ -56,6 +63,8 @@ def create_app(settings: Optional[Settings] = None, session_factory=None) -> Fas
         return await call_next(request)
 
     def session() -> Iterator[Session]:
+        """One session per request. Writing endpoints commit before they return:
+        FastAPI may send the response before this exit code runs."""
         with session_factory() as db:
             try:
                 yield db
@@ -108,7 +117,9 @@ def create_app(settings: Optional[Settings] = None, session_factory=None) -> Fas
         user = auth.authenticate(db, body.username, body.password)
         if user is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
-        return {"access_token": auth.issue_token(db, user, settings.token_hours)}
+        token_value = auth.issue_token(db, user, settings.token_hours)
+        db.commit()  # the response may leave before the dependency's exit code runs
+        return {"access_token": token_value}
 
     @app.post("/api/v1/handoffs", response_model=HandoffOut, status_code=201,
               dependencies=[Depends(service_caller)])
@@ -116,7 +127,7 @@ def create_app(settings: Optional[Settings] = None, session_factory=None) -> Fas
         request = lifecycle.NewHandoff(**body.model_dump(exclude={"transcript"}),
                                        transcript=tuple(line.model_dump() for line in body.transcript))
         handoff = lifecycle.open_handoff(db, request, settings.sla_normal_hours, settings.sla_urgent_hours)
-        db.flush()
+        db.commit()
         db.refresh(handoff)
         return handoff_out(handoff)
 
@@ -145,30 +156,33 @@ def create_app(settings: Optional[Settings] = None, session_factory=None) -> Fas
     def claim(handoff_id: str, user: User = Depends(current_user), db: Session = Depends(session)) -> dict:
         handoff = load(db, handoff_id, lock=True)
         act(lambda: lifecycle.claim(db, handoff, user))
-        db.flush()
+        db.commit()
         return handoff_out(handoff)
 
     @app.post("/api/v1/handoffs/{handoff_id}/reply", response_model=HandoffDetail)
-    def reply(handoff_id: str, body: TextBody, user: User = Depends(current_user),
+    def reply(handoff_id: str, body: TextBody, background: BackgroundTasks, user: User = Depends(current_user),
               db: Session = Depends(session)) -> dict:
+        background.add_task(deliver_now)
         handoff = load(db, handoff_id, lock=True)
         act(lambda: lifecycle.reply(db, handoff, user, body.text))
-        db.flush()
+        db.commit()  # before the response and the background delivery
         db.refresh(handoff)
         return handoff_detail(handoff)
 
     @app.post("/api/v1/handoffs/{handoff_id}/resolve", response_model=HandoffOut)
-    def resolve(handoff_id: str, body: NoteBody, user: User = Depends(current_user),
+    def resolve(handoff_id: str, body: NoteBody, background: BackgroundTasks, user: User = Depends(current_user),
                 db: Session = Depends(session)) -> dict:
+        background.add_task(deliver_now)
         handoff = load(db, handoff_id, lock=True)
         act(lambda: lifecycle.resolve(db, handoff, user, body.note))
-        db.flush()
+        db.commit()  # before the response and the background delivery
         return handoff_out(handoff)
 
     @app.post("/api/v1/handoffs/{handoff_id}/messages", status_code=201, dependencies=[Depends(service_caller)])
     def her_message(handoff_id: str, body: TextBody, db: Session = Depends(session)) -> dict:
         handoff = load(db, handoff_id, lock=True)
         act(lambda: lifecycle.add_user_message(db, handoff, body.text))
+        db.commit()
         return {"status": handoff.status}
 
     @app.get("/api/v1/conversations/{conversation_id}/transcript")

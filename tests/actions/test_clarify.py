@@ -31,4 +31,14 @@ def test_choosing_an_area_lists_its_topics():
     tracker = make_tracker([user_event("/choose_area", "choose_area")], slots={"area": "care"})
     ActionChooseArea().run(dispatcher, tracker, {})
     payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
-    assert "/care_mental_health" in payloads and all(p.startswith("/care_") for p in payloads)
+    assert "/care_mental_health" in payloads and all(p.startswith("/care_") for p in payloads[:-1])
+    assert payloads[-1] == "/request_human"
+
+
+def test_a_clear_area_with_an_unclear_topic_shows_that_areas_topics():
+    event = user_event("抚养权还是财产", "nlu_fallback",
+                       intent_ranking=[{"name": "nlu_fallback"}, {"name": "legal_divorce"},
+                                       {"name": "legal_family_property"}])
+    message = clarify([event])
+    assert message["response"] == "utter_area_menu"
+    assert "/legal_divorce" in [b["payload"] for b in message["buttons"]]

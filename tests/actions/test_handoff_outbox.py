@@ -45,3 +45,20 @@ def test_a_wrong_service_token_is_refused_not_queued(backend, tmp_path):
     store = OutboxHandoffStore(RoutingClient(backend.url, "forged"), SQLiteHandoffStore(tmp_path / "outbox.db"))
     with pytest.raises(Exception, match="403"):
         store.open_request(request("woman-3"))
+
+
+def test_her_messages_wait_while_the_backend_is_down_and_reach_the_expert_after(backend, tmp_path):
+    import json
+    import urllib.request
+
+    store = OutboxHandoffStore(RoutingClient(backend.url, SERVICE_TOKEN, timeout=1),
+                               SQLiteHandoffStore(tmp_path / "outbox.db"))
+    record = store.open_request(request("woman-4"))
+    backend.stop()
+    assert store.forward_message("woman-4", record.id, "孩子两岁") is False
+    backend.start()
+    assert store.flush() == 1
+    status = urllib.request.Request(f"{backend.url}/api/v1/conversations/woman-4/status",
+                                    headers={"Authorization": f"Bearer {SERVICE_TOKEN}"})
+    with urllib.request.urlopen(status, timeout=10) as response:
+        assert json.loads(response.read())["status"] in ("received", "assigned", "in_progress")

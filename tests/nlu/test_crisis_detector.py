@@ -72,3 +72,23 @@ def test_a_changed_lexicon_changes_the_cache_fingerprint(tmp_path):
     before = CrisisDetector.fingerprint_addon({"lexicon_path": str(lexicon)})
     lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n# reviewed again\n", encoding="utf-8")
     assert CrisisDetector.fingerprint_addon({"lexicon_path": str(lexicon)}) != before
+
+
+def test_a_fallback_caused_by_a_ruled_out_crisis_candidate_is_undone(tmp_path):
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.9},
+        {"name": "crisis_child_danger", "confidence": 0.38},
+        {"name": "legal_child_protection", "confidence": 0.37},
+        {"name": "greet", "confidence": 0.02},
+    ]
+    (processed,) = detector(tmp_path, model_threshold=0.99).process(
+        [message("我朋友的侄子以前被继父打过，还能追究吗", "nlu_fallback", ranking)]
+    )
+    assert processed.get("intent")["name"] == "legal_child_protection"
+
+
+def test_a_fallback_for_other_reasons_stands(tmp_path):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "greet", "confidence": 0.05},
+               {"name": "thanks", "confidence": 0.045}]
+    (processed,) = detector(tmp_path, model_threshold=0.99).process([message("嗯嗯那个", "nlu_fallback", ranking)])
+    assert processed.get("intent")["name"] == "nlu_fallback"

@@ -83,3 +83,7 @@ def test_missing_section_is_rejected():
 
 def test_a_child_saying_they_do_not_want_to_live_is_a_child_in_danger(lexicon):
     assert lexicon.imminent_type(normalize("個仔話唔想活，而家喺天台邊度坐住")) == "child_danger"
+
+
+def test_charcoal_burning_is_self_harm(lexicon):
+    assert lexicon.imminent_type(normalize("烧了炭 门窗都关了")) == "self_harm"

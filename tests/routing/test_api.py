@@ -10,8 +10,30 @@ from routing.settings import Settings
 SERVICE = {"Authorization": "Bearer service-secret-for-tests"}
 
 
+class FakeRasa:
+    """Stands in for Rasa's trigger_intent endpoint; can be switched off."""
+
+    def __init__(self):
+        self.up, self.sent = True, []
+
+    def deliver(self, message, handoff, author):
+        if self.up:
+            self.sent.append((handoff.conversation_id, message.sender, message.text))
+        return self.up
+
+    def deliver_pending(self, session):
+        from routing.relay import RasaRelay
+
+        return RasaRelay.deliver_pending(self, session)
+
+
 @pytest.fixture
-def client(sessions, database_url):
+def rasa():
+    return FakeRasa()
+
+
+@pytest.fixture
+def client(sessions, database_url, rasa):
     settings = Settings(database_url=database_url, demo_mode=False, service_token="service-secret-for-tests")
     with sessions() as db, db.begin():
         for name, department, specialty in [("lawyer1", "rights", "法律"), ("lawyer2", "rights", "法律"),
@@ -19,7 +41,7 @@ def client(sessions, database_url):
             auth.create_user(db, username=name, password="a-long-password", role="expert",
                              department_id=department, specialty=specialty, title="律师")
         auth.create_user(db, username="staff", password="a-long-password", role="staff", title="工作人员")
-    return TestClient(create_app(settings, sessions))
+    return TestClient(create_app(settings, sessions, relay=rasa))
 
 
 def login(client, username):
@@ -87,13 +109,15 @@ def test_claim_reply_her_answer_resolve_and_the_history(client):
     assert client.post(f"/api/v1/handoffs/{hid}/claim", headers=holder).json()["status"] == "in_progress"
     replied = client.post(f"/api/v1/handoffs/{hid}/reply", json={"text": "你好，我是律师"}, headers=holder).json()
     assert replied["status"] == "replied" and replied["messages"][-1]["delivery"] == "pending"
+    after = client.get(f"/api/v1/handoffs/{hid}", headers=holder).json()
+    assert after["messages"][-1]["delivery"] == "delivered"
     assert client.post(f"/api/v1/handoffs/{hid}/messages", json={"text": "孩子两岁"}, headers=SERVICE).json() == {
         "status": "in_progress"}
     assert client.post(f"/api/v1/handoffs/{hid}/resolve", json={"note": "已解答"}, headers=holder).status_code == 200
     detail = client.get(f"/api/v1/handoffs/{hid}", headers=holder).json()
     assert [e["to_status"] for e in detail["history"]] == [
         "received", "assigned", "in_progress", "replied", "in_progress", "resolved"]
-    assert [m["sender"] for m in detail["messages"]] == ["user", "bot", "expert", "user"]
+    assert [m["sender"] for m in detail["messages"]] == ["user", "bot", "expert", "user", "system"]
     late = client.post(f"/api/v1/handoffs/{hid}/reply", json={"text": "还有"}, headers=holder)
     assert late.status_code == 409 and "resolved" in late.json()["detail"]
     transcript = client.get("/api/v1/conversations/woman-1/transcript", headers=login(client, "staff")).json()
@@ -141,3 +165,23 @@ def test_two_experts_claiming_at_once_get_one_success(client, sessions):
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert sorted(results) == [200, 409]
+
+
+def test_replies_wait_while_rasa_is_down_and_arrive_in_order_when_it_is_back(client, rasa, sessions):
+    from routing.relay import RasaRelay
+
+    handoff = open_handoff(client)
+    holder, _ = holder_and_other(client, handoff["id"])
+    hid = handoff["id"]
+    client.post(f"/api/v1/handoffs/{hid}/claim", headers=holder)
+    rasa.up = False
+    client.post(f"/api/v1/handoffs/{hid}/reply", json={"text": "第一条"}, headers=holder)
+    client.post(f"/api/v1/handoffs/{hid}/reply", json={"text": "第二条"}, headers=holder)
+    pending = client.get(f"/api/v1/handoffs/{hid}", headers=holder).json()["messages"]
+    assert [m["delivery"] for m in pending if m["sender"] == "expert"] == ["pending", "pending"]
+    rasa.up = True
+    with sessions() as db, db.begin():
+        assert RasaRelay.deliver_pending(rasa, db) == 2
+    assert [text for _, _, text in rasa.sent] == ["第一条", "第二条"]
+    delivered = client.get(f"/api/v1/handoffs/{hid}", headers=holder).json()["messages"]
+    assert {m["delivery"] for m in delivered if m["sender"] == "expert"} == {"delivered"}

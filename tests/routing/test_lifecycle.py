@@ -63,7 +63,8 @@ def test_the_whole_lifecycle_is_recorded_with_actors(sessions):
         assert [(e.to_status, e.actor) for e in handoff.events] == [
             ("received", "bot"), ("assigned", "router"), ("in_progress", "lawyer"), ("replied", "lawyer"),
             ("in_progress", "user"), ("replied", "lawyer"), ("resolved", "lawyer")]
-        assert [m.sender for m in handoff.messages] == ["user", "expert", "user", "expert"]
+        assert [m.sender for m in handoff.messages] == ["user", "expert", "user", "expert", "system"]
+        assert handoff.messages[-1].delivery == "pending"  # "the bot takes over" notice for her
 
 
 def test_steps_cannot_be_skipped_or_undone(sessions):

@@ -1,0 +1,60 @@
+"""Expert replies reach her on her own channel, through Rasa.
+
+A reply is stored as `pending`; delivery posts it to Rasa's
+`/conversations/{id}/trigger_intent?output_channel=latest`, which runs the
+assistant's relay action on the conversation's latest channel. Failed
+deliveries stay pending (the expert sees that) and are retried by the loop.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from routing.models import Handoff, HandoffMessage, User
+
+CLOSED_MARKER = "handoff_closed"
+
+
+class RasaRelay:
+    def __init__(self, rasa_url: str, token: Optional[str] = None, timeout: float = 10.0) -> None:
+        self._url = rasa_url.rstrip("/")
+        self._params = {"output_channel": "latest", **({"token": token} if token else {})}
+        self._timeout = timeout
+
+    def _trigger(self, conversation_id: str, intent: str, entities: dict) -> bool:
+        try:
+            response = httpx.post(f"{self._url}/conversations/{conversation_id}/trigger_intent",
+                                  params=self._params, json={"name": intent, "entities": entities},
+                                  timeout=self._timeout)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    def deliver(self, message: HandoffMessage, handoff: Handoff, author: Optional[User]) -> bool:
+        if message.sender == "system" and message.text == CLOSED_MARKER:
+            return self._trigger(handoff.conversation_id, "handoff_closed", {})
+        role = author.title if author else "工作人员"
+        return self._trigger(handoff.conversation_id, "expert_reply",
+                             {"expert_text": message.text, "expert_role": role})
+
+    def deliver_pending(self, session: Session) -> int:
+        """Try every pending message in order, per conversation; returns how many went."""
+        delivered = 0
+        pending = session.scalars(
+            select(HandoffMessage).where(HandoffMessage.delivery == "pending").order_by(HandoffMessage.id)
+        ).all()
+        blocked = set()
+        for message in pending:
+            handoff = session.get(Handoff, message.handoff_id)
+            if handoff.conversation_id in blocked:
+                continue  # keep her messages in order: a later one never overtakes
+            author = session.get(User, message.author_id) if message.author_id else None
+            if self.deliver(message, handoff, author):
+                message.delivery = "delivered"
+                delivered += 1
+            else:
+                blocked.add(handoff.conversation_id)
+        return delivered

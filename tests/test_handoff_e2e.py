@@ -1,0 +1,164 @@
+"""End to end through the running services: she asks for a lawyer, an expert answers
+through the API, the reply reaches her channel (Rasa's callback channel), she answers,
+the expert sees it and resolves, and the bot takes over again. Run with the routing
+backend on SQLite and on PostgreSQL."""
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MODEL_PATH, PROJECT_ROOT
+from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
+from tests.test_server import wait_for
+
+VENV_BIN = Path(sys.executable).parent
+POSTGRES_URL = os.environ.get("ROUTING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+class Inbox:
+    """What the callback channel posts: the bot's messages to her, per conversation."""
+
+    def __init__(self):
+        self.messages = queue.Queue()
+        inbox = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                inbox.messages.put(json.loads(body.decode("utf-8")))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/bot"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, recipient, contains, seconds=60):
+        deadline, seen = time.time() + seconds, []
+        while time.time() < deadline:
+            try:
+                message = self.messages.get(timeout=1)
+            except queue.Empty:
+                continue
+            if message.get("recipient_id") == recipient:
+                seen.append(message.get("text") or "")
+                if contains in (message.get("text") or ""):
+                    return message["text"]
+        raise AssertionError(f"no message containing {contains!r} for {recipient}; saw {seen}")
+
+
+def postgres_schema():
+    """A fresh schema in the machine's PostgreSQL, made with psql (this venv has no driver)."""
+    schema = f"routing_e2e_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", f'CREATE SCHEMA "{schema}"'],
+                   check=True, capture_output=True)
+    return f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def services(request, tmp_path):
+    if not MODEL_PATH.exists():
+        pytest.fail("No trained model: run `make train` (make test does).")
+    inbox = Inbox()
+    rasa_port, action_port = free_port(), free_port()
+    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    database_url = "" if request.param == "sqlite" else postgres_schema()
+    routing = RoutingProcess(tmp_path, free_port(), database_url=database_url, rasa_url=rasa_url)
+    routing.run_command("migrate")
+    routing.run_command("load-org-data")
+    routing.run_command("create-user", "--username", "lawyer", "--password", "a-long-password",
+                        "--role", "expert", "--department", "rights", "--specialty", "法律", "--title", "律师")
+    routing.start()
+    (tmp_path / "endpoints.yml").write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path / "tracker.db"}"\n', encoding="utf-8")
+    (tmp_path / "credentials.yml").write_text(f'callback:\n  url: "{inbox.url}"\n', encoding="utf-8")
+    env = dict(os.environ, ASSISTANT_VAR_DIR=str(tmp_path), TF_CPP_MIN_LOG_LEVEL="2",
+               ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
+    logs = [open(tmp_path / "actions.log", "wb"), open(tmp_path / "rasa.log", "wb")]
+    processes = [
+        subprocess.Popen([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+                         cwd=PROJECT_ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
+        subprocess.Popen([str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", str(MODEL_PATH), "--port",
+                          str(rasa_port), "--endpoints", str(tmp_path / "endpoints.yml"),
+                          "--credentials", str(tmp_path / "credentials.yml")],
+                         cwd=PROJECT_ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{action_port}/health", processes)
+        wait_for(f"{rasa_url}/status", processes)
+        yield rasa_url, routing.url, inbox
+    finally:
+        routing.stop()
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+        for log in logs:
+            log.close()
+
+
+def api(method, url, body=None, token=None):
+    data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=headers),
+                                timeout=30) as response:
+        return json.loads(response.read().decode("utf-8"))
+
+
+def test_lawyer_handoff_round_trip(services):
+    rasa_url, routing_url, inbox = services
+
+    def she_says(text):
+        body = json.dumps({"sender": "woman-e2e", "message": text}, ensure_ascii=False).encode("utf-8")
+        request = urllib.request.Request(f"{rasa_url}/webhooks/callback/webhook", data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200
+
+    she_says("老公出轨了我想离婚，孩子两岁")
+    inbox.wait_for("woman-e2e", "")  # the bot answers first (an FAQ answer or the closest questions)
+    she_says("转人工")
+    confirmation = inbox.wait_for("woman-e2e", "编号")
+    handoff = api("GET", f"{routing_url}/api/v1/conversations/woman-e2e/status", token=SERVICE_TOKEN)
+    assert handoff["department"] == "权益部" and handoff["id"] in confirmation
+    from datetime import datetime
+    due = datetime.fromisoformat(handoff["due_at"].replace("Z", "+00:00"))
+    created = datetime.fromisoformat(handoff["created_at"].replace("Z", "+00:00"))
+    assert (due - created).total_seconds() == 48 * 3600
+
+    token = api("POST", f"{routing_url}/api/v1/auth/token", {"username": "lawyer", "password": "a-long-password"})[
+        "access_token"]
+    hid = handoff["id"]
+    api("POST", f"{routing_url}/api/v1/handoffs/{hid}/claim", token=token)
+    api("POST", f"{routing_url}/api/v1/handoffs/{hid}/reply", {"text": "你好，我是律师。孩子不满两周岁，一般由母亲直接抚养。"},
+        token=token)
+    assert "一般由母亲直接抚养" in inbox.wait_for("woman-e2e", "【律师回复】")
+
+    she_says("好的，我现在没有工作，能争取抚养权吗")
+    inbox.wait_for("woman-e2e", "已经转给负责你求助的工作人员")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        detail = api("GET", f"{routing_url}/api/v1/handoffs/{hid}", token=token)
+        if any("没有工作" in m["text"] and m["sender"] == "user" for m in detail["messages"]):
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the expert never saw her answer")
+    assert detail["messages"][-2]["delivery"] == "delivered"
+
+    api("POST", f"{routing_url}/api/v1/handoffs/{hid}/resolve", {"note": "已解答抚养权问题"}, token=token)
+    inbox.wait_for("woman-e2e", "由我继续为你服务")
+    she_says("谢谢你")
+    inbox.wait_for("woman-e2e", "不客气")
