@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Protocol, Sequence, Tuple
 
 from bot.segmentation import tokens
+from nlu import char_ngram_model
 from nlu.text import normalize
 
 
@@ -120,15 +121,12 @@ class ClassifierRetriever:
     second, so it is rebuilt with the index and needs no `make train`."""
 
     def __init__(self, documents: Sequence[Tuple[str, Sequence[str]]], regularisation: float = 10.0):
-        from nlu import char_ngram_model
-
-        self._model_module = char_ngram_model
         texts = [normalize(text) for _, group in documents for text in group]
         labels = [doc_id for doc_id, group in documents for _ in group]
         self._model = char_ngram_model.fit(char_ngram_model.build_model(3, regularisation), texts, labels)
 
     def scores(self, text: str) -> Dict[str, float]:
-        return self._model_module.probabilities(self._model, normalize(text))
+        return char_ngram_model.probabilities(self._model, normalize(text))
 
     def search(self, text: str, limit: int = 3) -> List[Hit]:
         return _top(self.scores(text), limit)

@@ -21,7 +21,6 @@ class Settings(BaseSettings):
     sla_urgent_hours: int = 1
     reminder_before_hours: int = 6
     max_body_bytes: int = 64_000
-    max_text_chars: int = 4000
     rasa_url: str = "http://localhost:5005"
     rasa_token: str = ""
 

@@ -87,19 +87,32 @@ def services(request, tmp_path):
     (tmp_path / "credentials.yml").write_text(f'callback:\n  url: "{inbox.url}"\n', encoding="utf-8")
     env = dict(os.environ, ASSISTANT_VAR_DIR=str(tmp_path), TF_CPP_MIN_LOG_LEVEL="2",
                ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
-    logs = [open(tmp_path / "actions.log", "wb"), open(tmp_path / "rasa.log", "wb")]
+    logs = [open(tmp_path / "actions.log", "wb"), open(tmp_path / "rasa.log", "ab")]
+    rasa_command = [str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", str(MODEL_PATH), "--port",
+                    str(rasa_port), "--endpoints", str(tmp_path / "endpoints.yml"),
+                    "--credentials", str(tmp_path / "credentials.yml")]
     processes = [
         subprocess.Popen([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
                          cwd=PROJECT_ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
-        subprocess.Popen([str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", str(MODEL_PATH), "--port",
-                          str(rasa_port), "--endpoints", str(tmp_path / "endpoints.yml"),
-                          "--credentials", str(tmp_path / "credentials.yml")],
-                         cwd=PROJECT_ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT),
+        subprocess.Popen(rasa_command, cwd=PROJECT_ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT),
     ]
+
+    class Rasa:
+        @staticmethod
+        def stop():
+            processes[1].terminate()
+            processes[1].wait(timeout=30)
+
+        @staticmethod
+        def start():
+            processes[1] = subprocess.Popen(rasa_command, cwd=PROJECT_ROOT, env=env, stdout=logs[1],
+                                            stderr=subprocess.STDOUT)
+            wait_for(f"{rasa_url}/status", processes)
+
     try:
         wait_for(f"http://127.0.0.1:{action_port}/health", processes)
         wait_for(f"{rasa_url}/status", processes)
-        yield rasa_url, routing.url, inbox
+        yield rasa_url, routing.url, inbox, Rasa
     finally:
         routing.stop()
         for process in processes:
@@ -118,7 +131,7 @@ def api(method, url, body=None, token=None):
 
 
 def test_lawyer_handoff_round_trip(services):
-    rasa_url, routing_url, inbox = services
+    rasa_url, routing_url, inbox, rasa = services
 
     def she_says(text):
         body = json.dumps({"sender": "woman-e2e", "message": text}, ensure_ascii=False).encode("utf-8")
@@ -157,6 +170,18 @@ def test_lawyer_handoff_round_trip(services):
     else:
         raise AssertionError("the expert never saw her answer")
     assert detail["messages"][-2]["delivery"] == "delivered"
+
+    # Rasa down when the expert replies: the reply waits as pending, then arrives.
+    rasa.stop()
+    api("POST", f"{routing_url}/api/v1/handoffs/{hid}/reply", {"text": "请准备好收入证明和孩子的照料记录。"}, token=token)
+    detail = api("GET", f"{routing_url}/api/v1/handoffs/{hid}", token=token)
+    assert detail["messages"][-1]["delivery"] == "pending"
+    rasa.start()
+    assert "收入证明" in inbox.wait_for("woman-e2e", "【律师回复】", seconds=60)
+    deadline = time.time() + 20  # marked delivered when the relay's round commits
+    while api("GET", f"{routing_url}/api/v1/handoffs/{hid}", token=token)["messages"][-1]["delivery"] != "delivered":
+        assert time.time() < deadline, "the delivered reply is still marked pending"
+        time.sleep(0.5)
 
     api("POST", f"{routing_url}/api/v1/handoffs/{hid}/resolve", {"note": "已解答抚养权问题"}, token=token)
     inbox.wait_for("woman-e2e", "由我继续为你服务")
