@@ -146,6 +146,16 @@ def resolve(session: Session, handoff: Handoff, user: User, note: str) -> Handof
     return handoff
 
 
+def return_to_bot(session: Session, handoff: Handoff, user: User, note: str) -> Handoff:
+    """Nothing for a person to do (e.g. the bot can answer it): hand the conversation back."""
+    if handoff.assignee_id not in (None, user.id) and user.role not in ("supervisor", "admin"):
+        raise Conflict("only the expert holding the handoff or a supervisor can return it")
+    _move(session, handoff, "returned", user.username, note)
+    session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text="handoff_closed",
+                               delivery="pending", created_at=utcnow()))
+    return handoff
+
+
 def escalate(session: Session, handoff: Handoff, actor: str, organisation_id: Optional[str], note: str) -> Handoff:
     _move(session, handoff, "escalated", actor, note)
     handoff.escalated_to = organisation_id

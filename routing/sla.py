@@ -40,7 +40,8 @@ def sweep(session: Session, now: datetime, reminder_before_hours: int) -> SweepR
     for handoff in open_handoffs:
         if handoff.due_at <= now:
             organisation = local_federation(session, handoff.region)
-            note = "超过承诺时限，转值班主管" + (f"并转{organisation.name}" if organisation else "")
+            department = handoff.department.name if handoff.department else "值班"
+            note = f"超过承诺时限，转{department}主管" + (f"并转{organisation.name}" if organisation else "")
             lifecycle.escalate(session, handoff, "sla", organisation.id if organisation else None, note)
             result.escalated.append(handoff.id)
         elif handoff.due_at <= soon and handoff.reminded_at is None:

@@ -178,6 +178,15 @@ def create_app(settings: Optional[Settings] = None, session_factory=None, relay=
         db.commit()  # before the response and the background delivery
         return handoff_out(handoff)
 
+    @app.post("/api/v1/handoffs/{handoff_id}/return", response_model=HandoffOut)
+    def return_to_bot(handoff_id: str, body: NoteBody, background: BackgroundTasks,
+                      user: User = Depends(current_user), db: Session = Depends(session)) -> dict:
+        background.add_task(deliver_now)
+        handoff = load(db, handoff_id, lock=True)
+        act(lambda: lifecycle.return_to_bot(db, handoff, user, body.note))
+        db.commit()  # before the response and the background delivery
+        return handoff_out(handoff)
+
     @app.post("/api/v1/handoffs/{handoff_id}/messages", status_code=201, dependencies=[Depends(service_caller)])
     def her_message(handoff_id: str, body: TextBody, db: Session = Depends(session)) -> dict:
         handoff = load(db, handoff_id, lock=True)

@@ -185,3 +185,14 @@ def test_replies_wait_while_rasa_is_down_and_arrive_in_order_when_it_is_back(cli
     assert [text for _, _, text in rasa.sent] == ["第一条", "第二条"]
     delivered = client.get(f"/api/v1/handoffs/{hid}", headers=holder).json()["messages"]
     assert {m["delivery"] for m in delivered if m["sender"] == "expert"} == {"delivered"}
+
+
+def test_an_expert_can_return_a_handoff_to_the_bot_and_she_is_told(client, rasa):
+    handoff = open_handoff(client, "returned-1")
+    holder, other = holder_and_other(client, handoff["id"])
+    hid = handoff["id"]
+    assert client.post(f"/api/v1/handoffs/{hid}/return", json={"note": "x"}, headers=other).status_code == 409
+    returned = client.post(f"/api/v1/handoffs/{hid}/return", json={"note": "机器人可以回答"}, headers=holder)
+    assert returned.status_code == 200 and returned.json()["status"] == "returned"
+    assert ("returned-1", "system", "handoff_closed") in rasa.sent
+    assert client.post(f"/api/v1/handoffs/{hid}/claim", headers=holder).status_code == 409

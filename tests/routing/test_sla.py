@@ -28,7 +28,7 @@ def test_an_urgent_handoff_escalates_after_one_hour_without_a_region(sessions):
         item = handoff(db, "c2", urgent=True)
         result = sla.sweep(db, item.created_at + timedelta(hours=1, seconds=1), 6)
         assert result.escalated == [item.id] and item.escalated_to is None
-        assert "值班主管" in item.events[-1].note
+        assert "权益部主管" in item.events[-1].note
 
 
 def test_resolved_handoffs_are_left_alone(sessions):
