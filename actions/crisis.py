@@ -1,12 +1,19 @@
-"""The first reply when she may be in danger now: emergency numbers before anything else."""
+"""The first reply when she may be in danger now: emergency numbers before anything else,
+then an urgent handoff so that a person is told at once."""
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import conversation
+from actions.handoff_store import HandoffRequest, HandoffStore, default_handoff_store
+from bot.taxonomy import load_taxonomy
+
+logger = logging.getLogger(__name__)
 CRISIS_TYPES = ("violence", "self_harm", "sexual_assault", "child_danger")
 DEFAULT_TYPE = "violence"
 
@@ -22,7 +29,11 @@ def crisis_type_of(latest_message: Dict[str, Any]) -> str:
 
 
 class ActionCrisisResponse(Action):
-    """Give 110/120 and the hotlines, ask whether she is safe, mark the conversation urgent."""
+    """Give 110/120 and the hotlines, ask whether she is safe, mark the conversation
+    urgent, and open an urgent handoff (due in one hour)."""
+
+    def __init__(self, store: Optional[HandoffStore] = None) -> None:
+        self._store = store
 
     def name(self) -> Text:
         return "action_crisis_response"
@@ -32,4 +43,21 @@ class ActionCrisisResponse(Action):
     ) -> List[Dict[Text, Any]]:
         crisis_type = crisis_type_of(tracker.latest_message)
         dispatcher.utter_message(response=f"utter_crisis_{crisis_type}")
-        return [SlotSet("urgent", True), SlotSet("crisis_type", crisis_type)]
+        events = [SlotSet("urgent", True), SlotSet("crisis_type", crisis_type)]
+        try:  # the reply above must go out whatever happens here
+            taxonomy = load_taxonomy()
+            record = (self._store or default_handoff_store()).open_request(
+                HandoffRequest(
+                    conversation_id=tracker.sender_id,
+                    channel=conversation.channel(tracker),
+                    category=taxonomy.category_of(f"crisis_{crisis_type}"),
+                    intent=f"crisis_{crisis_type}",
+                    urgent=True,
+                    summary=conversation.summary(tracker, taxonomy),
+                    transcript=conversation.transcript(tracker),
+                )
+            )
+            events.append(SlotSet("handoff_id", record.id))
+        except Exception:  # noqa: BLE001
+            logger.exception("could not open the urgent handoff for %s", tracker.sender_id)
+        return events

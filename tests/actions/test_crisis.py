@@ -1,12 +1,13 @@
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.crisis import ActionCrisisResponse, crisis_type_of
+from actions.handoff_store import InMemoryHandoffStore
 from tests.conftest import make_tracker, user_event
 
 
-def run(tracker):
+def run(tracker, store=None):
     dispatcher = CollectingDispatcher()
-    events = ActionCrisisResponse().run(dispatcher, tracker, {})
+    events = ActionCrisisResponse(store or InMemoryHandoffStore()).run(dispatcher, tracker, {})
     return dispatcher.messages, events
 
 
@@ -26,3 +27,25 @@ def test_type_falls_back_to_the_intent_name_without_a_verdict():
 
 def test_unknown_type_still_gets_an_emergency_reply():
     assert crisis_type_of({"intent": {"name": "something_else"}}) == "violence"
+
+
+def test_an_urgent_handoff_is_opened_at_once():
+    store = InMemoryHandoffStore()
+    tracker = make_tracker([user_event("救命 他在打我", "crisis_violence", 1.0, crisis={"detected": True, "type": "violence"})])
+    _, events = run(tracker, store)
+    (request,) = store.requests
+    assert request.urgent is True and request.category == "legal" and request.intent == "crisis_violence"
+    assert (store.records[0].due_at - store.records[0].created_at).total_seconds() == 3600
+    assert any(e["name"] == "handoff_id" and e["value"] == store.records[0].id for e in events)
+
+
+class BrokenStore(InMemoryHandoffStore):
+    def open_request(self, request):
+        raise RuntimeError("backend exploded")
+
+
+def test_the_emergency_reply_goes_out_even_if_the_handoff_cannot_be_opened():
+    tracker = make_tracker([user_event("我不想活了", "crisis_self_harm", 1.0)])
+    messages, events = run(tracker, BrokenStore())
+    assert messages[0]["response"] == "utter_crisis_self_harm"
+    assert {"event": "slot", "name": "urgent", "value": True, "timestamp": None} in events
