@@ -29,7 +29,6 @@ class Settings:
     model_path: Path
     var_dir: Path
     handoff_store_path: Path
-    rasa_url: str
     sla_normal_hours: int
     sla_urgent_hours: int
     routing_url: str
@@ -45,7 +44,6 @@ class Settings:
             handoff_store_path=_path(
                 "ASSISTANT_HANDOFF_DB", str(var_dir / "handoff_requests.db")
             ),
-            rasa_url=os.environ.get("RASA_URL", "http://localhost:5005"),
             sla_normal_hours=_int("SLA_NORMAL_HOURS", 48),
             sla_urgent_hours=_int("SLA_URGENT_HOURS", 1),
             routing_url=os.environ.get("ROUTING_URL", "http://localhost:8000"),

@@ -6,7 +6,7 @@ no segmentation, so typos, Cantonese and unknown words still share features.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 
 def build_model(ngram_max: int = 3, regularisation: float = 20.0, balanced: bool = False) -> Any:
@@ -47,7 +47,3 @@ def load(path: Path) -> Optional[Any]:
     import joblib
 
     return joblib.load(path) if Path(path).exists() else None
-
-
-def labels_of(model: Optional[Any]) -> List[str]:
-    return [] if model is None else list(model.classes_)

@@ -98,7 +98,9 @@ class CrisisDetector(GraphComponent):
         """Retrain when the lexicon file changes, not only when the config does."""
         import hashlib
 
-        return hashlib.sha256(Path(config["lexicon_path"]).read_bytes()).hexdigest()
+        # Rasa may pass only the configured keys here, without the defaults.
+        path = {**cls.get_default_config(), **config}["lexicon_path"]
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
     # ---- training -------------------------------------------------------
     def train(self, training_data: TrainingData) -> Resource:

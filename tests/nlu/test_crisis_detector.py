@@ -92,3 +92,7 @@ def test_a_fallback_for_other_reasons_stands(tmp_path):
                {"name": "thanks", "confidence": 0.045}]
     (processed,) = detector(tmp_path, model_threshold=0.99).process([message("嗯嗯那个", "nlu_fallback", ranking)])
     assert processed.get("intent")["name"] == "nlu_fallback"
+
+
+def test_the_fingerprint_works_when_rasa_passes_no_lexicon_path():
+    assert CrisisDetector.fingerprint_addon({}) == CrisisDetector.fingerprint_addon({"lexicon_path": LEXICON})
