@@ -55,6 +55,7 @@ class ActionCrisisResponse(Action):
                     urgent=True,
                     summary=conversation.summary(tracker, taxonomy),
                     transcript=conversation.transcript(tracker),
+                    region=tracker.get_slot("region"),
                 )
             )
             events.append(SlotSet("handoff_id", record.id))

@@ -61,6 +61,7 @@ class ActionRequestHuman(Action):
                 urgent=urgent,
                 summary=conversation.summary(tracker, taxonomy),
                 transcript=conversation.transcript(tracker),
+                region=tracker.get_slot("region"),
             )
         )
         expert = EXPERT_BY_CATEGORY.get(category or "", "工作人员")

@@ -28,6 +28,7 @@ class HandoffRequest:
     urgent: bool
     summary: str
     transcript: List[Dict[str, str]] = field(default_factory=list)
+    region: Optional[str] = None  # 广东省佛山市顺德区: escalation reaches her local federation
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,8 @@ CREATE TABLE IF NOT EXISTS handoff_requests (
     status TEXT NOT NULL,
     created_at TEXT NOT NULL,
     due_at TEXT NOT NULL,
-    delivered_as TEXT
+    delivered_as TEXT,
+    region TEXT
 );
 CREATE TABLE IF NOT EXISTS forwarded_messages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -132,6 +134,8 @@ class SQLiteHandoffStore:
             columns = {row[1] for row in connection.execute("PRAGMA table_info(handoff_requests)")}
             if "delivered_as" not in columns:  # files made before the outbox existed
                 connection.execute("ALTER TABLE handoff_requests ADD COLUMN delivered_as TEXT")
+            if "region" not in columns:  # files made before regions were recognised
+                connection.execute("ALTER TABLE handoff_requests ADD COLUMN region TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._path, timeout=10)
@@ -142,15 +146,16 @@ class SQLiteHandoffStore:
         row.update(
             urgent=int(record.urgent),
             transcript=json.dumps(request.transcript, ensure_ascii=False),
+            region=request.region,
             created_at=record.created_at.isoformat(),
             due_at=record.due_at.isoformat(),
         )
         with self._lock, self._connect() as connection:
             connection.execute(
                 "INSERT INTO handoff_requests (id, conversation_id, channel, category, intent,"
-                " urgent, summary, transcript, status, created_at, due_at) VALUES (:id,"
+                " urgent, summary, transcript, status, created_at, due_at, region) VALUES (:id,"
                 " :conversation_id, :channel, :category, :intent, :urgent, :summary,"
-                " :transcript, :status, :created_at, :due_at)",
+                " :transcript, :status, :created_at, :due_at, :region)",
                 row,
             )
         return record
@@ -159,11 +164,12 @@ class SQLiteHandoffStore:
         """Requests not yet handed to the routing backend, oldest first."""
         with self._connect() as connection:
             rows = connection.execute(
-                "SELECT id, conversation_id, channel, category, intent, urgent, summary, transcript"
+                "SELECT id, conversation_id, channel, category, intent, urgent, summary, transcript, region"
                 " FROM handoff_requests WHERE delivered_as IS NULL ORDER BY created_at"
             ).fetchall()
         return [
-            (row[0], HandoffRequest(row[1], row[2], row[3], row[4], bool(row[5]), row[6], json.loads(row[7])))
+            (row[0], HandoffRequest(row[1], row[2], row[3], row[4], bool(row[5]), row[6], json.loads(row[7]),
+                                    row[8]))
             for row in rows
         ]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Optional
+from typing import Any, Dict, List, Optional
 
 import requests
 
@@ -44,13 +44,12 @@ class RoutingClient:
             raise RoutingUnavailable(f"{response.status_code} from the routing backend")
         return response
 
-    def open_handoff(self, request: HandoffRequest, region: Optional[str] = None) -> HandoffRecord:
+    def open_handoff(self, request: HandoffRequest) -> HandoffRecord:
         body = asdict(request)
         body["transcript"] = [
             {"role": line["role"], "text": line["text"]} for line in request.transcript
             if line.get("role") in ("user", "bot")
         ]
-        body["region"] = region
         response = self._call("POST", "/api/v1/handoffs", json=body)
         response.raise_for_status()
         return _record(response.json())
@@ -61,6 +60,20 @@ class RoutingClient:
             return None
         response.raise_for_status()
         return _record(response.json())
+
+    def offices_for_region(self, region: str, level: Optional[str] = None) -> List[Dict[str, Any]]:
+        params = {"region": region, **({"level": level} if level else {})}
+        response = self._call("GET", "/api/v1/offices/for-region", params=params)
+        response.raise_for_status()
+        return response.json()
+
+    def nearest_offices(
+        self, latitude: float, longitude: float, level: Optional[str] = None, limit: int = 3
+    ) -> List[Dict[str, Any]]:
+        params = {"latitude": latitude, "longitude": longitude, "limit": limit, **({"level": level} if level else {})}
+        response = self._call("GET", "/api/v1/offices/nearest", params=params)
+        response.raise_for_status()
+        return response.json()
 
     def forward_message(self, handoff_id: str, text: str) -> None:
         response = self._call("POST", f"/api/v1/handoffs/{handoff_id}/messages", json={"text": text[:4000]})

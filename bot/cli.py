@@ -121,6 +121,15 @@ def run_retrieval_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def run_sample_directory(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.gazetteer import load_gazetteer
+    from bot.sample_directory import write_sample
+
+    count = write_sample(load_gazetteer(), Path(args.out))
+    print(f"Wrote {count} sample offices to {args.out}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     retrieval.add_argument("--response-selector", action="store_true",
                            help="also train and measure Rasa's ResponseSelector (about 3 minutes)")
     retrieval.set_defaults(handler=run_retrieval_eval)
+
+    sample = commands.add_parser("sample-directory", help="regenerate the sample office directory from the gazetteer")
+    sample.add_argument("--out", default="routing/data/organisations.yml")
+    sample.set_defaults(handler=run_sample_directory)
     return parser
 
 

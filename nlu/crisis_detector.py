@@ -58,6 +58,10 @@ class CrisisDetector(GraphComponent):
             "ambiguity_threshold": 0.01,
             "ngram_max": 3,
             "regularisation": 20.0,
+            # intents set upstream by a rule that found nothing but a place name in
+            # the message ("我在顺德"): the lexicon can still raise a crisis, the
+            # model alone cannot (it learned that "我在…" often starts a crisis)
+            "lexicon_only_intents": ["inform_place"],
         }
 
     def __init__(
@@ -176,8 +180,12 @@ class CrisisDetector(GraphComponent):
         return char_ngram_model.probabilities(self._model, text) or {NO_CRISIS: 1.0}
 
     def process(self, messages: List[Message]) -> List[Message]:
+        lexicon_only = set(self._config.get("lexicon_only_intents") or [])
         for message in messages:
             verdict = self.assess(message.get(TEXT) or "")
+            intent = (message.get(INTENT) or {}).get("name")
+            if verdict["detected"] and verdict["source"] == "model" and intent in lexicon_only:
+                verdict = dict(verdict, detected=False, type=None, source=None)
             message.set(CRISIS, verdict, add_to_output=True)
             if verdict["detected"]:
                 self._raise_crisis(message, verdict)

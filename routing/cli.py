@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from routing import auth, sla
 from routing.db import make_engine, make_session_factory
 from routing.migrate import upgrade
-from routing.models import Department, User, utcnow
-from routing.org_data import SAMPLE_FILE, load_file
+from routing.models import User, utcnow
+from routing.org_data import SAMPLE_FILE, holds_real_directory, load_file, refresh_sample
 from routing.relay import RasaRelay
 from routing.settings import Settings
 
@@ -29,13 +29,14 @@ def _sessions(settings: Settings):
 
 
 def prepare(settings: Settings) -> None:
-    """Migrate, load the organisation data, and in demo mode create demo users once."""
+    """Migrate, load the sample organisation data unless a real directory was loaded,
+    and in demo mode create demo users once."""
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
     with _sessions(settings)() as db, db.begin():
-        if db.scalar(select(func.count()).select_from(Department)) == 0:
-            load_file(db, SAMPLE_FILE)
+        if not holds_real_directory(db):
+            refresh_sample(db)  # the sample directory follows routing/data/organisations.yml
         if settings.demo_mode and db.scalar(select(func.count()).select_from(User)) == 0:
             print("Demo mode: created these users (change them before real use):")
             for username, role, department, specialty, title in DEMO_USERS:
@@ -69,7 +70,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m routing")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply the Alembic migrations")
-    load = commands.add_parser("load-org-data", help="load departments and organisations from YAML")
+    load = commands.add_parser("load-org-data", help="load departments and offices from YAML, or offices from CSV")
     load.add_argument("file", nargs="?", default=str(SAMPLE_FILE))
     user = commands.add_parser("create-user", help="create an expert, supervisor, staff or admin")
     user.add_argument("--username", required=True)

@@ -1,25 +1,49 @@
-"""Departments and federation organisations from a YAML file, checked before loading."""
+"""Departments and federation organisations from YAML (the sample) or CSV (a real
+directory), checked before anything is written."""
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any, Dict, List
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routing.models import CATEGORIES, ORG_LEVELS, Department, Organisation
+from routing.models import CATEGORIES, ORG_LEVELS, Department, Handoff, Organisation
 
 SAMPLE_FILE = Path(__file__).resolve().parent / "data" / "organisations.yml"
+CSV_COLUMNS = ("id", "name", "level", "parent", "region", "address", "phone", "hours", "latitude", "longitude")
 
 
 class OrgDataError(ValueError):
     pass
 
 
-def check(data: Dict[str, Any]) -> List[str]:
+def read_csv(text: str) -> Dict[str, Any]:
+    """A real directory: one office per row, the columns of CSV_COLUMNS (UTF-8, header row)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise OrgDataError(f"CSV is missing the columns: {', '.join(missing)}")
+    organisations = []
+    for line, row in enumerate(reader, start=2):
+        org: Dict[str, Any] = {key: (row.get(key) or "").strip() or None for key in CSV_COLUMNS}
+        for key in ("latitude", "longitude"):
+            if org[key] is not None:
+                try:
+                    org[key] = float(org[key])
+                except ValueError:
+                    raise OrgDataError(f"line {line}: {key} is not a number: {org[key]!r}") from None
+        organisations.append(org)
+    return {"organisations": organisations}
+
+
+def check(data: Dict[str, Any], require_departments: bool = True) -> List[str]:
     problems: List[str] = []
     departments = data.get("departments") or []
-    if {d.get("category") for d in departments} != set(CATEGORIES):
+    if require_departments and {d.get("category") for d in departments} != set(CATEGORIES):
         problems.append("departments must cover exactly the four categories")
     organisations = data.get("organisations") or []
     by_id: Dict[str, Dict[str, Any]] = {}
@@ -48,13 +72,20 @@ def check(data: Dict[str, Any]) -> List[str]:
 
 
 def load_file(session: Session, path: Path = SAMPLE_FILE) -> int:
-    """Insert or update every department and organisation; returns how many organisations."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    problems = check(data)
+    """Insert or update every department and organisation; returns how many organisations.
+    A CSV file holds offices only (the departments stay, or come from the sample);
+    a real directory replaces the sample offices."""
+    text = Path(path).read_text(encoding="utf-8")
+    is_csv = Path(path).suffix.lower() == ".csv"
+    data = read_csv(text) if is_csv else (yaml.safe_load(text) or {})
+    problems = check(data, require_departments=not is_csv)
     if problems:
         raise OrgDataError("\n".join(problems))
     sample = bool(data.get("sample", False))
-    for item in data["departments"]:
+    departments = data.get("departments") or []
+    if is_csv and session.scalar(select(Department.id).limit(1)) is None:
+        departments = yaml.safe_load(SAMPLE_FILE.read_text(encoding="utf-8"))["departments"]
+    for item in departments:
         session.merge(Department(**item))
     for org in sorted(data["organisations"], key=lambda o: ORG_LEVELS.index(o["level"])):
         session.merge(Organisation(
@@ -63,4 +94,28 @@ def load_file(session: Session, path: Path = SAMPLE_FILE) -> int:
             hours=org.get("hours"), latitude=org.get("latitude"), longitude=org.get("longitude"), sample=sample,
         ))
         session.flush()
+    if not sample:  # a real directory replaces the sample one
+        _drop_sample_offices(session, set())
     return len(data["organisations"])
+
+
+def _drop_sample_offices(session: Session, keep: set) -> None:
+    """Sample offices not in `keep` go, unless a handoff was escalated to them."""
+    escalated = set(session.scalars(select(Handoff.escalated_to).where(Handoff.escalated_to.is_not(None))))
+    stale = session.scalars(select(Organisation).where(Organisation.sample.is_(True), Organisation.id.not_in(keep)))
+    for org in sorted(stale, key=lambda o: -ORG_LEVELS.index(o.level)):  # children before parents
+        has_children = session.scalar(select(Organisation.id).where(Organisation.parent_id == org.id).limit(1))
+        if org.id not in escalated and has_children is None:
+            session.delete(org)
+            session.flush()
+
+
+def refresh_sample(session: Session, path: Path = SAMPLE_FILE) -> int:
+    """Bring a database that holds only sample offices up to date with the sample file."""
+    count = load_file(session, path)
+    _drop_sample_offices(session, {org["id"] for org in yaml.safe_load(Path(path).read_text(encoding="utf-8"))["organisations"]})
+    return count
+
+
+def holds_real_directory(session: Session) -> bool:
+    return session.scalar(select(Organisation.id).where(Organisation.sample.is_(False)).limit(1)) is not None

@@ -13,8 +13,8 @@ from typing import List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routing import lifecycle
-from routing.models import ORG_LEVELS, Handoff, HandoffEvent, Organisation
+from routing import directory, lifecycle
+from routing.models import Handoff, HandoffEvent, Organisation
 
 ESCALATABLE = ("received", "assigned", "in_progress", "replied")
 
@@ -26,11 +26,9 @@ class SweepResult:
 
 
 def local_federation(session: Session, region: Optional[str]) -> Optional[Organisation]:
-    """The lowest-level organisation whose region matches hers (e.g. 顺德区 → 顺德区妇联)."""
-    if not region:
-        return None
-    matches = session.scalars(select(Organisation).where(Organisation.region.contains(region))).all()
-    return max(matches, key=lambda org: ORG_LEVELS.index(org.level), default=None)
+    """Her most local office: 广东省佛山市顺德区 → 佛山市顺德区妇联."""
+    offices = directory.serving(session, region)
+    return offices[0] if offices else None
 
 
 def sweep(session: Session, now: datetime, reminder_before_hours: int) -> SweepResult:

@@ -1,6 +1,8 @@
-"""End to end through the running services: she asks for a lawyer, an expert answers
+"""End to end through the running services: she asks for the nearest federation office
+(找组织, from the routing backend's directory) and names her place; she asks for a lawyer, an expert answers
 through the API, the reply reaches her channel (Rasa's callback channel), she answers,
-the expert sees it and resolves, and the bot takes over again. Run with the routing
+the expert sees it and resolves, and the bot takes over again. Her place goes with the
+handoff. Run with the routing
 backend on SQLite and on PostgreSQL."""
 import json
 import os
@@ -140,12 +142,19 @@ def test_lawyer_handoff_round_trip(services):
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.status == 200
 
+    she_says("离我最近的妇联在哪里")
+    inbox.wait_for("woman-e2e", "你在哪个市")
+    she_says("我在顺德")
+    office = inbox.wait_for("woman-e2e", "佛山市顺德区妇女联合会")
+    assert "电话：12338" in office and "上一级是佛山市妇女联合会" in office and "示例数据" in office
+
     she_says("老公出轨了我想离婚，孩子两岁")
     inbox.wait_for("woman-e2e", "")  # the bot answers first (an FAQ answer or the closest questions)
     she_says("转人工")
     confirmation = inbox.wait_for("woman-e2e", "编号")
     handoff = api("GET", f"{routing_url}/api/v1/conversations/woman-e2e/status", token=SERVICE_TOKEN)
     assert handoff["department"] == "权益部" and handoff["id"] in confirmation
+    assert handoff["region"] == "广东省佛山市顺德区"
     from datetime import datetime
     due = datetime.fromisoformat(handoff["due_at"].replace("Z", "+00:00"))
     created = datetime.fromisoformat(handoff["created_at"].replace("Z", "+00:00"))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from routing import auth, lifecycle
+from routing.api.offices import office_router
 from routing.api.schemas import (
     HandoffCreate, HandoffDetail, HandoffOut, NoteBody, TextBody, TokenRequest, TokenResponse,
 )
@@ -106,6 +107,8 @@ def create_app(settings: Optional[Settings] = None, session_factory=None, relay=
             raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
         except lifecycle.Forbidden as error:
             raise HTTPException(status.HTTP_403_FORBIDDEN, str(error)) from error
+
+    app.include_router(office_router(session, service_caller))
 
     @app.get("/healthz")
     def healthz(db: Session = Depends(session)) -> dict:

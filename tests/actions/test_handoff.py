@@ -68,3 +68,10 @@ class DownBackend(InMemoryHandoffStore):
 def test_when_the_backend_is_down_she_is_told_the_request_is_recorded():
     messages, events = run(DownBackend(), make_tracker([user_event("转人工", "request_human")]))
     assert "已经记录好" in messages[0]["text"] and events[0]["name"] == "handoff_id"
+
+
+def test_her_recognised_region_goes_with_the_request():
+    store = InMemoryHandoffStore()
+    tracker = make_tracker([user_event("我在顺德，想找律师", "request_human")], slots={"region": "广东省佛山市顺德区"})
+    run(store, tracker)
+    assert store.requests[0].region == "广东省佛山市顺德区"

@@ -48,3 +48,26 @@ def test_sqlite_store_survives_a_restart(tmp_path):
     record = SQLiteHandoffStore(path).open_request(request())
     reopened = SQLiteHandoffStore(path).latest_for("c1")
     assert reopened.id == record.id and reopened.summary == "想离婚，孩子两岁"
+
+
+def test_her_region_waits_in_the_outbox_with_the_request(tmp_path):
+    path = tmp_path / "handoffs.db"
+    store = SQLiteHandoffStore(path)
+    store.open_request(HandoffRequest("c9", "rest", "legal", "legal_divorce", False, "想离婚", [],
+                                      region="广东省佛山市顺德区"))
+    ((_, waiting),) = SQLiteHandoffStore(path).pending()
+    assert waiting.region == "广东省佛山市顺德区"
+
+
+def test_an_outbox_file_from_before_regions_is_upgraded(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE handoff_requests (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL,"
+                           " channel TEXT, category TEXT, intent TEXT, urgent INTEGER NOT NULL, summary TEXT NOT NULL,"
+                           " transcript TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL,"
+                           " due_at TEXT NOT NULL)")
+    store = SQLiteHandoffStore(path)
+    store.open_request(HandoffRequest("c1", "rest", None, None, False, "你好", [], region="广东省"))
+    assert store.pending()[0][1].region == "广东省"

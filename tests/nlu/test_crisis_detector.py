@@ -96,3 +96,13 @@ def test_a_fallback_for_other_reasons_stands(tmp_path):
 
 def test_the_fingerprint_works_when_rasa_passes_no_lexicon_path():
     assert CrisisDetector.fingerprint_addon({}) == CrisisDetector.fingerprint_addon({"lexicon_path": LEXICON})
+
+
+def test_a_place_only_answer_needs_the_lexicon_not_the_model_to_become_a_crisis(tmp_path):
+    eager = detector(tmp_path, model_threshold=0.0)  # the model alone would flag everything
+    (place,) = eager.process([message("我在顺德", "inform_place")])
+    assert place.get("intent")["name"] == "inform_place" and not place.get("crisis")["detected"]
+    (danger,) = eager.process([message("救命 他在打我", "inform_place")])
+    assert danger.get("intent")["name"] == "crisis_violence"
+    (other,) = eager.process([message("我在顺德", "greet")])
+    assert other.get("intent")["name"].startswith("crisis_")

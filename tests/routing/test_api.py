@@ -196,3 +196,8 @@ def test_an_expert_can_return_a_handoff_to_the_bot_and_she_is_told(client, rasa)
     assert returned.status_code == 200 and returned.json()["status"] == "returned"
     assert ("returned-1", "system", "handoff_closed") in rasa.sent
     assert client.post(f"/api/v1/handoffs/{hid}/claim", headers=holder).status_code == 409
+
+
+def test_her_region_is_kept_and_shown_with_the_handoff(client):
+    created = open_handoff(client, "woman-region", region="广东省佛山市顺德区")
+    assert created["region"] == "广东省佛山市顺德区"

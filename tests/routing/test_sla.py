@@ -11,14 +11,14 @@ def handoff(db, conversation, region=None, urgent=False):
 
 def test_reminder_before_the_due_time_then_escalation_to_her_local_federation(sessions):
     with sessions() as db, db.begin():
-        item = handoff(db, "c1", region="顺德区")
+        item = handoff(db, "c1", region="广东省佛山市顺德区")
         start = item.created_at
         assert sla.sweep(db, start + timedelta(hours=10), 6).reminded == []
         assert sla.sweep(db, start + timedelta(hours=43), 6).reminded == [item.id]
         assert sla.sweep(db, start + timedelta(hours=44), 6).reminded == []  # once only
         result = sla.sweep(db, start + timedelta(hours=48, minutes=1), 6)
         assert result.escalated == [item.id]
-        assert item.status == "escalated" and item.escalated_to == "gd-fs-sd"
+        assert item.status == "escalated" and item.escalated_to == "org-440606"
         assert [e.actor for e in item.events][-2:] == ["sla", "sla"]
         assert sla.sweep(db, start + timedelta(hours=60), 6).escalated == []  # not twice
 

@@ -1,0 +1,179 @@
+"""找组织: the nearest women's federation office, from her place name or a shared location."""
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any, Dict, List, Optional, Protocol, Text
+from urllib.parse import quote
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.gazetteer import Gazetteer, Place, load_gazetteer
+
+logger = logging.getLogger(__name__)
+
+LEVEL_TITLES = {
+    "province": "省妇联", "city": "市妇联", "county": "区（县）妇联",
+    "town": "乡镇（街道）妇联", "village": "村（社区）妇联",
+}
+GUANGDONG_REACH_KM = 60.0  # farther than this from every Guangdong county centre is outside the province
+SHARE_LOCATION = {"title": "发送我的位置", "payload": "/share_location"}
+HOTLINE = "12338"
+SAFETY_LINE = "去之前最好先打电话确认。如果遇到危险，请先拨打110。"
+
+
+class OfficeDirectory(Protocol):
+    def offices_for_region(self, region: str, level: Optional[str] = None) -> List[Dict[str, Any]]: ...
+
+    def nearest_offices(
+        self, latitude: float, longitude: float, level: Optional[str] = None, limit: int = 3
+    ) -> List[Dict[str, Any]]: ...
+
+
+def default_directory() -> OfficeDirectory:
+    """The routing backend owns the directory; the action server asks it."""
+    from actions.routing_client import RoutingClient
+    from bot.settings import Settings
+
+    settings = Settings.from_env()
+    return RoutingClient(settings.routing_url, settings.routing_token)
+
+
+def map_link(office: Dict[str, Any]) -> Optional[str]:
+    if office.get("latitude") is None or office.get("longitude") is None:
+        return None
+    return (f"https://uri.amap.com/marker?position={office['longitude']},{office['latitude']}"
+            f"&name={quote(office['name'])}")
+
+
+def describe(office: Dict[str, Any], with_distance: bool) -> str:
+    lines = [f"📍 {office['name']}（{LEVEL_TITLES.get(office.get('level'), '妇联')}）"]
+    if with_distance and office.get("distance_km") is not None:
+        lines.append(f"距离你约 {office['distance_km']:.1f} 公里（直线距离）")
+    lines.append(f"地址：{office.get('address') or '暂未收录'}")
+    lines.append(f"电话：{office.get('phone') or HOTLINE}")
+    lines.append(f"办公时间：{office.get('hours') or '工作日办公，请先电话确认'}")
+    link = map_link(office)
+    if link:
+        lines.append(f"地图：{link}")
+    return "\n".join(lines)
+
+
+def _number(value: Any) -> Optional[float]:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _entity(tracker: Tracker, name: str) -> Optional[Any]:
+    return next(tracker.get_latest_entity_values(name), None)
+
+
+class ActionFindOffice(Action):
+    """Answers with the offices serving her place, or asks where she is."""
+
+    def __init__(self, directory: Optional[OfficeDirectory] = None, gazetteer: Optional[Gazetteer] = None) -> None:
+        self._directory = directory
+        self._gazetteer = gazetteer
+
+    def name(self) -> Text:
+        return "action_find_office"
+
+    @property
+    def directory(self) -> OfficeDirectory:
+        return self._directory or default_directory()
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self._gazetteer or load_gazetteer()
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        level = _entity(tracker, "org_level") or tracker.get_slot("office_level")
+        latitude, longitude = _number(_entity(tracker, "latitude")), _number(_entity(tracker, "longitude"))
+        try:
+            if latitude is not None and longitude is not None and -90 <= latitude <= 90 and -180 <= longitude <= 180:
+                return self._near_location(dispatcher, latitude, longitude, level)
+            region = _entity(tracker, "place") or tracker.get_slot("region")
+            if region:
+                return self._for_place(dispatcher, region, level)
+        except Exception as error:  # the directory is down: never leave her without a way to reach someone
+            logger.warning("office lookup failed: %s", error)
+            dispatcher.utter_message(text=(
+                "抱歉，查询妇联地址的服务暂时出了点问题。你可以先拨打12338妇女维权公益服务热线，"
+                "会由当地妇联接听并告诉你最近的妇联在哪里。" + SAFETY_LINE))
+            return []
+        return self._ask_where(dispatcher, tracker, intent) + [SlotSet("office_level", level)]
+
+    def _ask_where(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[str]) -> List[Dict]:
+        asked_before = bool(tracker.get_slot("awaiting_place"))
+        if intent == "share_location":
+            dispatcher.utter_message(text=(
+                "这个聊天窗口暂时收不到位置。请直接告诉我你在哪个市、区（县），比如“佛山顺德”“天河区”，我帮你查最近的妇联。"))
+            return [SlotSet("awaiting_place", True)]
+        if asked_before and intent in ("nlu_fallback", "out_of_scope", "inform_place"):
+            dispatcher.utter_message(text=(
+                "抱歉，我没能认出这个地方。我这里收录的是广东省各市、区（县）的妇联，"
+                "你可以换个说法，比如“佛山顺德”“韶关乐昌”“广州天河区”。"
+                f"也可以直接拨打{HOTLINE}妇女维权公益服务热线，会由当地妇联接听。"))
+            return [SlotSet("awaiting_place", False)]
+        dispatcher.utter_message(
+            text="好的，我帮你找离你最近的妇联。你在哪个市、区（县）或镇街？也可以直接发送你的位置。",
+            buttons=[SHARE_LOCATION],
+        )
+        return [SlotSet("awaiting_place", True)]
+
+    def _outside(self, dispatcher: CollectingDispatcher, place_name: str) -> List[Dict]:
+        dispatcher.utter_message(text=(
+            f"{place_name}不在广东省，我这里只收录了广东省各级妇联的地址，没法告诉你准确的办公地点，抱歉。\n"
+            f"你可以拨打{HOTLINE}妇女维权公益服务热线，全国都能打通，会由当地妇联接听；"
+            f"也可以在当地政府网站查询当地妇联。在广东，{HOTLINE}接通的是广东省妇联。"))
+        return [SlotSet("awaiting_place", False)]
+
+    def _for_place(self, dispatcher: CollectingDispatcher, region: str, level: Optional[str]) -> List[Dict]:
+        place = self.gazetteer.by_full_name(region)
+        if place is None or not place.in_guangdong:
+            return self._outside(dispatcher, place.name if place else region)
+        offices = self.directory.offices_for_region(place.full_name, level)
+        if not offices:
+            return self._not_listed(dispatcher, place)
+        first, above = offices[0], offices[1:2]
+        heading = (f"{place.name}的{LEVEL_TITLES[level]}：" if level and first.get("level") == level
+                   else f"离你最近的妇联组织（{place.name}）：")
+        parts = [heading, describe(first, with_distance=False)]
+        if above:
+            parts.append(f"上一级是{above[0]['name']}，电话{above[0].get('phone') or HOTLINE}。")
+        self._send(dispatcher, parts, offices)
+        return [SlotSet("awaiting_place", False), SlotSet("office_level", None), SlotSet("region", place.full_name)]
+
+    def _near_location(
+        self, dispatcher: CollectingDispatcher, latitude: float, longitude: float, level: Optional[str]
+    ) -> List[Dict]:
+        county, distance = self.gazetteer.nearest_county(latitude, longitude)
+        if county is None or distance > GUANGDONG_REACH_KM:
+            return self._outside(dispatcher, "你现在的位置")
+        offices = self.directory.nearest_offices(latitude, longitude, level)
+        if not offices:
+            return self._not_listed(dispatcher, county)
+        parts = ["离你最近的妇联组织（按直线距离）："] + [describe(o, with_distance=True) for o in offices]
+        self._send(dispatcher, parts, offices)
+        return [SlotSet("awaiting_place", False), SlotSet("office_level", None), SlotSet("region", county.full_name)]
+
+    def _not_listed(self, dispatcher: CollectingDispatcher, place: Place) -> List[Dict]:
+        dispatcher.utter_message(text=(
+            f"目录里暂时没有{place.name}的妇联信息。你可以拨打{HOTLINE}妇女维权公益服务热线，"
+            "会由当地妇联接听，告诉你最近的办公地点。"))
+        return [SlotSet("awaiting_place", False), SlotSet("region", place.full_name)]
+
+    @staticmethod
+    def _send(dispatcher: CollectingDispatcher, parts: List[str], offices: List[Dict[str, Any]]) -> None:
+        if any(o.get("sample") for o in offices):
+            parts.append("（目前是示例数据，正式上线后会换成当地妇联公布的地址和电话，以当地公布为准。）")
+        parts.append(SAFETY_LINE)
+        dispatcher.utter_message(text="\n".join(parts))  # one message: channels split on blank lines

@@ -1,0 +1,124 @@
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.find_office import ActionFindOffice
+from actions.routing_client import RoutingUnavailable
+from bot.gazetteer import load_gazetteer
+from tests.conftest import make_tracker, user_event
+
+SHUNDE = {"id": "org-440606", "name": "佛山市顺德区妇女联合会", "level": "county", "region": "广东省佛山市顺德区",
+          "address": "佛山市顺德区某路1号", "phone": "0757-00000000", "hours": "周一至周五 9:00-17:30",
+          "latitude": 22.80524, "longitude": 113.293359, "sample": False, "distance_km": None}
+FOSHAN = dict(SHUNDE, id="org-440600", name="佛山市妇女联合会", level="city", region="广东省佛山市",
+              phone="0757-11111111")
+
+
+class FakeDirectory:
+    def __init__(self, offices=None, down=False):
+        self.offices, self.down, self.calls = offices if offices is not None else [SHUNDE, FOSHAN], down, []
+
+    def offices_for_region(self, region, level=None):
+        self.calls.append(("region", region, level))
+        if self.down:
+            raise RoutingUnavailable("down")
+        return [o for o in self.offices if not level or o["level"] == level] if level else self.offices
+
+    def nearest_offices(self, latitude, longitude, level=None, limit=3):
+        self.calls.append(("nearest", latitude, longitude, level))
+        if self.down:
+            raise RoutingUnavailable("down")
+        return [dict(o, distance_km=1.02) for o in self.offices][:limit]
+
+
+def run(directory, text, intent, entities=(), slots=None):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker([user_event(text, intent, entities=list(entities))], slots=slots)
+    events = ActionFindOffice(directory, load_gazetteer()).run(dispatcher, tracker, {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def place(value):
+    return {"entity": "place", "value": value}
+
+
+def test_without_a_place_she_is_asked_where_with_a_location_button():
+    messages, slots = run(FakeDirectory(), "离我最近的妇联在哪", "find_office")
+    assert "你在哪个市" in messages[0]["text"]
+    assert messages[0]["buttons"] == [{"title": "发送我的位置", "payload": "/share_location"}]
+    assert slots["awaiting_place"] is True
+
+
+def test_her_place_gets_the_local_office_with_address_phone_hours_map_and_the_office_above():
+    directory = FakeDirectory()
+    messages, slots = run(directory, "我在顺德", "inform_place", [place("广东省佛山市顺德区")])
+    text = messages[0]["text"]
+    for expected in ("佛山市顺德区妇女联合会", "佛山市顺德区某路1号", "0757-00000000", "周一至周五 9:00-17:30",
+                     "https://uri.amap.com/marker?position=113.293359,22.80524", "上一级是佛山市妇女联合会", "110"):
+        assert expected in text
+    assert "示例数据" not in text
+    assert directory.calls == [("region", "广东省佛山市顺德区", None)]
+    assert slots["region"] == "广东省佛山市顺德区"
+
+
+def test_a_level_she_asked_for_is_answered_for_that_level():
+    directory = FakeDirectory()
+    messages, _ = run(directory, "顺德的市妇联在哪", "find_office",
+                      [place("广东省佛山市顺德区"), {"entity": "org_level", "value": "city"}])
+    assert directory.calls == [("region", "广东省佛山市顺德区", "city")]
+    assert messages[0]["text"].startswith("顺德区的市妇联：") and "佛山市妇女联合会" in messages[0]["text"]
+
+
+def test_the_place_she_gave_earlier_is_remembered():
+    directory = FakeDirectory()
+    run(directory, "妇联在哪里", "find_office", slots={"region": "广东省佛山市顺德区"})
+    assert directory.calls[0][1] == "广东省佛山市顺德区"
+
+
+def test_a_shared_location_lists_the_nearest_offices_with_distance_and_sets_her_region():
+    directory = FakeDirectory()
+    messages, slots = run(directory, '/share_location{"latitude": 22.81, "longitude": 113.30}', "share_location",
+                          [{"entity": "latitude", "value": 22.81}, {"entity": "longitude", "value": 113.30}])
+    assert directory.calls == [("nearest", 22.81, 113.30, None)]
+    assert "按直线距离" in messages[0]["text"] and "距离你约 1.0 公里" in messages[0]["text"]
+    assert slots["region"] == "广东省佛山市顺德区"
+
+
+def test_a_location_outside_guangdong_gets_an_honest_answer_and_the_hotline():
+    directory = FakeDirectory()
+    messages, _ = run(directory, "/share_location", "share_location",
+                      [{"entity": "latitude", "value": 39.90}, {"entity": "longitude", "value": 116.40}])
+    assert directory.calls == []
+    assert "不在广东省" in messages[0]["text"] and "12338" in messages[0]["text"]
+
+
+def test_a_place_outside_guangdong_gets_an_honest_answer_and_the_hotline():
+    messages, _ = run(FakeDirectory(), "我在长沙", "inform_place", [place("湖南省长沙市")])
+    assert messages[0]["text"].startswith("长沙市不在广东省") and "12338" in messages[0]["text"]
+
+
+def test_an_unknown_place_after_the_question_gets_an_honest_answer_and_the_hotline():
+    messages, slots = run(FakeDirectory(), "我在火星", "nlu_fallback", slots={"awaiting_place": True})
+    assert "没能认出这个地方" in messages[0]["text"] and "12338" in messages[0]["text"]
+    assert slots["awaiting_place"] is False
+
+
+@pytest.mark.parametrize("entities", [
+    [{"entity": "latitude", "value": "north"}, {"entity": "longitude", "value": 113.3}],
+    [{"entity": "latitude", "value": 95}, {"entity": "longitude", "value": 113.3}],
+    [{"entity": "latitude", "value": float("nan")}, {"entity": "longitude", "value": 113.3}],
+    [],
+])
+def test_a_location_button_without_usable_coordinates_asks_for_the_place_in_words(entities):
+    messages, _ = run(FakeDirectory(), "/share_location", "share_location", entities)
+    assert "告诉我你在哪个市" in messages[0]["text"] and not messages[0]["buttons"]
+
+
+def test_when_the_directory_is_down_she_still_gets_the_hotline():
+    messages, _ = run(FakeDirectory(down=True), "我在顺德", "inform_place", [place("广东省佛山市顺德区")])
+    assert "12338" in messages[0]["text"] and "出了点问题" in messages[0]["text"]
+
+
+def test_sample_offices_are_labelled_as_sample_data():
+    directory = FakeDirectory([dict(SHUNDE, sample=True)])
+    messages, _ = run(directory, "我在顺德", "inform_place", [place("广东省佛山市顺德区")])
+    assert "示例数据" in messages[0]["text"]

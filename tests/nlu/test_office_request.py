@@ -1,0 +1,32 @@
+import pytest
+
+from nlu.office_request import OfficeRequestClassifier
+from nlu.place_extractor import PlaceExtractor
+from tests.nlu.components import build, message
+
+
+@pytest.fixture
+def pipeline(tmp_path):
+    extractor, *_ = build(PlaceExtractor, tmp_path / "a")
+    classifier, *_ = build(OfficeRequestClassifier, tmp_path / "b")
+    return lambda text, intent: classifier.process(extractor.process([message(text, intent)]))[0]
+
+
+@pytest.mark.parametrize("text", ["顺德区妇联电话多少", "离我最近的妇联在哪里", "妇联的地址是什么", "市妇联几点上班", "怎么联系当地妇联"])
+def test_where_is_the_federation_questions_become_find_office(pipeline, text):
+    processed = pipeline(text, "legal_aid")
+    assert processed.get("intent")["name"] == "find_office"
+    assert processed.get("intent_ranking")[1]["name"] == "legal_aid"
+
+
+@pytest.mark.parametrize("text", ["我在顺德", "顺德", "天河区这边", "住在韶关乐昌呢", "我是在白云"])
+def test_a_bare_place_is_her_answer_to_where_are_you(pipeline, text):
+    assert pipeline(text, "nlu_fallback").get("intent")["name"] == "inform_place"
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("我在顺德，老公打我", "legal_domestic_violence"), ("妇联最近有什么活动", "care_volunteer"),
+    ("妇联能帮我找上班的工作吗", "job_seeking"), ("顺德有什么创业补贴", "startup_finance"),
+])
+def test_messages_that_say_more_keep_their_intent(pipeline, text, intent):
+    assert pipeline(text, intent).get("intent")["name"] == intent
