@@ -130,6 +130,12 @@ def run_sample_directory(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def run_telegram_poll(args: argparse.Namespace, settings: Settings) -> int:
+    from connectors.telegram_polling import run_polling
+
+    return run_polling()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -157,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     sample = commands.add_parser("sample-directory", help="regenerate the sample office directory from the gazetteer")
     sample.add_argument("--out", default="routing/data/organisations.yml")
     sample.set_defaults(handler=run_sample_directory)
+
+    poll = commands.add_parser("telegram-poll", help="fetch Telegram updates by long polling and hand each to "
+                                                     "the local Rasa server (no public address needed)")
+    poll.set_defaults(handler=run_telegram_poll)
     return parser
 
 

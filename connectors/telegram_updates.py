@@ -1,0 +1,110 @@
+"""Read a Telegram update: who wrote, what it means for the dialogue, how to dedupe it.
+
+Pure (no I/O) so every kind of update can be tested without a server.
+
+Commands become the intent messages Rasa understands (`/start` → `/greet`). Any
+other text starting with "/" loses its slashes: Rasa reads `/anything` as an
+intent, and what she types must never inject one (a location only counts when
+Telegram says it is one).
+
+Stickers, photos, voice notes, documents and other media get a polite request to
+write in words instead of going to the dialogue: the NLU only reads text, and
+downloading photos or recordings (possibly evidence, possibly of her) would mean
+keeping sensitive files we have no safe place for yet. A caption still counts as
+her words.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from telegram import Message, Update
+
+TEXT, SAFE_EXIT, MEDIA, CALLBACK, GROUP_COMMAND, IGNORED = (
+    "text", "safe_exit", "media", "callback", "group_command", "ignored")
+
+COMMANDS = {
+    "start": "/greet",
+    "help": "/ask_capabilities",
+    "human": "/request_human",
+    "status": "/ticket_status",
+}
+SAFE_EXIT_COMMAND = "exit"
+SAFE_EXIT_WORDS = {"安全退出"}
+SAFE_EXIT_INTENT = "/safe_exit"
+COMMAND_PATTERN = re.compile(r"^/([A-Za-z0-9_]+)(?:@[A-Za-z0-9_]+)?(?:\s|$)")
+MEDIA_ATTRIBUTES = ("sticker", "photo", "voice", "audio", "video", "video_note", "document", "animation",
+                    "contact", "poll", "dice", "game", "story")
+
+
+@dataclass(frozen=True)
+class Inbound:
+    kind: str
+    chat_id: str = ""
+    text: str = ""
+    message_id: Optional[int] = None
+    sent_at: float = 0.0
+    callback_query_id: Optional[str] = None
+    dedupe_keys: List[str] = field(default_factory=list)
+
+
+def location_text(latitude: float, longitude: float) -> str:
+    """The shared convention with the 找组织 feature: intent share_location with two entities."""
+    return "/share_location" + json.dumps({"latitude": latitude, "longitude": longitude})
+
+
+def text_for_rasa(text: str) -> tuple:
+    """(kind, text) for what she typed."""
+    stripped = (text or "").strip()
+    if stripped in SAFE_EXIT_WORDS:
+        return SAFE_EXIT, SAFE_EXIT_INTENT
+    command = COMMAND_PATTERN.match(stripped)
+    if command:
+        name = command.group(1).lower()
+        if name == SAFE_EXIT_COMMAND:
+            return SAFE_EXIT, SAFE_EXIT_INTENT
+        if name in COMMANDS:
+            return TEXT, COMMANDS[name]
+    if stripped.startswith("/"):
+        return TEXT, stripped.lstrip("/").strip()
+    return TEXT, text or ""
+
+
+def _sent_at(message: Message) -> float:
+    return message.date.timestamp() if message.date else time.time()
+
+
+def _read_message(update: Update, message: Message) -> Inbound:
+    chat_id = str(message.chat.id)
+    keys = [f"update:{update.update_id}"]
+    base = dict(chat_id=chat_id, message_id=message.message_id, sent_at=_sent_at(message), dedupe_keys=keys)
+    if message.chat.type != "private":
+        is_command = bool(message.text and COMMAND_PATTERN.match(message.text.strip()))
+        return Inbound(GROUP_COMMAND if is_command else IGNORED, **base)
+    if message.text is not None:
+        kind, text = text_for_rasa(message.text)
+        return Inbound(kind, text=text, **base)
+    location = message.location or (message.venue.location if message.venue else None)
+    if location is not None:
+        return Inbound(TEXT, text=location_text(location.latitude, location.longitude), **base)
+    if any(getattr(message, name, None) for name in MEDIA_ATTRIBUTES):
+        caption = (message.caption or "").strip()
+        return Inbound(MEDIA, text=text_for_rasa(caption)[1] if caption else "", **base)
+    return Inbound(IGNORED, **base)
+
+
+def read_update(update: Update) -> Inbound:
+    """What to do with one update; edits, channel posts and service messages are ignored."""
+    if update.callback_query is not None:
+        query = update.callback_query
+        message = query.message
+        chat_id = str(message.chat.id if message is not None else query.from_user.id)
+        return Inbound(CALLBACK, chat_id=chat_id, text=query.data or "", callback_query_id=str(query.id),
+                       sent_at=time.time(),
+                       dedupe_keys=[f"update:{update.update_id}", f"callback:{query.id}"])
+    if update.message is not None:
+        return _read_message(update, update.message)
+    return Inbound(IGNORED, dedupe_keys=[f"update:{update.update_id}"])
