@@ -6,13 +6,15 @@ RASA := $(VENV)/bin/rasa
 MODEL := models/assistant.tar.gz
 ROUTING_VENV ?= .venv-routing
 ROUTING_PY := $(ROUTING_VENV)/bin/python
+SOCKETIO_CLIENT_VERSION := 4.8.4
+SOCKETIO_CLIENT := connectors/webchat_static/vendor/socket.io.min.js
 TRAINING_INPUTS := config.yml domain.yml bot/taxonomy.yml \
 	$(shell find data nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: help install train run shell test test-unit test-routing test-stories eval validate lint clean
+.PHONY: help install train run shell test test-unit test-routing test-stories test-browser browser-deps webchat-assets eval validate lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -44,23 +46,34 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 train: $(MODEL) ## train the model if it is missing or older than its inputs
 
-run: $(MODEL) $(ROUTING_VENV)/.installed ## install, train if stale, start Rasa (5005), actions (5055), routing (8000)
+run: $(MODEL) $(ROUTING_VENV)/.installed $(SOCKETIO_CLIENT) ## install, train if stale, start Rasa (5005), actions (5055), routing (8000)
 	scripts/run.sh
 
 shell: $(MODEL) ## chat with the assistant in the terminal
 	scripts/shell.sh
 
 test-unit: $(MODEL) $(ROUTING_VENV)/.installed
-	$(PY) -m pytest -q tests --ignore=tests/routing
+	$(PY) -m pytest -q tests --ignore=tests/routing --ignore=tests/browser
 
 test-routing: $(ROUTING_VENV)/.installed ## routing backend tests, on SQLite and PostgreSQL
 	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/routing
+
+test-browser: $(MODEL) $(ROUTING_VENV)/.installed browser-deps $(SOCKETIO_CLIENT) ## end-to-end tests in headless Chromium
+	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/browser
+
+browser-deps: ## Debian's Chromium and Chinese fonts (apt; nothing to do when present)
+	@scripts/install-chromium
+
+$(SOCKETIO_CLIENT):
+	scripts/fetch-socketio-client $(SOCKETIO_CLIENT_VERSION) $@
+
+webchat-assets: $(SOCKETIO_CLIENT) ## fetch the web chat page's socket.io client from npm (git-ignored)
 
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out reports/stories
 
-test: lint test-routing test-unit test-stories ## the whole suite (trains first if needed)
+test: lint test-routing test-unit test-stories test-browser ## the whole suite (trains first if needed)
 
 eval: $(MODEL) ## held-out NLU and FAQ-retrieval figures, written to reports/nlu/ and reports/retrieval/
 	$(PY) -m bot eval --out reports/nlu

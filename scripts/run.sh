@@ -37,6 +37,7 @@ The assistant is running.
     curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
       -d '{"sender": "demo", "message": "你好"}'
   Chat in the terminal:   make shell   (in another terminal)
+  在浏览器里聊天:         http://localhost:$RASA_PORT/webhooks/webchat/
   Rasa HTTP API:          http://localhost:$RASA_PORT
   Action server:          http://localhost:$ACTION_PORT/health
   Routing backend API:    http://localhost:$ROUTING_PORT/docs  (demo users: see var/logs/routing.log)

@@ -1,0 +1,159 @@
+// The web chat widget: talks to Rasa's socket.io channel on the same server.
+// Everything she or the bot writes is inserted as text, never as HTML.
+(function () {
+  "use strict";
+
+  var SESSION_KEY = "nanyue-chat-session";
+  var EXIT_URL = "https://www.baidu.com/";
+  var LOCATION_PAYLOAD = "/share_location";
+
+  var messages = document.getElementById("messages");
+  var form = document.getElementById("composer");
+  var input = document.getElementById("input");
+  var sendButton = document.getElementById("send");
+  var statusLine = document.getElementById("status");
+  var sessionId = null;
+
+  function storedSession() {
+    try { return window.sessionStorage.getItem(SESSION_KEY); } catch (e) { return null; }
+  }
+
+  function storeSession(id) {
+    try { window.sessionStorage.setItem(SESSION_KEY, id); } catch (e) { /* private mode: keep it in memory */ }
+  }
+
+  function setStatus(text, offline) {
+    statusLine.textContent = text;
+    statusLine.classList.toggle("offline", Boolean(offline));
+  }
+
+  function setReady(ready) {
+    input.disabled = !ready;
+    sendButton.disabled = !ready;
+  }
+
+  function scrollToEnd() {
+    messages.scrollTop = messages.scrollHeight;
+  }
+
+  function addMessage(kind, text) {
+    var bubble = document.createElement("div");
+    bubble.className = "message " + kind;
+    bubble.textContent = text;
+    messages.appendChild(bubble);
+    scrollToEnd();
+    return bubble;
+  }
+
+  function addImage(src) {
+    if (!/^https?:\/\//i.test(src || "")) { return; }
+    var bubble = document.createElement("div");
+    bubble.className = "message bot";
+    var image = document.createElement("img");
+    image.alt = "图片";
+    image.src = src;
+    bubble.appendChild(image);
+    messages.appendChild(bubble);
+    scrollToEnd();
+  }
+
+  function addChoices(choices) {
+    var group = document.createElement("div");
+    group.className = "choices";
+    choices.forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "choice";
+      button.textContent = choice.title || choice.payload;
+      button.addEventListener("click", function () {
+        Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) { b.disabled = true; });
+        choose(choice);
+      });
+      group.appendChild(button);
+    });
+    messages.appendChild(group);
+    scrollToEnd();
+  }
+
+  var socket = window.io({ path: "/socket.io", transports: ["websocket", "polling"] });
+
+  function send(payload, shownText) {
+    if (!sessionId) { return; }
+    addMessage("user", shownText);
+    socket.emit("user_uttered", { message: payload, session_id: sessionId });
+  }
+
+  function choose(choice) {
+    var title = choice.title || choice.payload;
+    if (choice.payload === LOCATION_PAYLOAD && navigator.geolocation) {
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var point = { latitude: position.coords.latitude, longitude: position.coords.longitude };
+        send(LOCATION_PAYLOAD + JSON.stringify(point), title);
+      }, function () {
+        addMessage("note", "没能获取到你的位置。你可以直接告诉我你所在的市和区（县）。");
+      }, { timeout: 15000 });
+      return;
+    }
+    send(choice.payload, title);
+  }
+
+  socket.on("connect", function () {
+    setStatus("正在连接…");
+    socket.emit("session_request", { session_id: sessionId || storedSession() });
+  });
+
+  socket.on("session_confirm", function (id) {
+    sessionId = typeof id === "string" ? id : (id && id.session_id);
+    storeSession(sessionId);
+    setStatus("已连接，可以开始聊天");
+    setReady(true);
+  });
+
+  socket.on("disconnect", function () {
+    setReady(false);
+    setStatus("连接已断开，正在重试…", true);
+  });
+
+  socket.io.on("reconnect_attempt", function () {
+    setStatus("连接已断开，正在重试…", true);
+  });
+
+  socket.on("connect_error", function () {
+    setReady(false);
+    setStatus("连接已断开，正在重试…", true);
+  });
+
+  socket.on("bot_uttered", function (message) {
+    if (!message) { return; }
+    if (message.text) { addMessage("bot", message.text); }
+    var choices = message.quick_replies || message.buttons || [];
+    if (choices.length) { addChoices(choices); }
+    if (message.attachment && message.attachment.type === "image" && message.attachment.payload) {
+      addImage(message.attachment.payload.src);
+    }
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) { return; }
+    input.value = "";
+    send(text, text);
+    input.focus();
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
+    }
+  });
+
+  document.getElementById("quick-exit").addEventListener("click", function () {
+    try { socket.disconnect(); } catch (e) { /* leaving anyway */ }
+    try { window.sessionStorage.clear(); } catch (e) { /* nothing stored */ }
+    document.title = "百度一下";
+    document.body.replaceChildren();
+    window.location.replace(EXIT_URL);
+  });
+}());

@@ -1,0 +1,117 @@
+"""Checking and reading what WeChat's servers post: signature, safe-mode decryption, XML.
+
+Every request is signed with the token set in 公众平台 (sha1 over token, timestamp
+and nonce). In plaintext mode that signature does not cover the body, so a stale
+timestamp is refused too; safe mode (EncodingAESKey) also signs the encrypted body.
+"""
+from __future__ import annotations
+
+import struct
+import time
+from dataclasses import dataclass
+from typing import Callable, Mapping
+from xml.parsers.expat import ExpatError
+
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.messages import BaseMessage
+from wechatpy.utils import check_signature
+
+
+class ForgedRequest(Exception):
+    """The request is not from WeChat's servers (bad or stale signature): 403."""
+
+
+class MalformedRequest(Exception):
+    """Signed, but unreadable (broken XML, missing fields): 400."""
+
+
+@dataclass(frozen=True)
+class SignedQuery:
+    signature: str
+    timestamp: str
+    nonce: str
+    encrypt_type: str = ""
+    msg_signature: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> "SignedQuery":
+        return cls(signature=args.get("signature", ""), timestamp=args.get("timestamp", ""),
+                   nonce=args.get("nonce", ""), encrypt_type=args.get("encrypt_type", "").lower(),
+                   msg_signature=args.get("msg_signature", ""))
+
+    @property
+    def encrypted(self) -> bool:
+        return self.encrypt_type == "aes"
+
+
+@dataclass(frozen=True)
+class Inbound:
+    message: BaseMessage
+    encrypted: bool
+
+    @property
+    def delivery_key(self) -> str:
+        """MsgId for messages; events have none, so sender and time identify them."""
+        if self.message.id:
+            return f"msg:{self.message.id}"
+        return f"event:{self.message.source}:{self.message.time}:{getattr(self.message, 'event', '')}"
+
+
+class WeChatInboundReader:
+    def __init__(self, token: str, app_id: str = "", aes_key: str = "", max_clock_skew_seconds: float = 300.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._token = token
+        self._crypto = WeChatCrypto(token, aes_key, app_id) if aes_key else None
+        self._max_skew = max_clock_skew_seconds
+        self._clock = clock
+
+    def verify(self, query: SignedQuery) -> None:
+        if not (query.signature and query.timestamp and query.nonce):
+            raise ForgedRequest("signature, timestamp or nonce missing")
+        try:
+            check_signature(self._token, query.signature, query.timestamp, query.nonce)
+        except InvalidSignatureException as error:
+            raise ForgedRequest("bad signature") from error
+        try:
+            skew = abs(self._clock() - int(query.timestamp))
+        except ValueError as error:
+            raise ForgedRequest("timestamp is not a number") from error
+        if skew > self._max_skew:
+            raise ForgedRequest(f"timestamp {skew:.0f} s away from our clock (replayed?)")
+
+    def read(self, query: SignedQuery, body: bytes) -> Inbound:
+        """Verify, decrypt if needed, and parse one POSTed message."""
+        self.verify(query)
+        xml = self._decrypt(query, body) if query.encrypted else body
+        try:
+            message = parse_message(xml)
+            if message is None:
+                raise MalformedRequest("empty body")
+            if not message.source or message.time is None:
+                raise MalformedRequest("FromUserName or CreateTime missing")
+            message.id  # noqa: B018 - MsgId must be a number when present
+        except MalformedRequest:
+            raise
+        except (ExpatError, KeyError, TypeError, ValueError, UnicodeDecodeError) as error:
+            raise MalformedRequest(f"unreadable message XML: {type(error).__name__}: {error}") from error
+        return Inbound(message=message, encrypted=query.encrypted)
+
+    def _decrypt(self, query: SignedQuery, body: bytes) -> bytes:
+        if self._crypto is None:
+            raise MalformedRequest("encrypted message but WECHAT_AES_KEY is not set (safe mode)")
+        try:
+            return self._crypto.decrypt_message(body, query.msg_signature, query.timestamp, query.nonce)
+        except InvalidSignatureException as error:
+            raise ForgedRequest("bad msg_signature") from error
+        except InvalidAppIdException as error:
+            raise ForgedRequest("encrypted for another AppID") from error
+        except (ExpatError, KeyError, TypeError, ValueError, IndexError, struct.error) as error:
+            raise MalformedRequest(f"cannot decrypt: {type(error).__name__}: {error}") from error
+
+    def seal(self, reply_xml: str, query: SignedQuery) -> str:
+        """Encrypt a passive reply when the request came encrypted (safe mode)."""
+        if not (query.encrypted and self._crypto and reply_xml):
+            return reply_xml
+        return self._crypto.encrypt_message(reply_xml, query.nonce, str(int(self._clock())))

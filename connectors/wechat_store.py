@@ -1,0 +1,90 @@
+"""What the WeChat channel must remember between requests, in a local SQLite file.
+
+- Deliveries already seen: WeChat retries a message three times when it gets no
+  answer within five seconds, and each retry must not start the dialogue again.
+  A retry gets the passive reply the first delivery produced, if there was one.
+- The numbered options last shown to each person ("回复 1：…"), so that a later
+  "1" means the button's payload. They expire: an old "1" is just a message.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Dict, Optional
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS wechat_seen (key TEXT PRIMARY KEY, seen_at REAL NOT NULL, reply TEXT)",
+    "CREATE INDEX IF NOT EXISTS wechat_seen_at ON wechat_seen (seen_at)",
+    "CREATE TABLE IF NOT EXISTS wechat_options (openid TEXT PRIMARY KEY, options TEXT NOT NULL, "
+    "expires_at REAL NOT NULL)",
+)
+SEEN_TTL_SECONDS = 3600.0  # WeChat's retries come within about 15 seconds
+
+
+class WeChatStore:
+    def __init__(self, path: Path, options_ttl_seconds: float = 3600.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._path = Path(path)
+        self._options_ttl = options_ttl_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._ready = False
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self._ready:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self._path, timeout=10)
+        if not self._ready:
+            for statement in SCHEMA:
+                connection.execute(statement)
+            connection.commit()
+            self._ready = True
+        return connection
+
+    def _run(self, sql: str, parameters: tuple = ()) -> list:
+        with self._lock:
+            connection = self._connect()
+            try:
+                with connection:
+                    return connection.execute(sql, parameters).fetchall()
+            finally:
+                connection.close()
+
+    def claim(self, key: str) -> bool:
+        """True the first time a delivery key is seen; False for WeChat's retries."""
+        now = self._clock()
+        self._run("DELETE FROM wechat_seen WHERE seen_at < ?", (now - SEEN_TTL_SECONDS,))
+        with self._lock:
+            connection = self._connect()
+            try:
+                with connection:
+                    cursor = connection.execute(
+                        "INSERT OR IGNORE INTO wechat_seen (key, seen_at) VALUES (?, ?)", (key, now))
+                    return cursor.rowcount == 1
+            finally:
+                connection.close()
+
+    def remember_reply(self, key: str, reply: str) -> None:
+        self._run("UPDATE wechat_seen SET reply = ? WHERE key = ?", (reply, key))
+
+    def reply_for(self, key: str) -> Optional[str]:
+        rows = self._run("SELECT reply FROM wechat_seen WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def save_options(self, openid: str, options: Dict[int, str]) -> None:
+        """Replace her numbered options; an empty mapping forgets the old ones."""
+        if not options:
+            self._run("DELETE FROM wechat_options WHERE openid = ?", (openid,))
+            return
+        encoded = json.dumps({str(number): payload for number, payload in options.items()}, ensure_ascii=False)
+        self._run("INSERT OR REPLACE INTO wechat_options (openid, options, expires_at) VALUES (?, ?, ?)",
+                  (openid, encoded, self._clock() + self._options_ttl))
+
+    def option(self, openid: str, number: int) -> Optional[str]:
+        rows = self._run("SELECT options, expires_at FROM wechat_options WHERE openid = ?", (openid,))
+        if not rows or rows[0][1] < self._clock():
+            return None
+        return json.loads(rows[0][0]).get(str(number))
