@@ -146,19 +146,22 @@ class TelegramInput(InputChannel):
 
     async def process(self, inbound: Inbound, on_new_message: OnNewMessage) -> None:
         """Act on one new update."""
-        if inbound.kind == kinds.IGNORED:
-            return
         chat_id, sender = inbound.chat_id, self.sender
         received_at = self.store.now()
         if inbound.message_id is not None:
             self.store.remember_message(chat_id, inbound.message_id, "in", inbound.sent_at)
+        if inbound.kind == kinds.IGNORED:
+            return
         if inbound.kind == kinds.GROUP_COMMAND:
             await sender.send_message(chat_id, PRIVATE_CHAT_ONLY)
             return
         text: Optional[str] = inbound.text
         if inbound.kind == kinds.CALLBACK:
             await sender.answer_callback(inbound.callback_query_id or "", chat_id)
-            if text.startswith(LONG_PAYLOAD_PREFIX):
+            if text not in inbound.offered:  # a modified client can send any callback_data
+                logger.warning("Telegram callback in chat %s with data not on its message refused", chat_id)
+                text = None
+            elif text.startswith(LONG_PAYLOAD_PREFIX):
                 text = self.store.payload_for(text)
             if text is None:
                 await sender.send_message(chat_id, BUTTON_EXPIRED)

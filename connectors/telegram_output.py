@@ -58,16 +58,20 @@ class TelegramOutput(OutputChannel):
 
     async def _deliver(self, chat_id: Text, text: Optional[Text], buttons: List[Dict[Text, Any]]) -> None:
         messages = render(text, buttons or [], self.store.payload_key)
-        held = self._held(chat_id)
         for message in messages:
+            held = self._held(chat_id)  # asked again for each part: she may leave between two
+            if not held:
+                sent = await self.sender.send_message(chat_id, message.text, message.reply_markup)
+                held = sent is not None and self._held(chat_id)
+                if held:  # she left while it was on its way, after safe exit collected what to delete
+                    await self.sender.delete_message(chat_id, sent.message_id)
+                    self.store.forget_messages(chat_id, [sent.message_id])
             if held:
                 body = {"chat_id": chat_id, "text": message.text}
                 if message.reply_markup is not None:
                     body["reply_markup"] = message.reply_markup.to_dict()
                 self.store.record_undelivered(chat_id, "sendMessage", body, HELD_REASON)
                 logger.info("Chat %s left with safe exit; a message is held until she writes again", chat_id)
-            else:
-                await self.sender.send_message(chat_id, message.text, message.reply_markup)
 
     def _held(self, chat_id: Text) -> bool:
         since = self.store.quiet_since(chat_id)

@@ -21,7 +21,9 @@ from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
 from connectors.telegram import SECRET_HEADER
+from connectors.telegram_sender import keep_token_out_of_logs
 from connectors.telegram_settings import TelegramSettings
+from connectors.telegram_store import TelegramStore
 
 logger = logging.getLogger(__name__)
 
@@ -34,18 +36,19 @@ class PollingConfigurationError(RuntimeError):
 
 class PollingRunner:
     def __init__(self, settings: TelegramSettings, poll_timeout: int = 30, base_delay: float = 1.0,
-                 max_delay: float = 60.0) -> None:
+                 max_delay: float = 60.0, max_failures: int = 5) -> None:
         problem = settings.problem()
         if problem:
             raise PollingConfigurationError(f"{problem}: the polling runner needs the bot token and the "
                                             f"webhook secret the Rasa server was started with")
         self.settings, self.poll_timeout = settings, poll_timeout
-        self._base_delay, self._max_delay = base_delay, max_delay
+        self._base_delay, self._max_delay, self._max_failures = base_delay, max_delay, max_failures
         self.webhook = settings.rasa_url + WEBHOOK_PATH
         self.offset: Optional[int] = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set."""
+        keep_token_out_of_logs()
         request = HTTPXRequest(connection_pool_size=2, read_timeout=10.0)
         bot = Bot(self.settings.bot_token, base_url=self.settings.api_base_url, get_updates_request=request)
         try:
@@ -64,8 +67,12 @@ class PollingRunner:
             await request.shutdown()
 
     async def forward(self, client: httpx.AsyncClient, body: Dict[str, Any], stop: asyncio.Event) -> bool:
-        """True once Rasa took the update (or refused it as malformed); False when stopped first."""
-        delay = self._base_delay
+        """True once Rasa took the update (or refused it, or failed on it every time); False when stopped first.
+
+        While Rasa is down the runner waits as long as it takes; an update Rasa keeps failing on
+        (500) is recorded and skipped, or it would hold up every later update of every chat.
+        """
+        delay, failures = self._base_delay, 0
         headers = {SECRET_HEADER: self.settings.webhook_secret}
         while True:
             try:
@@ -80,6 +87,10 @@ class PollingRunner:
                         "Rasa refused the webhook secret: start Rasa and the runner with the same "
                         "TELEGRAM_WEBHOOK_SECRET")
                 problem = f"HTTP {answer.status_code}"
+                failures += answer.status_code == 500
+                if failures >= self._max_failures:
+                    self._record_skipped(body, f"{problem} {failures} times")
+                    return True
                 if answer.status_code == 503:
                     problem += " (the Telegram channel is disabled in Rasa: token or secret not set there)"
             except httpx.HTTPError as error:
@@ -89,6 +100,15 @@ class PollingRunner:
             if await self._wait(stop, delay):
                 return False
             delay = min(delay * 2, self._max_delay)
+
+    def _record_skipped(self, body: Dict[str, Any], error: str) -> None:
+        query = body.get("callback_query") or {}
+        message = body.get("message") or query.get("message") or {}
+        chat_id = str((message.get("chat") or {}).get("id") or (query.get("from") or {}).get("id") or "")
+        row = TelegramStore(self.settings.store_path).record_undelivered(chat_id, "update", body, "not_processed",
+                                                                         error)
+        logger.error("Rasa failed on Telegram update %s (%s); skipped, recorded as undelivered #%d",
+                     body.get("update_id"), error, row)
 
     async def _retry(self, stop: asyncio.Event, what: str, call: Callable[[], Awaitable[Any]]) -> Any:
         delay = self._base_delay

@@ -21,6 +21,13 @@ from connectors.telegram_store import TelegramStore
 logger = logging.getLogger(__name__)
 
 
+def keep_token_out_of_logs() -> None:
+    """httpx logs every request URL at INFO, and each Bot API URL contains the bot token."""
+    httpx_logger = logging.getLogger("httpx")
+    if httpx_logger.getEffectiveLevel() < logging.WARNING:
+        httpx_logger.setLevel(logging.WARNING)
+
+
 def _retry_after_seconds(error: RetryAfter) -> float:
     value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
@@ -29,6 +36,7 @@ def _retry_after_seconds(error: RetryAfter) -> float:
 class TelegramSender:
     def __init__(self, bot: Bot, store: TelegramStore, attempts: int = 4, base_delay: float = 0.5,
                  max_delay: float = 30.0, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+        keep_token_out_of_logs()
         self.bot, self.store = bot, store
         self._attempts, self._base_delay, self._max_delay, self._sleep = attempts, base_delay, max_delay, sleep
 

@@ -19,9 +19,11 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from telegram import Message, Update
+
+from connectors.typed_text import without_intent_prefix
 
 TEXT, SAFE_EXIT, MEDIA, CALLBACK, GROUP_COMMAND, IGNORED = (
     "text", "safe_exit", "media", "callback", "group_command", "ignored")
@@ -49,6 +51,7 @@ class Inbound:
     sent_at: float = 0.0
     callback_query_id: Optional[str] = None
     dedupe_keys: List[str] = field(default_factory=list)
+    offered: Tuple[str, ...] = ()  # callback_data of the buttons on the pressed message
 
 
 def location_text(latitude: float, longitude: float) -> str:
@@ -68,9 +71,7 @@ def text_for_rasa(text: str) -> tuple:
             return SAFE_EXIT, SAFE_EXIT_INTENT
         if name in COMMANDS:
             return TEXT, COMMANDS[name]
-    if stripped.startswith("/"):
-        return TEXT, stripped.lstrip("/").strip()
-    return TEXT, text or ""
+    return TEXT, without_intent_prefix(text or "")
 
 
 def _sent_at(message: Message) -> float:
@@ -83,7 +84,7 @@ def _read_message(update: Update, message: Message) -> Inbound:
     base = dict(chat_id=chat_id, message_id=message.message_id, sent_at=_sent_at(message), dedupe_keys=keys)
     if message.chat.type != "private":
         is_command = bool(message.text and COMMAND_PATTERN.match(message.text.strip()))
-        return Inbound(GROUP_COMMAND if is_command else IGNORED, **base)
+        return Inbound(GROUP_COMMAND, **base) if is_command else Inbound(IGNORED, dedupe_keys=keys)
     if message.text is not None:
         kind, text = text_for_rasa(message.text)
         return Inbound(kind, text=text, **base)
@@ -93,7 +94,7 @@ def _read_message(update: Update, message: Message) -> Inbound:
     if any(getattr(message, name, None) for name in MEDIA_ATTRIBUTES):
         caption = (message.caption or "").strip()
         return Inbound(MEDIA, text=text_for_rasa(caption)[1] if caption else "", **base)
-    return Inbound(IGNORED, **base)
+    return Inbound(IGNORED, **base)  # its id is kept: safe exit deletes it too (a pin shows her words)
 
 
 def read_update(update: Update) -> Inbound:
@@ -102,8 +103,11 @@ def read_update(update: Update) -> Inbound:
         query = update.callback_query
         message = query.message
         chat_id = str(message.chat.id if message is not None else query.from_user.id)
+        markup = getattr(message, "reply_markup", None)  # Telegram's copy: a client cannot forge it
+        offered = tuple(button.callback_data for row in (markup.inline_keyboard if markup else ())
+                        for button in row if isinstance(button.callback_data, str))
         return Inbound(CALLBACK, chat_id=chat_id, text=query.data or "", callback_query_id=str(query.id),
-                       sent_at=time.time(),
+                       sent_at=time.time(), offered=offered,
                        dedupe_keys=[f"update:{update.update_id}", f"callback:{query.id}"])
     if update.message is not None:
         return _read_message(update, update.message)

@@ -6,17 +6,31 @@ timestamp is refused too; safe mode (EncodingAESKey) also signs the encrypted bo
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import struct
 import time
 from dataclasses import dataclass
 from typing import Callable, Mapping
 from xml.parsers.expat import ExpatError
 
+import xmltodict
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.messages import BaseMessage
-from wechatpy.utils import check_signature
+
+TEXT_FIELDS = ("ToUserName", "FromUserName", "MsgType", "Event", "Content", "Recognition")
+
+
+def _signature(*parts: str) -> bytes:
+    """WeChat's signature: sha1 over the sorted, concatenated strings."""
+    return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest().encode("ascii")
+
+
+def _same(expected: bytes, given: str) -> bool:
+    """Constant-time (wechatpy compares with !=, which tells a forger how much was right)."""
+    return hmac.compare_digest(expected, given.encode("utf-8"))
 
 
 class ForgedRequest(Exception):
@@ -70,10 +84,8 @@ class WeChatInboundReader:
     def verify(self, query: SignedQuery) -> None:
         if not (query.signature and query.timestamp and query.nonce):
             raise ForgedRequest("signature, timestamp or nonce missing")
-        try:
-            check_signature(self._token, query.signature, query.timestamp, query.nonce)
-        except InvalidSignatureException as error:
-            raise ForgedRequest("bad signature") from error
+        if not _same(_signature(self._token, query.timestamp, query.nonce), query.signature):
+            raise ForgedRequest("bad signature")
         try:
             skew = abs(self._clock() - int(query.timestamp))
         except ValueError as error:
@@ -89,12 +101,15 @@ class WeChatInboundReader:
             message = parse_message(xml)
             if message is None:
                 raise MalformedRequest("empty body")
+            fields = getattr(message, "_data", None) or {}  # the parsed elements, as wechatpy keeps them
+            if any(not isinstance(fields.get(name) or "", str) for name in TEXT_FIELDS):
+                raise MalformedRequest("nested or repeated elements where text belongs")
             if not message.source or message.time is None:
                 raise MalformedRequest("FromUserName or CreateTime missing")
             message.id  # noqa: B018 - MsgId must be a number when present
         except MalformedRequest:
             raise
-        except (ExpatError, KeyError, TypeError, ValueError, UnicodeDecodeError) as error:
+        except (ExpatError, KeyError, TypeError, ValueError, UnicodeDecodeError, AttributeError) as error:
             raise MalformedRequest(f"unreadable message XML: {type(error).__name__}: {error}") from error
         return Inbound(message=message, encrypted=query.encrypted)
 
@@ -102,7 +117,14 @@ class WeChatInboundReader:
         if self._crypto is None:
             raise MalformedRequest("encrypted message but WECHAT_AES_KEY is not set (safe mode)")
         try:
-            return self._crypto.decrypt_message(body, query.msg_signature, query.timestamp, query.nonce)
+            envelope = xmltodict.parse(body)["xml"]
+            signed = _signature(self._token, query.timestamp, query.nonce, envelope["Encrypt"])
+        except (ExpatError, KeyError, TypeError, ValueError) as error:
+            raise MalformedRequest(f"no readable Encrypt element: {type(error).__name__}: {error}") from error
+        if not _same(signed, query.msg_signature):
+            raise ForgedRequest("bad msg_signature")
+        try:
+            return self._crypto.decrypt_message(envelope, query.msg_signature, query.timestamp, query.nonce)
         except InvalidSignatureException as error:
             raise ForgedRequest("bad msg_signature") from error
         except InvalidAppIdException as error:

@@ -15,6 +15,7 @@ from typing import Callable, Optional
 
 from wechatpy.messages import BaseMessage
 
+from connectors.typed_text import without_intent_prefix
 from connectors.wechat_inbound import MalformedRequest
 from connectors.wechat_text import chosen_number
 
@@ -47,11 +48,11 @@ def interpret(message: BaseMessage, option: Callable[[str, int], Optional[str]])
         text = message.content or ""
         number = chosen_number(text)
         payload = option(message.source, number) if number is not None else None
-        return Turn(text=payload or text.lstrip("/"))  # only the channel writes payloads
+        return Turn(text=payload or without_intent_prefix(text))  # only the channel writes payloads
     if kind == "location":
         return Turn(text=share_location_text(message.location_x, message.location_y))
     if kind == "voice" and (message.recognition or "").strip():
-        return Turn(text=message.recognition.strip())  # WeChat's speech recognition, when switched on
+        return Turn(text=without_intent_prefix(message.recognition.strip()))  # WeChat's speech recognition
     if kind in MEDIA_TYPES:
         return Turn(reply=MEDIA_REPLY)
     if kind == "event" and message.event in ("subscribe", "subscribe_scan"):

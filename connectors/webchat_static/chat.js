@@ -75,6 +75,21 @@
     scrollToEnd();
   }
 
+  // Rasa reads "/intent{...}" as an intent with entities, also after its NLU normalizer
+  // made "／" a "/" and removed spaces, emoji and invisible characters: what she types
+  // must never be one, so such leading characters go (as in connectors/typed_text.py).
+  var DROPPED_BY_NLU = /^[\s\p{C}\u{1F000}-\u{1FAFF}\u2600-\u27BF\u2B00-\u2BFF\uFE0E\uFE0F\u200D\u20E3\u{E0020}-\u{E007F}\/]*$/u;
+
+  function withoutIntentPrefix(text) {
+    var characters = Array.from(text);
+    var start = 0;
+    while (start < characters.length && DROPPED_BY_NLU.test(characters[start].normalize("NFKC"))) {
+      start += 1;
+    }
+    var dropped = characters.slice(0, start).join("").normalize("NFKC");
+    return dropped.indexOf("/") >= 0 ? characters.slice(start).join("") : text;
+  }
+
   var socket = window.io({ path: "/socket.io", transports: ["websocket", "polling"] });
 
   function send(payload, shownText) {
@@ -138,7 +153,7 @@
     var text = input.value.trim();
     if (!text) { return; }
     input.value = "";
-    send(text, text);
+    send(withoutIntentPrefix(text), text);
     input.focus();
   });
 

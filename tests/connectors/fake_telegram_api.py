@@ -197,10 +197,13 @@ def photo_update(update_id: int, chat_id: int, caption: Optional[str] = None) ->
 
 
 def callback_update(update_id: int, chat_id: int, data: str, query_id: str,
-                    message_id: int = 1) -> Dict[str, Any]:
+                    message_id: int = 1, offered: Optional[List[str]] = None) -> Dict[str, Any]:
+    """A press on a button with `data`; the message carries the buttons `offered` (by default that one)."""
+    keyboard = [[{"text": "按钮", "callback_data": d}] for d in (offered if offered is not None else [data])]
     return {"update_id": update_id, "callback_query": {
         "id": query_id, "chat_instance": "ci-1", "data": data,
         "from": {"id": chat_id, "is_bot": False, "first_name": "测试"},
         "message": {"message_id": message_id, "date": int(time.time()), "text": "按钮",
                     "chat": {"id": chat_id, "type": "private"},
-                    "from": {"id": 123456, "is_bot": True, "first_name": "测试助手"}}}}
+                    "from": {"id": 123456, "is_bot": True, "first_name": "测试助手"},
+                    "reply_markup": {"inline_keyboard": keyboard}}}}

@@ -346,3 +346,50 @@ def test_a_press_on_an_expired_long_payload_is_answered_politely(api, tmp_path):
 
     run(channel_for(api, tmp_path), dialogue, scenario)
     assert dialogue.messages == [] and api.sent_texts(CHAT) == [BUTTON_EXPIRED]
+
+
+def test_a_forged_callback_data_never_reaches_the_dialogue(api, tmp_path):
+    """A modified client can press a button with callback_data the bot never sent."""
+    dialogue = StubDialogue()
+
+    async def scenario(client, base):
+        for number, data in enumerate(["/request_human", '/share_location{"latitude": 1, "longitude": 2}']):
+            await post(client, base, callback_update(96 + number, CHAT, data, query_id=f"q-forged-{number}",
+                                                     offered=["/affirm", "/deny"]))
+
+    run(channel_for(api, tmp_path), dialogue, scenario)
+    assert dialogue.messages == [] and api.sent_texts(CHAT) == [BUTTON_EXPIRED, BUTTON_EXPIRED]
+    assert len(api.calls_to("answerCallbackQuery")) == 2
+
+
+def test_the_bot_token_never_reaches_the_log(api, tmp_path, caplog):
+    """httpx logs each request URL at INFO, and every Bot API URL contains the token."""
+    channel = channel_for(api, tmp_path)
+
+    async def scenario(client, base):
+        await post(client, base, text_update(97, CHAT, "你好"))
+
+    with caplog.at_level(logging.INFO):
+        run(channel, StubDialogue(), scenario)
+    assert api.sent_texts(CHAT) == ["收到：你好"]
+    assert not [r for r in caplog.records if api.token in r.getMessage()]
+
+
+def test_safe_exit_also_deletes_messages_the_assistant_did_not_read(api, tmp_path):
+    """E.g. pinning her message leaves a service message quoting it in the chat."""
+    dialogue = StubDialogue()
+    pinned = text_update(98, CHAT, "x", message_id=980)
+    del pinned["message"]["text"]
+    pinned["message"]["pinned_message"] = text_update(0, CHAT, "他打我", message_id=979)["message"]
+    group_chatter = text_update(99, -100, "群里的话", message_id=990)
+    group_chatter["message"]["chat"] = {"id": -100, "type": "group", "title": "某群"}
+
+    async def scenario(client, base):
+        for update in (text_update(97, CHAT, "他打我", message_id=979), pinned, group_chatter,
+                       text_update(100, CHAT, "/exit", message_id=981)):
+            assert (await post(client, base, update)).status_code == 200
+
+    channel = channel_for(api, tmp_path)
+    run(channel, dialogue, scenario)
+    assert sorted(c["message_id"] for c in api.calls_to("deleteMessage", CHAT)) == [979, 980, 981, 5001]
+    assert dialogue.texts == ["他打我", "/safe_exit"] and channel.store.deletable_messages("-100") == []

@@ -63,3 +63,22 @@ def test_held_messages_keep_their_buttons_when_sent_later(api, sender):
     assert [s["text"] for s in sent] == [HELD_WHILE_AWAY, "【律师回复】"]
     assert sent[1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "/thanks"
     assert asyncio.run(send_held_messages(sender, CHAT)) == 0
+
+
+def test_a_reply_on_its_way_when_she_leaves_is_deleted_and_held(api, sender):
+    """Safe exit collects the ids to delete at once; a message still in flight then must not stay in her chat."""
+    output = TelegramOutput(sender, replying_since=sender.store.now() - 1)
+    real_send = sender.send_message
+
+    async def send_while_she_leaves(chat_id, text, reply_markup=None):
+        sent = await real_send(chat_id, text, reply_markup)
+        sender.store.set_quiet(chat_id)  # safe exit ran while this message was on its way
+        return sent
+
+    sender.send_message = send_while_she_leaves
+    answer = "第一段。" * 1000 + "\n\n" + "第二段。" * 100  # two messages
+    asyncio.run(output.send_response(CHAT, {"text": answer}))
+    (first,) = api.calls_to("sendMessage")
+    assert [c["message_id"] for c in api.calls_to("deleteMessage")] == [first["result_message_id"]]
+    assert [r.body["text"][:3] for r in sender.store.undelivered(reason=HELD_REASON)] == ["第一段", "第二段"]
+    assert sender.store.deletable_messages(CHAT) == []

@@ -1,12 +1,14 @@
 """The polling runner: getUpdates from the fake Bot API, each update posted to a real
 channel server (stub dialogue) with the secret, confirmed only once taken."""
 import asyncio
+import logging
 import time
 
 import pytest
 
 from bot.cli import main as cli_main
 from connectors.telegram_polling import PollingConfigurationError, PollingRunner
+from connectors.telegram_store import TelegramStore
 from tests.connectors.telegram_channel_server import StubDialogue, channel_for, serve, settings_for
 from tests.connectors.fake_telegram_api import FakeTelegramApi, callback_update, text_update
 
@@ -76,6 +78,27 @@ def test_an_update_rasa_could_not_take_is_retried_not_lost_nor_doubled(api, tmp_
     assert dialogue.texts == ["你好"] and api.sent_texts(CHAT) == ["收到：你好"]
 
 
+def test_an_update_rasa_always_fails_on_is_recorded_and_does_not_hold_up_the_next(api, tmp_path):
+    dialogue = StubDialogue()
+    dialogue.fail_next = 1000  # a poison update: the channel answers 500 every time
+    api.queue_update(text_update(1, CHAT, "你好"))
+
+    async def scenario(_task):
+        await until(lambda: runner_offsets(api) >= 2)
+        dialogue.fail_next = 0
+        api.queue_update(text_update(2, CHAT, "在吗"))
+        await until(lambda: dialogue.messages)
+
+    poll_with(api, tmp_path, dialogue, scenario)
+    assert dialogue.texts == ["在吗"]
+    (skipped,) = TelegramStore(tmp_path / "telegram.db").undelivered(reason="not_processed")
+    assert (skipped.chat_id, skipped.body["message"]["text"]) == (str(CHAT), "你好")
+
+
+def runner_offsets(api):
+    return max([int(c.get("offset") or 0) for c in api.calls_to("getUpdates")] or [0])
+
+
 def test_a_redelivered_update_after_a_runner_restart_is_processed_once(api, tmp_path):
     dialogue = StubDialogue()
     api.queue_update(text_update(1, CHAT, "你好"))
@@ -107,3 +130,14 @@ def test_the_command_refuses_to_start_without_a_token(monkeypatch, capsys):
         monkeypatch.delenv(name, raising=False)
     assert cli_main(["telegram-poll"]) == 2
     assert "TELEGRAM_BOT_TOKEN is not set" in capsys.readouterr().out
+
+
+def test_the_bot_token_never_reaches_the_log(api, tmp_path, caplog):
+    """httpx logs each request URL at INFO (getUpdates every few seconds), and the URL holds the token."""
+    logging.getLogger("httpx").setLevel(logging.NOTSET)  # as in a fresh `python -m bot telegram-poll`
+    dialogue = StubDialogue()
+    api.queue_update(text_update(1, CHAT, "你好"))
+    with caplog.at_level(logging.INFO):
+        poll_with(api, tmp_path, dialogue, lambda _task: until(lambda: dialogue.messages))
+    assert dialogue.texts == ["你好"]
+    assert not [r for r in caplog.records if api.token in r.getMessage()]

@@ -63,3 +63,25 @@ def test_edits_and_unknown_updates_are_ignored():
     service = text_update(11, 42, "x")
     del service["message"]["text"]
     assert read(service).kind == kinds.IGNORED
+
+
+def rasa_reads_an_intent(text):
+    """Rasa unpacks `/intent{…}` from the raw text and, at the end of the NLU pipeline, from the normalized text."""
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+    from rasa.shared.nlu.constants import INTENT, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu.text import normalize
+
+    return any(YAMLStoryReader.unpack_regex_message(Message({TEXT: seen})).get(INTENT)
+               for seen in (text.strip(), normalize(text)))
+
+
+@pytest.mark.parametrize("typed", ["/ /request_human", "／request_human", "😀/request_human", "\u200b/request_human",
+                                   "\u3000/request_human", " \u200b／ /request_human",
+                                   '／share_location｛"latitude": 1, "longitude": 2｝'])
+def test_no_disguised_slash_injects_an_intent(typed):
+    assert rasa_reads_an_intent(typed)  # what Rasa would do with it unchanged
+    kind, text = text_for_rasa(typed)
+    assert kind == kinds.TEXT and not rasa_reads_an_intent(text)
+    assert text.lstrip("/ ").startswith(("request_human", "share_location"))

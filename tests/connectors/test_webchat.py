@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import inspect
+import json
+import shutil
+import subprocess
 import urllib.error
 import urllib.request
 
@@ -72,3 +75,49 @@ def test_rasa_socketio_channel_can_join_the_session_room():
 def test_the_widget_never_inserts_markup():
     script = (STATIC_DIR / "chat.js").read_text(encoding="utf-8")
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "textContent" in script
+
+
+NODE = shutil.which("node")
+WIDGET_HARNESS = r"""
+// Runs chat.js with a stub page and socket, types each message, prints what was emitted.
+const vm = require("vm");
+const fs = require("fs");
+const [script, typed] = [process.argv[2], JSON.parse(process.argv[3])];
+function element() {
+  const handlers = {};
+  return { handlers, value: "", disabled: false, textContent: "", className: "", classList: { toggle() {} },
+           addEventListener(name, handler) { handlers[name] = handler; }, appendChild() {},
+           replaceChildren() {}, focus() {}, querySelectorAll() { return []; } };
+}
+const elements = {};
+const emitted = [];
+const socketHandlers = {};
+const socket = { on(name, handler) { socketHandlers[name] = handler; }, emit(name, data) { emitted.push([name, data]); },
+                 io: { on() {} }, disconnect() {} };
+const window = { io: () => socket, sessionStorage: { getItem: () => null, setItem() {}, clear() {} },
+                 location: { replace() {} } };
+const document = { getElementById(id) { return elements[id] || (elements[id] = element()); },
+                   createElement: () => element(), body: element(), title: "" };
+vm.runInNewContext(fs.readFileSync(script, "utf8"), { window, document, navigator: {} });
+socketHandlers.connect();
+socketHandlers.session_confirm("session-1");
+for (const text of typed) {
+  elements.input.value = text;
+  elements.composer.handlers.submit({ preventDefault() {} });
+}
+console.log(JSON.stringify(emitted.filter(([name]) => name === "user_uttered").map(([, data]) => data.message)));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="needs node to run the widget's script")
+def test_what_she_types_is_never_sent_as_an_intent(tmp_path):
+    """Rasa reads "/intent{...}" as an intent, also after the NLU normalizer made "／" a "/"
+    and dropped emoji and zero-width spaces."""
+    typed = ["你好", "/request_human", "／request_human", "😀/request_human", "\u200b/ /request_human",
+             '/share_location{"latitude": 1, "longitude": 2}', "a/b", "😀你好"]
+    harness = tmp_path / "harness.js"
+    harness.write_text(WIDGET_HARNESS, encoding="utf-8")
+    result = subprocess.run([NODE, str(harness), str(STATIC_DIR / "chat.js"), json.dumps(typed)],
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(result.stdout) == ["你好", "request_human", "request_human", "request_human", "request_human",
+                                         'share_location{"latitude": 1, "longitude": 2}', "a/b", "😀你好"]

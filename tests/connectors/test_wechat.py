@@ -3,6 +3,7 @@ sign them, a scripted assistant in place of Rasa, and a local fake WeChat API.""
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import threading
 import urllib.error
@@ -15,8 +16,10 @@ from typing import Dict, List, Optional
 import pytest
 from wechatpy.crypto import WeChatCrypto
 
+from connectors import wechat_inbound
 from connectors.undelivered import UndeliveredLog
 from connectors.wechat import WeChatInput, build_webhook
+from connectors.wechat_inbound import SignedQuery, WeChatInboundReader
 from connectors.wechat_settings import WeChatSettings
 from connectors.wechat_text import utf8_size
 from tests.connectors.fake_wechat_api import APP_ID, APP_SECRET, FakeWeChatApi
@@ -114,6 +117,7 @@ FORGED_QUERIES = {
     "wrong-token": lambda: signed_query(token="not-our-token"),
     "no-signature": lambda: {"timestamp": "1764403200", "nonce": "abc"},
     "stale-timestamp": lambda: signed_query(timestamp=1_600_000_000),  # replayed: signed long ago
+    "non-ascii-signature": lambda: {**signed_query(), "signature": "签名"},
 }
 
 
@@ -130,6 +134,40 @@ def test_malformed_xml_is_rejected_logged_and_not_processed(server, assistant, c
     assert status == 400
     assert assistant.received == []
     assert any("400" in record.getMessage() for record in caplog.records)
+
+
+SIGNED_BUT_MALFORMED = {
+    "nested-type": b"<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+                   b"<MsgType><a>text</a></MsgType></xml>",
+    "nested-event": b"<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+                    b"<MsgType>event</MsgType><Event><a>subscribe</a></Event></xml>",
+    "nested-content": b"<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+                      b"<MsgType>text</MsgType><Content><b>hi</b></Content><MsgId>1</MsgId></xml>",
+    "two-senders": b"<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><FromUserName>o2</FromUserName>"
+                   b"<CreateTime>1</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>2</MsgId></xml>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SIGNED_BUT_MALFORMED))
+def test_signed_xml_with_elements_out_of_shape_is_400_not_500(server, assistant, name):
+    assert post(server, SIGNED_BUT_MALFORMED[name])[0] == 400
+    assert assistant.received == []
+
+
+def test_signatures_are_compared_in_constant_time(monkeypatch):
+    compared = []
+    real = hmac.compare_digest
+    monkeypatch.setattr(wechat_inbound.hmac, "compare_digest", lambda a, b: compared.append(b) or real(a, b))
+    reader = WeChatInboundReader(TOKEN, APP_ID, AES_KEY)
+    query = signed_query()
+    reader.verify(SignedQuery.from_args(query))
+    assert compared == [query["signature"].encode()]
+    encrypted = WeChatCrypto(TOKEN, AES_KEY, APP_ID).encrypt_message(payload("text").decode(), "n1", query["timestamp"])
+    envelope = reply_fields(encrypted)
+    query.update(nonce="n1", encrypt_type="aes", msg_signature=envelope["MsgSignature"])
+    query["signature"] = signature(TOKEN, query["timestamp"], "n1")
+    assert reader.read(SignedQuery.from_args(query), encrypted.encode()).message.content == "单位知道我怀孕就要辞退我"
+    assert compared[-1] == envelope["MsgSignature"].encode()
 
 
 def test_text_goes_to_the_assistant_and_the_answer_is_the_passive_reply(server, assistant, fake_api):
@@ -174,6 +212,13 @@ def test_media_gets_a_polite_request_to_type(server, assistant, name):
 def test_typed_text_cannot_inject_an_intent(server, assistant):
     post(server, payload("text", Content='/share_location{"latitude": 1, "longitude": 2}', MsgId="6001"))
     assert assistant.received == ['share_location{"latitude": 1, "longitude": 2}']
+
+
+def test_a_disguised_slash_cannot_inject_an_intent_either(server, assistant):
+    """The NLU normalizer turns "／" into "/" and drops emoji and zero-width spaces before Rasa looks for "/"."""
+    for number, typed in enumerate(["／request_human", "😀/request_human", "\u200b/ /request_human"], start=6101):
+        post(server, payload("text", Content=typed, MsgId=str(number)))
+    assert assistant.received == ["request_human"] * 3
 
 
 def test_recognised_speech_is_read_as_text(server, assistant):
