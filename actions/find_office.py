@@ -117,7 +117,7 @@ class ActionFindOffice(Action):
             dispatcher.utter_message(text=(
                 "这个聊天窗口暂时收不到位置。请直接告诉我你在哪个市、区（县），比如“佛山顺德”“天河区”，我帮你查最近的妇联。"))
             return [SlotSet("awaiting_place", True)]
-        if asked_before and intent in ("nlu_fallback", "out_of_scope", "inform_place"):
+        if intent == "inform_place" or asked_before and intent in ("nlu_fallback", "out_of_scope"):
             dispatcher.utter_message(text=(
                 "抱歉，我没能认出这个地方。我这里收录的是广东省各市、区（县）的妇联，"
                 "你可以换个说法，比如“佛山顺德”“韶关乐昌”“广州天河区”。"

@@ -27,6 +27,7 @@ from nlu.crisis_lexicon import CRISIS_TYPES, CrisisLexicon
 logger = logging.getLogger(__name__)
 
 CRISIS = "crisis"
+LEXICON_ONLY = "crisis_lexicon_only"  # set by nlu/office_request.py on place-only messages
 CRISIS_PREFIX = "crisis_"
 NO_CRISIS = "none"
 FALLBACK_INTENT = "nlu_fallback"
@@ -58,10 +59,6 @@ class CrisisDetector(GraphComponent):
             "ambiguity_threshold": 0.01,
             "ngram_max": 3,
             "regularisation": 20.0,
-            # intents set upstream by a rule that found nothing but a place name in
-            # the message ("我在顺德"): the lexicon can still raise a crisis, the
-            # model alone cannot (it learned that "我在…" often starts a crisis)
-            "lexicon_only_intents": ["inform_place"],
         }
 
     def __init__(
@@ -180,11 +177,11 @@ class CrisisDetector(GraphComponent):
         return char_ngram_model.probabilities(self._model, text) or {NO_CRISIS: 1.0}
 
     def process(self, messages: List[Message]) -> List[Message]:
-        lexicon_only = set(self._config.get("lexicon_only_intents") or [])
         for message in messages:
             verdict = self.assess(message.get(TEXT) or "")
-            intent = (message.get(INTENT) or {}).get("name")
-            if verdict["detected"] and verdict["source"] == "model" and intent in lexicon_only:
+            if verdict["detected"] and verdict["source"] == "model" and message.get(LEXICON_ONLY):
+                # an upstream rule found nothing but a place name ("我在顺德"): the model
+                # alone, which learned that "我在…" often starts a crisis, cannot raise one
                 verdict = dict(verdict, detected=False, type=None, source=None)
             message.set(CRISIS, verdict, add_to_output=True)
             if verdict["detected"]:

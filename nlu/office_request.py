@@ -24,6 +24,7 @@ from nlu.place_extractor import PLACE_ENTITY
 from nlu.place_matcher import DEFAULT_RULES
 
 FIND_OFFICE = "find_office"
+LEXICON_ONLY = "crisis_lexicon_only"  # read by the crisis detector: only its lexicon may raise a crisis
 INFORM_PLACE = "inform_place"
 OFFICE = r"(妇联|妇女联合会|妇女之家|妇联组织)"
 ASKS_WHERE = (r"(在哪|哪里|哪儿|哪个位置|地址|电话|号码|怎么(走|去|找|联系)|位置|联系方式|上班时间|几点上班"
@@ -78,4 +79,5 @@ class OfficeRequestClassifier(GraphComponent):
             places = [e for e in message.get(ENTITIES) or [] if e.get("entity") == PLACE_ENTITY]
             if places and "start" in places[0] and self._only_a_place(text, places[0]):
                 _set_intent(message, INFORM_PLACE)
+                message.set(LEXICON_ONLY, True)
         return messages

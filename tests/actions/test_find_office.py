@@ -122,3 +122,8 @@ def test_sample_offices_are_labelled_as_sample_data():
     directory = FakeDirectory([dict(SHUNDE, sample=True)])
     messages, _ = run(directory, "我在顺德", "inform_place", [place("广东省佛山市顺德区")])
     assert "示例数据" in messages[0]["text"]
+
+
+def test_a_place_she_named_that_is_not_in_the_gazetteer_gets_an_honest_answer():
+    messages, _ = run(FakeDirectory(), "我在虎门", "inform_place")
+    assert "没能认出这个地方" in messages[0]["text"] and "12338" in messages[0]["text"]

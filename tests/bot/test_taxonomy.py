@@ -8,7 +8,7 @@ from tests.conftest import PROJECT_ROOT
 def test_every_domain_intent_is_in_the_taxonomy_and_back():
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
     payload_only = {"choose_area", "choose_faq", "show_case", "feedback", "expert_reply", "handoff_closed",
-                    "inform_place", "share_location"}
+                    "share_location"}
     assert set(domain["intents"]) - payload_only == set(load_taxonomy().intent_names)
 
 

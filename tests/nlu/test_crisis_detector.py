@@ -100,9 +100,15 @@ def test_the_fingerprint_works_when_rasa_passes_no_lexicon_path():
 
 def test_a_place_only_answer_needs_the_lexicon_not_the_model_to_become_a_crisis(tmp_path):
     eager = detector(tmp_path, model_threshold=0.0)  # the model alone would flag everything
-    (place,) = eager.process([message("我在顺德", "inform_place")])
+
+    def place_only(text):
+        flagged = message(text, "inform_place")
+        flagged.set("crisis_lexicon_only", True)
+        return flagged
+
+    (place,) = eager.process([place_only("我在顺德")])
     assert place.get("intent")["name"] == "inform_place" and not place.get("crisis")["detected"]
-    (danger,) = eager.process([message("救命 他在打我", "inform_place")])
+    (danger,) = eager.process([place_only("救命 他在打我")])
     assert danger.get("intent")["name"] == "crisis_violence"
-    (other,) = eager.process([message("我在顺德", "greet")])
-    assert other.get("intent")["name"].startswith("crisis_")
+    (classified,) = eager.process([message("我在厕所躲着", "inform_place")])  # the classifier's guess is not enough
+    assert classified.get("intent")["name"].startswith("crisis_")

@@ -21,7 +21,9 @@ def test_where_is_the_federation_questions_become_find_office(pipeline, text):
 
 @pytest.mark.parametrize("text", ["我在顺德", "顺德", "天河区这边", "住在韶关乐昌呢", "我是在白云"])
 def test_a_bare_place_is_her_answer_to_where_are_you(pipeline, text):
-    assert pipeline(text, "nlu_fallback").get("intent")["name"] == "inform_place"
+    processed = pipeline(text, "nlu_fallback")
+    assert processed.get("intent")["name"] == "inform_place"
+    assert processed.get("crisis_lexicon_only") is True  # nothing but a place: only the lexicon may see danger
 
 
 @pytest.mark.parametrize("text, intent", [
