@@ -57,7 +57,13 @@ class ChineseTextNormalizer(GraphComponent):
             return  # e.g. intent-only training examples
         if message.get(ORIGINAL_TEXT) is None:
             message.set(ORIGINAL_TEXT, text)
-        message.set(TEXT, normalize(text, self._max_chars, self._tail_chars))
+        normalized = normalize(text, self._max_chars, self._tail_chars)
+        if normalized.startswith("/") and not text.startswith("/"):
+            # Rasa's RegexMessageHandler runs after this component and reads "/intent{…}"
+            # as a payload: "／request_human" or "😀/share_location{…}" typed by her must
+            # stay words, never become an intent with entities she chose
+            normalized = normalized.lstrip("/ ")
+        message.set(TEXT, normalized)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:

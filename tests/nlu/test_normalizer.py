@@ -26,3 +26,16 @@ def test_long_text_is_cut_to_the_configured_size(tmp_path):
 def test_bad_configuration_is_refused(tmp_path):
     with pytest.raises(ValueError):
         build(ChineseTextNormalizer, tmp_path, max_chars=10, tail_chars=10)
+
+
+@pytest.mark.parametrize("typed", ["／request_human", "😀/request_human", "\u200b/share_location{\"latitude\": 1}", " ／／safe_exit"])
+def test_typed_text_never_becomes_a_payload_after_normalising(tmp_path, typed):
+    normalizer, *_ = build(ChineseTextNormalizer, tmp_path)
+    (processed,) = normalizer.process([message(typed)])
+    assert not processed.get("text").startswith("/")
+
+
+def test_real_payloads_are_left_as_they_are(tmp_path):
+    normalizer, *_ = build(ChineseTextNormalizer, tmp_path)
+    (processed,) = normalizer.process([message("/request_human")])
+    assert processed.get("text") == "/request_human"
