@@ -24,6 +24,8 @@ from connectors.wechat_store import WeChatStore
 logger = logging.getLogger(__name__)
 
 NO_REPLY = "success"  # WeChat's "received, nothing to show" answer
+FAILED_TURN = ("抱歉，系统刚才出了点问题，没能处理你这条消息，请过一会儿再发一次。"
+               "如果你现在有危险，请立即拨打110；妇女维权热线12338。")
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -104,7 +106,9 @@ class WeChatWebhook:
         try:
             await on_new_message(user_message)
         except Exception:  # noqa: BLE001 - a failed turn must not take the webhook down
-            logger.exception("The assistant failed on a WeChat message from %s", user_message.sender_id)
+            logger.exception("The assistant failed on a WeChat message from %s: %r", user_message.sender_id,
+                             user_message.text[:500])
+            await channel.send_text_message(user_message.sender_id, FAILED_TURN)  # she is never left unanswered
         await channel.wait_until_sent()
 
     def _keep(self, task: asyncio.Task) -> asyncio.Task:

@@ -37,9 +37,12 @@ class ScriptedAssistant:
         self.received: List[str] = []
         self.replies: Dict[str, List[dict]] = {}
         self.gate: Optional[threading.Event] = None  # when set up, the answer waits for it
+        self.failure: Optional[Exception] = None  # when set, the turn fails like a broken dialogue
 
     async def __call__(self, message) -> None:
         self.received.append(message.text)
+        if self.failure is not None:
+            raise self.failure
         if self.gate is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.gate.wait, 30)
         for reply in self.replies.get(message.text, [{"text": f"收到：{message.text}"}]):
@@ -342,3 +345,11 @@ def test_without_a_token_the_channel_answers_503_and_says_why(monkeypatch, assis
         assert channel.get_output_channel() is None
     finally:
         server.stop()
+
+
+def test_when_the_assistant_fails_she_is_told_to_send_again_and_the_message_is_logged(server, assistant, caplog):
+    assistant.failure = RuntimeError("tracker store down")
+    status, body = post(server, payload("text"))
+    assert status == 200
+    assert "没能处理你这条消息" in reply_fields(body)["Content"] and "110" in reply_fields(body)["Content"]
+    assert "单位知道我怀孕就要辞退我" in caplog.text
