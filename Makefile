@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: help install train run shell test test-unit test-routing test-stories test-browser browser-deps webchat-assets eval validate lint clean
+.PHONY: help install train run shell test test-unit test-routing test-stories test-browser browser-deps webchat-assets bench eval validate lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ test-stories: $(MODEL)
 		--fail-on-prediction-errors --out reports/stories
 
 test: lint test-routing test-unit test-stories test-browser ## the whole suite (trains first if needed)
+
+bench: $(MODEL) ## NLU speed and memory against their targets, written to reports/bench/
+	$(PY) -m bot bench --out reports/bench
 
 eval: $(MODEL) ## held-out NLU and FAQ-retrieval figures, written to reports/nlu/ and reports/retrieval/
 	$(PY) -m bot eval --out reports/nlu

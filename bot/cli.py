@@ -130,6 +130,12 @@ def run_sample_directory(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def run_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bench import run
+
+    return run(args.model or settings.model_path, Path(args.data), Path(args.out))
+
+
 def run_telegram_poll(args: argparse.Namespace, settings: Settings) -> int:
     from connectors.telegram_polling import run_polling
 
@@ -163,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     sample = commands.add_parser("sample-directory", help="regenerate the sample office directory from the gazetteer")
     sample.add_argument("--out", default="routing/data/organisations.yml")
     sample.set_defaults(handler=run_sample_directory)
+
+    bench = commands.add_parser("bench", help="NLU speed and memory against their targets (reports/bench/)")
+    bench.add_argument("--data", default="tests/data/heldout_nlu.yml")
+    bench.add_argument("--out", default="reports/bench")
+    bench.add_argument("--model", type=Path)
+    bench.set_defaults(handler=run_bench)
 
     poll = commands.add_parser("telegram-poll", help="fetch Telegram updates by long polling and hand each to "
                                                      "the local Rasa server (no public address needed)")
