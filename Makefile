@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: help install train run shell test test-unit test-routing test-stories test-browser browser-deps webchat-assets bench eval validate lint clean
+.PHONY: help install train run shell test test-unit test-routing test-stories test-browser browser-deps webchat-assets bench eval validate lint clean export-corrections
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ bench: $(MODEL) ## NLU speed and memory against their targets, written to report
 eval: $(MODEL) ## held-out NLU and FAQ-retrieval figures, written to reports/nlu/ and reports/retrieval/
 	$(PY) -m bot eval --out reports/nlu
 	$(PY) -m bot retrieval-eval --out reports/retrieval
+
+export-corrections: $(ROUTING_VENV)/.installed ## staff corrections from the web console → data/nlu/corrections.yml (masked)
+	PYTHONPATH=. $(ROUTING_PY) -m routing export-corrections --out data/nlu/corrections.yml
 
 lint: $(VENV)/.installed ## static checks (ruff)
 	$(VENV)/bin/ruff check .

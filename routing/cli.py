@@ -12,16 +12,18 @@ from typing import List, Optional
 from sqlalchemy import func, select
 
 from routing import auth, sla
+from routing.console import canned, corrections, intents, sla_policy
 from routing.db import make_engine, make_session_factory
 from routing.migrate import upgrade
 from routing.models import User, utcnow
 from routing.org_data import SAMPLE_FILE, holds_real_directory, load_file, refresh_sample
-from routing.relay import RasaRelay
+from routing.relay import RasaRelay, deliver_round
 from routing.settings import Settings
 
 DEMO_USERS = [("lawyer", "expert", "rights", "法律", "律师"), ("counsellor", "expert", "care", "心理", "心理咨询师"),
               ("educator", "expert", "family", "教育", "家庭教育指导师"), ("mentor", "expert", "development", "创业", "创业导师"),
-              ("supervisor", "supervisor", None, None, "值班主管"), ("staff", "staff", None, None, "工作人员")]
+              ("supervisor", "supervisor", None, None, "值班主管"), ("staff", "staff", None, None, "工作人员"),
+              ("admin", "admin", None, None, "管理员")]
 
 
 def _sessions(settings: Settings):
@@ -37,6 +39,7 @@ def prepare(settings: Settings) -> None:
     with _sessions(settings)() as db, db.begin():
         if not holds_real_directory(db):
             refresh_sample(db)  # the sample directory follows routing/data/organisations.yml
+        canned.seed_if_empty(db)  # the console's starting canned replies, once
         if settings.demo_mode and db.scalar(select(func.count()).select_from(User)) == 0:
             print("Demo mode: created these users (change them before real use):")
             for username, role, department, specialty, title in DEMO_USERS:
@@ -54,9 +57,9 @@ def start_sla_loop(settings: Settings, every_seconds: int = 5) -> threading.Thre
     def loop() -> None:
         while True:
             try:
+                deliver_round(relay, factory)
                 with factory() as db, db.begin():
-                    relay.deliver_pending(db)
-                    sla.sweep(db, utcnow(), settings.reminder_before_hours)
+                    sla.sweep(db, utcnow(), sla_policy.current(db, settings).reminder_before_hours)
             except Exception as error:  # keep the loop alive; the next round retries
                 print(f"background round failed: {error}", file=sys.stderr)
             time.sleep(every_seconds)
@@ -79,6 +82,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     user.add_argument("--department")
     user.add_argument("--specialty")
     user.add_argument("--title", default="工作人员")
+    export = commands.add_parser("export-corrections", help="write the console's NLU corrections as Rasa training data")
+    export.add_argument("--out", default="data/nlu/corrections.yml")
     serve = commands.add_parser("serve", help="migrate, load data, and serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -101,6 +106,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 2
         print(f"Created {args.role} {args.username}.")
+    elif args.command == "export-corrections":
+        upgrade(settings.database_url)
+        with _sessions(settings)() as db:
+            count = corrections.export(db, intents.domain_intents(), Path(args.out))
+        print(f"Wrote {count} corrected examples to {args.out}.")
     elif args.command == "serve":
         import uvicorn
 

@@ -7,6 +7,7 @@ deliveries stay pending (the expert sees that) and are retried by the loop.
 """
 from __future__ import annotations
 
+import threading
 from typing import Optional
 
 import httpx
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from routing.models import Handoff, HandoffMessage, User
 
 CLOSED_MARKER = "handoff_closed"
+_ROUND_LOCK = threading.Lock()  # delivery rounds of this process never overlap
 
 
 class RasaRelay:
@@ -58,3 +60,11 @@ class RasaRelay:
             else:
                 blocked.add(handoff.conversation_id)
         return delivered
+
+
+def deliver_round(relay, session_factory) -> int:
+    """One delivery round in its own transaction. The reply endpoint, the console and
+    the background loop all call this; without the lock, two rounds could read the
+    same pending reply before either committed, and she would get it twice."""
+    with _ROUND_LOCK, session_factory() as db, db.begin():
+        return relay.deliver_pending(db)

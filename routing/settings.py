@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64_000
     rasa_url: str = "http://localhost:5005"
     rasa_token: str = ""
+    # The web console (routing/console/): Rasa's tracker store is read, never written.
+    tracker_db_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
+    cookie_secure: Optional[bool] = None  # None: Secure cookies outside demo mode
+    console_session_hours: int = 10
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_outside_demo(self) -> "Settings":

@@ -41,6 +41,8 @@ The assistant is running.
   Rasa HTTP API:          http://localhost:$RASA_PORT
   Action server:          http://localhost:$ACTION_PORT/health
   Routing backend API:    http://localhost:$ROUTING_PORT/docs  (demo users: see var/logs/routing.log)
+  Web console (experts, supervisors, staff, admin):
+                          http://localhost:$ROUTING_PORT/console/  (demo logins and passwords: var/logs/routing.log)
 Press Ctrl-C to stop.
 MSG
     wait -n "${pids[@]}"

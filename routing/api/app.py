@@ -15,9 +15,10 @@ from routing.api.offices import office_router
 from routing.api.schemas import (
     HandoffCreate, HandoffDetail, HandoffOut, NoteBody, TextBody, TokenRequest, TokenResponse,
 )
+from routing.console import mount_console, sla_policy
 from routing.db import make_engine, make_session_factory
 from routing.models import Handoff, User
-from routing.relay import RasaRelay
+from routing.relay import RasaRelay, deliver_round
 from routing.settings import Settings
 
 bearer = HTTPBearer(auto_error=False)
@@ -52,8 +53,7 @@ def create_app(settings: Optional[Settings] = None, session_factory=None, relay=
 
     def deliver_now() -> None:
         """After a reply or a resolve is committed: try to deliver at once."""
-        with session_factory() as db, db.begin():
-            relay.deliver_pending(db)
+        deliver_round(relay, session_factory)
     app = FastAPI(title="南粤女声+ routing backend", version="1.0")
 
     @app.middleware("http")
@@ -129,7 +129,8 @@ def create_app(settings: Optional[Settings] = None, session_factory=None, relay=
     def open_handoff(body: HandoffCreate, db: Session = Depends(session)) -> dict:
         request = lifecycle.NewHandoff(**body.model_dump(exclude={"transcript"}),
                                        transcript=tuple(line.model_dump() for line in body.transcript))
-        handoff = lifecycle.open_handoff(db, request, settings.sla_normal_hours, settings.sla_urgent_hours)
+        policy = sla_policy.current(db, settings)  # admins may change it in the console
+        handoff = lifecycle.open_handoff(db, request, policy.normal_hours, policy.urgent_hours)
         db.commit()
         db.refresh(handoff)
         return handoff_out(handoff)
@@ -213,4 +214,5 @@ def create_app(settings: Optional[Settings] = None, session_factory=None, relay=
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no handoff for this conversation")
         return handoff_out(handoff)
 
+    mount_console(app, settings, session_factory, relay)  # the web console at /console/ (routing/console/)
     return app

@@ -1,0 +1,76 @@
+"""The dashboard: the period's figures with charts drawn in the page, and the same figures as CSV."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta, timezone
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from routing.console import charts, labels
+from routing.console.context import DASHBOARD_ROLES, Console, ConsoleError, Viewer
+from routing.console.dashboard_figures import Figures, compute, csv_rows, duration_text, percent_text
+from routing.console.labels import CHINA_TIME
+from routing.models import Handoff, utcnow
+
+MAX_DAYS = 366
+
+
+def period(params) -> tuple:
+    today = utcnow().astimezone(CHINA_TIME).date()
+    try:
+        end = date.fromisoformat(params.get("end") or today.isoformat())
+        start = date.fromisoformat(params.get("start") or (end - timedelta(days=29)).isoformat())
+    except ValueError:
+        raise ConsoleError(400, "日期格式应为 年-月-日，例如 2026-11-01。", "/console/dashboard") from None
+    if start > end or (end - start).days >= MAX_DAYS:
+        raise ConsoleError(400, f"请选择不超过 {MAX_DAYS} 天、开始不晚于结束的日期范围。", "/console/dashboard")
+    return start, end
+
+
+def safe_cell(value: str) -> str:
+    """A region typed as =HYPERLINK(…) must stay text when the CSV is opened in a spreadsheet."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+
+
+def build_router(console: Console) -> APIRouter:
+    router = APIRouter()
+    viewer_dependency = console.viewer(*DASHBOARD_ROLES)
+
+    def figures_for(db: Session, start: date, end: date) -> Figures:
+        # In UTC: SQLite keeps the digits of a bound datetime and drops its offset.
+        utc_start = datetime.combine(start, datetime.min.time(), CHINA_TIME).astimezone(timezone.utc)
+        utc_end = (datetime.combine(end, datetime.min.time(), CHINA_TIME) + timedelta(days=1)).astimezone(timezone.utc)
+        handoffs = db.scalars(select(Handoff).options(selectinload(Handoff.messages))
+                              .where(Handoff.created_at >= utc_start, Handoff.created_at < utc_end)).all()
+        return compute(console.tracker.turns_between(utc_start, utc_end), handoffs, start, end, utcnow())
+
+    @router.get("/console/dashboard", response_class=HTMLResponse, include_in_schema=False)
+    def dashboard(request: Request, viewer: Viewer = Depends(viewer_dependency),
+                  db: Session = Depends(console.db)) -> Response:
+        start, end = period(request.query_params)
+        figures = figures_for(db, start, end)
+        order = list(labels.CATEGORY)
+        return console.render(
+            request, "dashboard.html", viewer, figures=figures, query=str(request.url.query),
+            per_day=charts.stacked_columns(figures.days, figures.requests_by_day, order, labels.CATEGORY),
+            by_status=charts.horizontal_bars([(labels.STATUS[s], figures.handoffs_by_status.get(s, 0))
+                                              for s in labels.STATUS]),
+            by_region=charts.horizontal_bars(figures.requests_by_region[:15]),
+            in_time=percent_text(figures.share_in_time), helpful=percent_text(figures.share_helpful),
+            first_reply=duration_text(figures.median_first_reply))
+
+    @router.get("/console/dashboard.csv", include_in_schema=False)
+    def export(request: Request, viewer: Viewer = Depends(viewer_dependency),
+               db: Session = Depends(console.db)) -> Response:
+        start, end = period(request.query_params)
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([[safe_cell(cell) for cell in row] for row in csv_rows(figures_for(db, start, end))])
+        filename = f"dashboard-{start.isoformat()}-{end.isoformat()}.csv"
+        return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    return router

@@ -1,0 +1,134 @@
+"""The handoff page's forms: claim, reply, attach, note, reassign, escalate, resolve.
+
+Every form carries the version of the handoff it was rendered from; if the
+handoff changed since (a colleague claimed it, a supervisor moved it), the action
+stops with a conflict page instead of overwriting what happened meanwhile.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from fastapi import APIRouter, BackgroundTasks, Depends
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from routing import lifecycle
+from routing.console import forms, handoff_ops, knowledge, labels
+from routing.console.context import CONFLICT_MESSAGE, Console, ConsoleError, Viewer
+from routing.console.handoff_pages import state_of, visible_handoff
+from routing.console.models import CannedReply
+from routing.models import Handoff, User
+
+ACTION_ROLES = ("expert", "supervisor", "admin")
+
+
+def page_of(handoff_id: str) -> str:
+    return f"/console/handoffs/{handoff_id}"
+
+
+def locked_current(db: Session, handoff_id: str, viewer: Viewer, form: dict) -> Handoff:
+    """The handoff, row-locked where the database can, and only if the page was current:
+    the same version, or at least the same status and holder (a reminder changed it)."""
+    handoff = visible_handoff(db, handoff_id, viewer.user)
+    db.refresh(handoff, with_for_update=True)
+    if form.get("version") != str(handoff.version) and form.get("state") != state_of(handoff):
+        raise ConsoleError(409, CONFLICT_MESSAGE, page_of(handoff_id))
+    return handoff
+
+
+def run(handoff: Handoff, action: Callable[[], object], refused: str) -> None:
+    """Lifecycle refusals become a page in Chinese that says what to do instead."""
+    try:
+        action()
+    except lifecycle.Forbidden as error:
+        raise ConsoleError(403, f"{refused}：你没有权限做这一步。", page_of(handoff.id)) from error
+    except lifecycle.Conflict as error:
+        holder = f"（现在由{handoff.assignee.title} {handoff.assignee.username}处理）" if handoff.assignee else ""
+        raise ConsoleError(409, f"{refused}：这个求助现在是「{labels.STATUS[handoff.status]}」{holder}，"
+                                "这一步已经不适用。请刷新页面看最新情况。", page_of(handoff.id)) from error
+
+
+def build_router(console: Console) -> APIRouter:
+    router = APIRouter()
+    actor = console.viewer(*ACTION_ROLES)
+
+    def done(handoff_id: str) -> Response:
+        return RedirectResponse(page_of(handoff_id), status_code=303)
+
+    @router.post("/console/handoffs/{handoff_id}/claim", include_in_schema=False)
+    def claim(handoff_id: str, form: dict = Depends(console.form), viewer: Viewer = Depends(console.viewer("expert")),
+              db: Session = Depends(console.db)) -> Response:
+        handoff = locked_current(db, handoff_id, viewer, form)
+        run(handoff, lambda: lifecycle.claim(db, handoff, viewer.user), "无法认领")
+        console.commit(db, page_of(handoff_id))
+        return done(handoff_id)
+
+    def send(db: Session, handoff: Handoff, viewer: Viewer, text: str, background: BackgroundTasks) -> Response:
+        run(handoff, lambda: lifecycle.reply(db, handoff, viewer.user, text), "无法发送")
+        console.commit(db, page_of(handoff.id))
+        background.add_task(console.deliver_pending)
+        return done(handoff.id)
+
+    @router.post("/console/handoffs/{handoff_id}/reply", include_in_schema=False)
+    def reply(handoff_id: str, background: BackgroundTasks, form: dict = Depends(console.form),
+              viewer: Viewer = Depends(console.viewer("expert")), db: Session = Depends(console.db)) -> Response:
+        back = page_of(handoff_id)
+        text = forms.text_field(form, "text", "回复", forms.REPLY_MAX, required=False, back=back)
+        if not text and form.get("canned_id"):
+            canned = forms.find(db, CannedReply, form["canned_id"])
+            text = canned.text if canned else ""
+        if not text:
+            raise ConsoleError(400, "请填写回复内容，或选择一条常用回复。", back)
+        return send(db, locked_current(db, handoff_id, viewer, form), viewer, text, background)
+
+    @router.post("/console/handoffs/{handoff_id}/attach", include_in_schema=False)
+    def attach(handoff_id: str, background: BackgroundTasks, form: dict = Depends(console.form),
+               viewer: Viewer = Depends(console.viewer("expert")), db: Session = Depends(console.db)) -> Response:
+        entry = knowledge.catalogue().get(form.get("entry_id", ""))
+        if entry is None:
+            raise ConsoleError(400, "请选择要发给她的问答或案例。", page_of(handoff_id))
+        return send(db, locked_current(db, handoff_id, viewer, form), viewer, knowledge.attachment_text(entry),
+                    background)
+
+    @router.post("/console/handoffs/{handoff_id}/note", include_in_schema=False)
+    def note(handoff_id: str, form: dict = Depends(console.form), viewer: Viewer = Depends(actor),
+             db: Session = Depends(console.db)) -> Response:
+        """Notes never conflict with other changes, so they need no current version."""
+        text = forms.text_field(form, "text", "内部备注", forms.NOTE_MAX, back=page_of(handoff_id))
+        handoff_ops.add_note(db, visible_handoff(db, handoff_id, viewer.user), viewer.user, text)
+        console.commit(db)
+        return done(handoff_id)
+
+    @router.post("/console/handoffs/{handoff_id}/reassign", include_in_schema=False)
+    def reassign(handoff_id: str, form: dict = Depends(console.form), viewer: Viewer = Depends(actor),
+                 db: Session = Depends(console.db)) -> Response:
+        expert = forms.find(db, User, form.get("expert_id"))
+        if expert is None:
+            raise ConsoleError(400, "请选择要转交的专家。", page_of(handoff_id))
+        handoff = locked_current(db, handoff_id, viewer, form)
+        run(handoff, lambda: handoff_ops.reassign(db, handoff, viewer.user, expert), "无法转交")
+        console.commit(db, page_of(handoff_id))
+        return done(handoff_id)
+
+    @router.post("/console/handoffs/{handoff_id}/escalate", include_in_schema=False)
+    def escalate(handoff_id: str, form: dict = Depends(console.form), viewer: Viewer = Depends(actor),
+                 db: Session = Depends(console.db)) -> Response:
+        text = forms.text_field(form, "note", "升级说明", forms.NOTE_MAX, required=False, back=page_of(handoff_id))
+        handoff = locked_current(db, handoff_id, viewer, form)
+        run(handoff, lambda: handoff_ops.escalate_to_grassroots(db, handoff, viewer.user, text), "无法升级")
+        console.commit(db, page_of(handoff_id))
+        return done(handoff_id)
+
+    @router.post("/console/handoffs/{handoff_id}/resolve", include_in_schema=False)
+    def resolve(handoff_id: str, background: BackgroundTasks, form: dict = Depends(console.form),
+                viewer: Viewer = Depends(actor), db: Session = Depends(console.db)) -> Response:
+        back = page_of(handoff_id)
+        outcome = forms.choice_field(form, "outcome", "处理结果", labels.OUTCOME, back)
+        text = forms.text_field(form, "note", "办结说明", forms.NOTE_MAX, required=False, back=back)
+        handoff = locked_current(db, handoff_id, viewer, form)
+        run(handoff, lambda: handoff_ops.resolve_with_outcome(db, handoff, viewer.user, outcome, text), "无法办结")
+        console.commit(db, back)
+        background.add_task(console.deliver_pending)
+        return done(handoff_id)
+
+    return router

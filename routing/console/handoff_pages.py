@@ -1,0 +1,115 @@
+"""The handoff page: her whole conversation, who she is (as far as she consented),
+the history, and the actions the viewer may take; kept live by server-sent events."""
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from routing import lifecycle
+from routing.console import knowledge, labels, sessions
+from routing.console.context import ALL_ROLES, Console, ConsoleError, Viewer
+from routing.console.handoff_ops import may_manage
+from routing.console.live import event_stream
+from routing.console.masking import for_viewer, may_see_personal_data
+from routing.console.models import CannedReply, HandoffNote, HandoffOutcome
+from routing.console.timeline import handoff_lines
+from routing.models import Handoff, HandoffMessage, User, utcnow
+
+
+def visible_handoff(db: Session, handoff_id: str, user: User) -> Handoff:
+    handoff = db.get(Handoff, handoff_id)
+    if handoff is None:
+        raise ConsoleError(404, f"找不到编号为 {handoff_id[:40]} 的求助。", "/console/queue")
+    if not lifecycle.can_see(user, handoff):
+        raise ConsoleError(403, "这个求助属于其他部门，你没有权限查看。", "/console/queue")
+    return handoff
+
+
+def live_signature(db: Session, handoff: Handoff) -> str:
+    """Changes when a message arrives, a delivery state moves, or a note is added."""
+    messages = db.execute(select(HandoffMessage.id, HandoffMessage.delivery)
+                          .where(HandoffMessage.handoff_id == handoff.id).order_by(HandoffMessage.id)).all()
+    notes = db.scalars(select(HandoffNote.id).where(HandoffNote.handoff_id == handoff.id)).all()
+    return ",".join(f"{i}:{d}" for i, d in messages) + f"|{len(notes)}"
+
+
+PHASE = {"received": "new", "assigned": "new", "in_progress": "working", "replied": "working",
+         "escalated": "escalated", "resolved": "closed", "returned": "closed"}
+
+
+def state_of(handoff: Handoff) -> str:
+    """What an action depends on: the phase and who holds it. A reminder, or her new
+    message (replied → in_progress), bumps the version without changing this and must
+    not stop an expert in the middle of a reply."""
+    return f"{PHASE[handoff.status]}:{handoff.assignee_id or ''}"
+
+
+def permissions(user: User, handoff: Handoff) -> dict:
+    open_now = handoff.status in labels.OPEN_STATUSES
+    holder = handoff.assignee_id == user.id
+    return dict(
+        can_claim=user.role == "expert" and handoff.status in ("received", "assigned", "escalated")
+        and (handoff.assignee_id in (None, user.id) or handoff.status == "escalated"),
+        can_reply=user.role == "expert" and holder and handoff.status in ("in_progress", "replied"),
+        can_manage=open_now and may_manage(user, handoff),
+        can_note=user.role in ("expert", "supervisor", "admin"),
+    )
+
+
+def build_router(console: Console) -> APIRouter:
+    router = APIRouter()
+
+    def timeline_context(db: Session, handoff: Handoff, viewer: Viewer) -> dict:
+        turns = console.tracker.conversation(handoff.conversation_id)
+        notes = db.scalars(select(HandoffNote).where(HandoffNote.handoff_id == handoff.id)
+                           .order_by(HandoffNote.id)).all()
+        return dict(handoff=handoff, state=state_of(handoff), lines=handoff_lines(handoff, turns, viewer.user), notes=notes,
+                    signature=live_signature(db, handoff))
+
+    @router.get("/console/handoffs/{handoff_id}", response_class=HTMLResponse, include_in_schema=False)
+    def page(handoff_id: str, request: Request, viewer: Viewer = Depends(console.viewer(*ALL_ROLES)),
+             db: Session = Depends(console.db)) -> Response:
+        handoff = visible_handoff(db, handoff_id, viewer.user)
+        flags = permissions(viewer.user, handoff)
+        canned = db.scalars(select(CannedReply).where(CannedReply.department_id == handoff.department_id)
+                            .order_by(CannedReply.title)).all() if flags["can_reply"] else []
+        experts = db.scalars(select(User).where(User.role == "expert").order_by(User.department_id, User.username)).all()
+        if viewer.user.role == "expert":
+            experts = [e for e in experts if e.department_id == handoff.department_id]
+        outcome = db.get(HandoffOutcome, handoff.id)
+        return console.render(
+            request, "handoff.html", viewer, now=utcnow(), contact=for_viewer(handoff.contact, viewer.user, handoff),
+            sees_personal=may_see_personal_data(viewer.user, handoff), canned=canned,
+            experts=[e for e in experts if e.id != handoff.assignee_id], outcome=outcome,
+            entries=knowledge.for_category(handoff.category) if flags["can_reply"] else [],
+            **flags, **timeline_context(db, handoff, viewer))
+
+    @router.get("/console/handoffs/{handoff_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
+    def timeline(handoff_id: str, request: Request, viewer: Viewer = Depends(console.viewer(*ALL_ROLES)),
+                 db: Session = Depends(console.db)) -> Response:
+        handoff = visible_handoff(db, handoff_id, viewer.user)
+        return console.render(request, "_timeline.html", viewer, **timeline_context(db, handoff, viewer))
+
+    @router.get("/console/handoffs/{handoff_id}/events", include_in_schema=False)
+    def events(handoff_id: str, request: Request, viewer: Viewer = Depends(console.viewer(*ALL_ROLES)),
+               db: Session = Depends(console.db)) -> Response:
+        visible_handoff(db, handoff_id, viewer.user)
+        db.rollback()  # end the read transaction: the stream below uses its own sessions
+        token = request.cookies.get(sessions.SESSION_COOKIE)
+
+        def poll() -> Optional[dict]:
+            with console.session_factory() as fresh:
+                handoff = fresh.get(Handoff, handoff_id)
+                user = sessions.user_for_session(fresh, token)
+                if user is None or handoff is None or not lifecycle.can_see(user, handoff):
+                    return None  # logged out, or moved to another department: the page reloads
+                return {"version": handoff.version, "state": state_of(handoff), "status": handoff.status,
+                        "status_label": labels.STATUS[handoff.status], "signature": live_signature(fresh, handoff)}
+
+        return event_stream(request, poll)
+
+    return router

@@ -1,0 +1,49 @@
+"""What the console shows for each internal code, in simplified Chinese."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Optional
+
+CHINA_TIME = timezone(timedelta(hours=8), "北京时间")  # no daylight saving in China
+
+STATUS = {"received": "新收到", "assigned": "已分派", "in_progress": "处理中", "replied": "已回复",
+          "escalated": "已升级", "resolved": "已办结", "returned": "已交还机器人"}
+OPEN_STATUSES = ("received", "assigned", "in_progress", "replied", "escalated")
+CATEGORY = {"legal": "法律维权", "entrepreneurship": "创业创新", "family_education": "家庭教育", "care": "关爱服务"}
+ROLE = {"expert": "专家", "supervisor": "主管", "staff": "工作人员", "admin": "管理员"}
+SENDER = {"user": "她", "bot": "机器人", "expert": "专家", "system": "系统"}
+DELIVERY = {"pending": "待送达", "delivered": "已送达", "failed": "送达失败", "none": ""}
+OUTCOME = {"answered": "已解答", "referred": "已转介其他机构", "grassroots": "已转基层妇联跟进",
+           "unreachable": "联系不上她", "not_needed": "她表示不再需要"}
+CHANNEL = {"rest": "网页", "callback": "回调", "telegram": "Telegram", "wechat": "微信", "socketio": "网页聊天"}
+ACTOR = {"bot": "机器人", "router": "自动分派", "sla": "时限提醒", "user": "她"}
+
+
+def local_time(value: Optional[datetime]) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(CHINA_TIME).strftime("%m月%d日 %H:%M")
+
+
+def local_date(value: datetime) -> str:
+    return value.astimezone(CHINA_TIME).strftime("%Y-%m-%d")
+
+
+def time_left(due: datetime, now: datetime) -> str:
+    """The same wording the page's script keeps updating (static/time_left.js)."""
+    seconds = int((due - now).total_seconds())
+    late = seconds < 0
+    minutes = abs(seconds) // 60
+    hours, minutes = divmod(minutes, 60)
+    text = f"{hours}小时{minutes}分" if hours else f"{minutes}分钟"
+    return f"已超时 {text}" if late else f"剩余 {text}"
+
+
+def urgency_class(urgent: bool, due: datetime, now: datetime, soon_hours: int = 6) -> str:
+    if due <= now:
+        return "overdue"
+    if urgent:
+        return "urgent"
+    if due - now <= timedelta(hours=soon_hours):
+        return "due-soon"
+    return "normal"

@@ -1,0 +1,95 @@
+"""Transcript review for staff: search every conversation, read one, mark a
+misunderstood message with the intent it should have had."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Dict, Set
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from routing.console import corrections, intents, labels
+from routing.console.context import TRANSCRIPT_ROLES, Console, ConsoleError, Viewer
+from routing.console.masking import mask, may_see_personal_data
+from routing.console.models import HandoffOutcome
+from routing.console.timeline import conversation_lines
+from routing.console.transcript_search import MAX_DAYS, SearchFilters, search
+from routing.models import Handoff, utcnow
+
+
+def parse_filters(params) -> SearchFilters:
+    today = utcnow().astimezone(labels.CHINA_TIME).date()
+    try:
+        end = date.fromisoformat(params.get("end") or today.isoformat())
+        start = date.fromisoformat(params.get("start") or (end - timedelta(days=29)).isoformat())
+    except ValueError:
+        raise ConsoleError(400, "日期格式应为 年-月-日，例如 2026-11-01。", "/console/transcripts") from None
+    if start > end:
+        raise ConsoleError(400, "开始日期不能晚于结束日期。", "/console/transcripts")
+    if (end - start).days >= MAX_DAYS:
+        raise ConsoleError(400, f"一次最多查 {MAX_DAYS} 天，请缩小日期范围。", "/console/transcripts")
+    keyword = (params.get("keyword") or "").strip()
+    if len(keyword) > 50:
+        raise ConsoleError(400, "关键词最多 50 字。", "/console/transcripts")
+    return SearchFilters(start=start, end=end, channel=(params.get("channel") or "")[:50],
+                         category=params.get("category") or "", intent=(params.get("intent") or "")[:64],
+                         outcome=params.get("outcome") or "", keyword=keyword)
+
+
+def outcomes_by_conversation(db: Session) -> Dict[str, Set[str]]:
+    rows = db.execute(select(Handoff.conversation_id, HandoffOutcome.outcome)
+                      .join(HandoffOutcome, HandoffOutcome.handoff_id == Handoff.id)).all()
+    found: Dict[str, Set[str]] = {}
+    for conversation_id, outcome in rows:
+        found.setdefault(conversation_id, set()).add(outcome)
+    return found
+
+
+def build_router(console: Console) -> APIRouter:
+    router = APIRouter()
+    reviewer = console.viewer(*TRANSCRIPT_ROLES)
+
+    @router.get("/console/transcripts", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, viewer: Viewer = Depends(reviewer), db: Session = Depends(console.db)) -> Response:
+        filters = parse_filters(request.query_params)
+        turns = console.tracker.turns_between(*filters.utc_range())
+        masker = str if may_see_personal_data(viewer.user) else mask
+        results = search(turns, filters, outcomes_by_conversation(db), masker)
+        channels = sorted({t.channel for t in turns if t.channel})
+        return console.render(request, "transcripts.html", viewer, filters=filters, results=results,
+                              channels=channels, intent_names=intents.correctable_intents(), masker=masker, masked=masker is mask,
+                              searched=bool(request.query_params))
+
+    @router.get("/console/transcripts/{sender_id}", response_class=HTMLResponse, include_in_schema=False)
+    def read(sender_id: str, request: Request, viewer: Viewer = Depends(reviewer),
+             db: Session = Depends(console.db)) -> Response:
+        turns = console.tracker.conversation(sender_id)
+        handoffs = db.scalars(select(Handoff).where(Handoff.conversation_id == sender_id)
+                              .order_by(Handoff.created_at)).all()
+        if not turns and not handoffs:
+            raise ConsoleError(404, "找不到这段对话。", "/console/transcripts")
+        return console.render(
+            request, "transcript.html", viewer, sender_id=sender_id, handoffs=handoffs,
+            pairs=list(zip(turns, conversation_lines(turns, viewer.user))), marks=corrections.marks_for(db, sender_id),
+            intent_names=intents.correctable_intents(), intent_title=intents.title_of,
+            sees_personal=may_see_personal_data(viewer.user))
+
+    @router.post("/console/transcripts/{sender_id}/corrections", include_in_schema=False)
+    def correct(sender_id: str, form: dict = Depends(console.form), viewer: Viewer = Depends(reviewer),
+                db: Session = Depends(console.db)) -> Response:
+        back = f"/console/transcripts/{sender_id}"
+        intent = form.get("intent", "")
+        if intent not in intents.correctable_intents():
+            raise ConsoleError(400, "请选择正确的意图。", back)
+        event_id = form.get("event_id", "")
+        turn = next((t for t in console.tracker.conversation(sender_id)
+                     if t.kind == "user" and str(t.event_id) == event_id), None)
+        if turn is None:
+            raise ConsoleError(404, "这条消息不存在或不是她发的。", back)
+        corrections.mark(db, turn, intent, viewer.user)
+        console.commit(db)
+        return RedirectResponse(f"{back}#m{turn.event_id}", status_code=303)
+
+    return router
