@@ -144,7 +144,7 @@ class ActionFindOffice(Action):
         if not offices:
             return self._not_listed(dispatcher, place)
         first, above = offices[0], offices[1:2]
-        heading = (f"{place.name}的{LEVEL_TITLES[level]}：" if level and first.get("level") == level
+        heading = (f"你问的{LEVEL_TITLES[level]}（{place.name}）：" if level and first.get("level") == level
                    else f"离你最近的妇联组织（{place.name}）：")
         parts = [heading, describe(first, with_distance=False)]
         if above:

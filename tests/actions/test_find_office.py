@@ -65,7 +65,7 @@ def test_a_level_she_asked_for_is_answered_for_that_level():
     messages, _ = run(directory, "顺德的市妇联在哪", "find_office",
                       [place("广东省佛山市顺德区"), {"entity": "org_level", "value": "city"}])
     assert directory.calls == [("region", "广东省佛山市顺德区", "city")]
-    assert messages[0]["text"].startswith("顺德区的市妇联：") and "佛山市妇女联合会" in messages[0]["text"]
+    assert messages[0]["text"].startswith("你问的市妇联（顺德区）：") and "佛山市妇女联合会" in messages[0]["text"]
 
 
 def test_the_place_she_gave_earlier_is_remembered():
