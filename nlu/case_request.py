@@ -13,8 +13,10 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from nlu.intent_override import put_on_top
 
 CASE_INTENT = "ask_case"
 DEFAULT_PATTERNS = [
@@ -50,8 +52,5 @@ class CaseRequestClassifier(GraphComponent):
         for message in messages:
             if not self._pattern.search(message.get(TEXT) or ""):
                 continue
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CASE_INTENT]
-            top = {"name": CASE_INTENT, "confidence": 1.0}
-            message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+            put_on_top(message, CASE_INTENT)
         return messages

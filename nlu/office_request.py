@@ -17,9 +17,10 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu.intent_override import put_on_top
 from nlu.place_extractor import PLACE_ENTITY
 from nlu.place_matcher import DEFAULT_RULES
 
@@ -31,13 +32,6 @@ ASKS_WHERE = (r"(在哪|哪里|哪儿|哪个位置|地址|电话|号码|怎么(�
               r"|几点下班|开门|办公时间|离我最近|最近的|附近的|附近有|导航|地图)")
 DEFAULT_PATTERNS = [rf"{OFFICE}.{{0,12}}{ASKS_WHERE}", rf"{ASKS_WHERE}.{{0,12}}{OFFICE}"]
 _PUNCTUATION = re.compile(r"[\s，。！？、,.!?~～…：:；;]+")
-
-
-def _set_intent(message: Message, name: Text) -> None:
-    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
-    top = {"name": name, "confidence": 1.0}
-    message.set(INTENT, top, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
 
 
 @DefaultV1Recipe.register(
@@ -74,10 +68,10 @@ class OfficeRequestClassifier(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             if self._pattern.search(text):
-                _set_intent(message, FIND_OFFICE)
+                put_on_top(message, FIND_OFFICE)
                 continue
             places = [e for e in message.get(ENTITIES) or [] if e.get("entity") == PLACE_ENTITY]
             if places and "start" in places[0] and self._only_a_place(text, places[0]):
-                _set_intent(message, INFORM_PLACE)
+                put_on_top(message, INFORM_PLACE)
                 message.set(LEXICON_ONLY, True)
         return messages

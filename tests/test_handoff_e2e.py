@@ -8,21 +8,17 @@ import json
 import os
 import queue
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import MODEL_PATH, PROJECT_ROOT
+from tests.live_assistant import LiveAssistant, json_call
 from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
-from tests.test_server import wait_for
 
-VENV_BIN = Path(sys.executable).parent
 POSTGRES_URL = os.environ.get("ROUTING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -71,65 +67,24 @@ def postgres_schema():
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def services(request, tmp_path):
-    if not MODEL_PATH.exists():
-        pytest.fail("No trained model: run `make train` (make test does).")
     inbox = Inbox()
-    rasa_port, action_port = free_port(), free_port()
-    rasa_url = f"http://127.0.0.1:{rasa_port}"
     database_url = "" if request.param == "sqlite" else postgres_schema()
-    routing = RoutingProcess(tmp_path, free_port(), database_url=database_url, rasa_url=rasa_url)
+    # Rasa's ports are chosen first: the routing backend needs Rasa's address
+    live = LiveAssistant(tmp_path, {}, credentials=f'callback:\n  url: "{inbox.url}"\n')
+    routing = RoutingProcess(tmp_path, free_port(), database_url=database_url, rasa_url=live.rasa_url)
     routing.run_command("migrate")
     routing.run_command("load-org-data")
     routing.run_command("create-user", "--username", "lawyer", "--password", "a-long-password",
                         "--role", "expert", "--department", "rights", "--specialty", "法律", "--title", "律师")
     routing.start()
-    (tmp_path / "endpoints.yml").write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path / "tracker.db"}"\n', encoding="utf-8")
-    (tmp_path / "credentials.yml").write_text(f'callback:\n  url: "{inbox.url}"\n', encoding="utf-8")
-    env = dict(os.environ, ASSISTANT_VAR_DIR=str(tmp_path), TF_CPP_MIN_LOG_LEVEL="2",
-               ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
-    logs = [open(tmp_path / "actions.log", "wb"), open(tmp_path / "rasa.log", "ab")]
-    rasa_command = [str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", str(MODEL_PATH), "--port",
-                    str(rasa_port), "--endpoints", str(tmp_path / "endpoints.yml"),
-                    "--credentials", str(tmp_path / "credentials.yml")]
-    processes = [
-        subprocess.Popen([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-                         cwd=PROJECT_ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
-        subprocess.Popen(rasa_command, cwd=PROJECT_ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT),
-    ]
-
-    class Rasa:
-        @staticmethod
-        def stop():
-            processes[1].terminate()
-            processes[1].wait(timeout=30)
-
-        @staticmethod
-        def start():
-            processes[1] = subprocess.Popen(rasa_command, cwd=PROJECT_ROOT, env=env, stdout=logs[1],
-                                            stderr=subprocess.STDOUT)
-            wait_for(f"{rasa_url}/status", processes)
-
+    live.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
     try:
-        wait_for(f"http://127.0.0.1:{action_port}/health", processes)
-        wait_for(f"{rasa_url}/status", processes)
-        yield rasa_url, routing.url, inbox, Rasa
+        live.start()
+        yield live.rasa_url, routing.url, inbox, live
     finally:
         routing.stop()
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
-        for log in logs:
-            log.close()
+        live.stop()
 
-
-def api(method, url, body=None, token=None):
-    data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
-    with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=headers),
-                                timeout=30) as response:
-        return json.loads(response.read().decode("utf-8"))
 
 
 def test_lawyer_handoff_round_trip(services):
@@ -152,7 +107,7 @@ def test_lawyer_handoff_round_trip(services):
     inbox.wait_for("woman-e2e", "")  # the bot answers first (an FAQ answer or the closest questions)
     she_says("转人工")
     confirmation = inbox.wait_for("woman-e2e", "编号")
-    handoff = api("GET", f"{routing_url}/api/v1/conversations/woman-e2e/status", token=SERVICE_TOKEN)
+    handoff = json_call("GET", f"{routing_url}/api/v1/conversations/woman-e2e/status", token=SERVICE_TOKEN)
     assert handoff["department"] == "权益部" and handoff["id"] in confirmation
     assert handoff["region"] == "广东省佛山市顺德区"
     from datetime import datetime
@@ -160,11 +115,11 @@ def test_lawyer_handoff_round_trip(services):
     created = datetime.fromisoformat(handoff["created_at"].replace("Z", "+00:00"))
     assert (due - created).total_seconds() == 48 * 3600
 
-    token = api("POST", f"{routing_url}/api/v1/auth/token", {"username": "lawyer", "password": "a-long-password"})[
+    token = json_call("POST", f"{routing_url}/api/v1/auth/token", {"username": "lawyer", "password": "a-long-password"})[
         "access_token"]
     hid = handoff["id"]
-    api("POST", f"{routing_url}/api/v1/handoffs/{hid}/claim", token=token)
-    api("POST", f"{routing_url}/api/v1/handoffs/{hid}/reply", {"text": "你好，我是律师。孩子不满两周岁，一般由母亲直接抚养。"},
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{hid}/claim", token=token)
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{hid}/reply", {"text": "你好，我是律师。孩子不满两周岁，一般由母亲直接抚养。"},
         token=token)
     assert "一般由母亲直接抚养" in inbox.wait_for("woman-e2e", "【律师回复】")
 
@@ -172,7 +127,7 @@ def test_lawyer_handoff_round_trip(services):
     inbox.wait_for("woman-e2e", "已经转给负责你求助的工作人员")
     deadline = time.time() + 30
     while time.time() < deadline:
-        detail = api("GET", f"{routing_url}/api/v1/handoffs/{hid}", token=token)
+        detail = json_call("GET", f"{routing_url}/api/v1/handoffs/{hid}", token=token)
         if any("没有工作" in m["text"] and m["sender"] == "user" for m in detail["messages"]):
             break
         time.sleep(0.5)
@@ -181,18 +136,18 @@ def test_lawyer_handoff_round_trip(services):
     assert detail["messages"][-2]["delivery"] == "delivered"
 
     # Rasa down when the expert replies: the reply waits as pending, then arrives.
-    rasa.stop()
-    api("POST", f"{routing_url}/api/v1/handoffs/{hid}/reply", {"text": "请准备好收入证明和孩子的照料记录。"}, token=token)
-    detail = api("GET", f"{routing_url}/api/v1/handoffs/{hid}", token=token)
+    rasa.stop_rasa()
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{hid}/reply", {"text": "请准备好收入证明和孩子的照料记录。"}, token=token)
+    detail = json_call("GET", f"{routing_url}/api/v1/handoffs/{hid}", token=token)
     assert detail["messages"][-1]["delivery"] == "pending"
-    rasa.start()
+    rasa.start_rasa()
     assert "收入证明" in inbox.wait_for("woman-e2e", "【律师回复】", seconds=60)
     deadline = time.time() + 20  # marked delivered when the relay's round commits
-    while api("GET", f"{routing_url}/api/v1/handoffs/{hid}", token=token)["messages"][-1]["delivery"] != "delivered":
+    while json_call("GET", f"{routing_url}/api/v1/handoffs/{hid}", token=token)["messages"][-1]["delivery"] != "delivered":
         assert time.time() < deadline, "the delivered reply is still marked pending"
         time.sleep(0.5)
 
-    api("POST", f"{routing_url}/api/v1/handoffs/{hid}/resolve", {"note": "已解答抚养权问题"}, token=token)
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{hid}/resolve", {"note": "已解答抚养权问题"}, token=token)
     inbox.wait_for("woman-e2e", "由我继续为你服务")
     she_says("谢谢你")
     inbox.wait_for("woman-e2e", "不客气")

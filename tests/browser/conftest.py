@@ -8,23 +8,18 @@ Run with .venv-routing's Python (`make test-browser`); Chromium is /usr/bin/chro
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List
 
 import pytest
 
-from tests.conftest import MODEL_PATH, PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT
+from tests.live_assistant import LiveAssistant
 from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-RASA_BIN = PROJECT_ROOT / ".venv" / "bin" / "rasa"
 SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"
 
 
@@ -55,22 +50,8 @@ def screenshots() -> Path:
     return SCREENSHOTS
 
 
-def wait_until_up(url: str, processes: List[subprocess.Popen], seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for process in processes:
-            if process.poll() is not None:
-                raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(url)
-
-
 @dataclass(frozen=True)
-class LiveAssistant:
+class LiveServices:
     rasa_url: str
     action_url: str
     routing_url: str
@@ -81,45 +62,16 @@ class LiveAssistant:
 def live_assistant(tmp_path_factory):
     """Rasa (API enabled, the project's credentials.yml: REST, socket.io, web chat, and the
     token-less Telegram and WeChat channels), the action server and the routing backend."""
-    if not MODEL_PATH.exists():
-        pytest.fail("No trained model: run `make train` (make test does).")
-    if not RASA_BIN.exists():
-        pytest.fail("run `make install` first: .venv is missing")
     workdir = tmp_path_factory.mktemp("live_assistant")
-    rasa_port, action_port = free_port(), free_port()
-    rasa_url = f"http://127.0.0.1:{rasa_port}"
-    routing = RoutingProcess(workdir, free_port(), rasa_url=rasa_url)
+    assistant = LiveAssistant(workdir, {})
+    routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url)
     routing.run_command("migrate")
     routing.run_command("load-org-data")
     routing.start()
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n', encoding="utf-8")
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("WECHAT_", "TELEGRAM_", "VIRTUAL_ENV", "PYTHONPATH"))}
-    env.update(ASSISTANT_VAR_DIR=str(workdir), TF_CPP_MIN_LOG_LEVEL="2", ROUTING_URL=routing.url,
-               ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
-    logs = [open(workdir / "actions.log", "wb"), open(workdir / "rasa.log", "wb")]
-    processes = [
-        subprocess.Popen([str(RASA_BIN), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-                         cwd=PROJECT_ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
-        subprocess.Popen([str(RASA_BIN), "run", "--enable-api", "--model", str(MODEL_PATH), "--port", str(rasa_port),
-                          "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml")],
-                         cwd=PROJECT_ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT),
-    ]
+    assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
     try:
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", processes)
-        wait_until_up(f"{rasa_url}/status", processes)
-        yield LiveAssistant(rasa_url, f"http://127.0.0.1:{action_port}", routing.url, workdir)
+        assistant.start()
+        yield LiveServices(assistant.rasa_url, assistant.action_url, routing.url, workdir)
     finally:
         routing.stop()
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for log in logs:
-            log.close()
+        assistant.stop()

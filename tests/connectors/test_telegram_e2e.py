@@ -2,20 +2,18 @@
 Telegram channel configured against the fake Bot API. One set of servers for the module;
 each test talks in its own chat."""
 import json
-import os
 import signal
 import subprocess
 import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 import yaml
 
 from connectors.telegram import SECRET_HEADER
 from connectors.telegram_texts import MEDIA_NOT_READ, SAFE_EXIT_HINT
-from tests.conftest import MODEL_PATH, PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT
 from tests.connectors.fake_telegram_api import (
     FakeTelegramApi,
     callback_update,
@@ -23,61 +21,33 @@ from tests.connectors.fake_telegram_api import (
     sticker_update,
     text_update,
 )
+from tests.live_assistant import LiveAssistant, json_call
 from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
-from tests.test_server import wait_for
 
-VENV_BIN = Path(sys.executable).parent
 SECRET = "e2e-secret_0123456789"
 PUBLIC_URL = "https://assistant.example.org/webhooks/telegram/webhook"
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    if not MODEL_PATH.exists():
-        pytest.fail("No trained model: run `make train` (make test does).")
     workdir = tmp_path_factory.mktemp("telegram-e2e")
     with FakeTelegramApi() as api:
-        rasa_port, action_port = free_port(), free_port()
-        rasa_url = f"http://127.0.0.1:{rasa_port}"
-        routing = RoutingProcess(workdir, free_port(), rasa_url=rasa_url)
+        assistant = LiveAssistant(workdir, {}, credentials=yaml.safe_dump({"connectors.telegram.TelegramInput": {
+            "bot_token": api.token, "webhook_secret": SECRET, "webhook_url": PUBLIC_URL,
+            "api_base_url": api.base_url}}))
+        routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url)
         routing.run_command("migrate")
         routing.run_command("load-org-data")
         routing.run_command("create-user", "--username", "lawyer", "--password", "a-long-password", "--role",
                             "expert", "--department", "rights", "--specialty", "法律", "--title", "律师")
         routing.start()
-        (workdir / "endpoints.yml").write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n', encoding="utf-8")
-        (workdir / "credentials.yml").write_text(yaml.safe_dump({"connectors.telegram.TelegramInput": {
-            "bot_token": api.token, "webhook_secret": SECRET, "webhook_url": PUBLIC_URL,
-            "api_base_url": api.base_url}}), encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-        env.update(ASSISTANT_VAR_DIR=str(workdir), TF_CPP_MIN_LOG_LEVEL="2", ROUTING_URL=routing.url,
-                   ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
-        logs = [open(workdir / "actions.log", "wb"), open(workdir / "rasa.log", "wb")]
-        processes = [
-            subprocess.Popen([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port",
-                              str(action_port)], cwd=PROJECT_ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
-            subprocess.Popen([str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", str(MODEL_PATH), "--port",
-                              str(rasa_port), "--endpoints", str(workdir / "endpoints.yml"),
-                              "--credentials", str(workdir / "credentials.yml")],
-                             cwd=PROJECT_ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT),
-        ]
+        assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
         try:
-            wait_for(f"http://127.0.0.1:{action_port}/health", processes)
-            wait_for(f"{rasa_url}/status", processes)
-            yield api, rasa_url, routing.url, env
+            assistant.start()
+            yield api, assistant.rasa_url, routing.url, assistant.env
         finally:
             routing.stop()
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-            for log in logs:
-                log.close()
+            assistant.stop()
 
 
 def deliver(rasa_url, update, secret=SECRET):
@@ -92,16 +62,8 @@ def deliver(rasa_url, update, secret=SECRET):
         return error.code
 
 
-def api_json(method, url, body=None, token=None):
-    data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
-    with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=headers),
-                                timeout=60) as answer:
-        return json.loads(answer.read().decode("utf-8"))
-
-
 def user_events(rasa_url, chat):
-    tracker = api_json("GET", f"{rasa_url}/conversations/{chat}/tracker")
+    tracker = json_call("GET", f"{rasa_url}/conversations/{chat}/tracker")
     return [e for e in tracker["events"] if e["event"] == "user"]
 
 
@@ -138,12 +100,12 @@ def test_an_expert_reply_through_the_routing_backend_reaches_her_chat(live):
     chat = 9002
     deliver(rasa_url, text_update(200, chat, "老公出轨了我想离婚，孩子两岁"))
     deliver(rasa_url, text_update(201, chat, "转人工"))
-    handoff = api_json("GET", f"{routing_url}/api/v1/conversations/{chat}/status", token=SERVICE_TOKEN)
+    handoff = json_call("GET", f"{routing_url}/api/v1/conversations/{chat}/status", token=SERVICE_TOKEN)
     assert any(handoff["id"] in text for text in api.sent_texts(chat))
-    token = api_json("POST", f"{routing_url}/api/v1/auth/token",
+    token = json_call("POST", f"{routing_url}/api/v1/auth/token",
                      {"username": "lawyer", "password": "a-long-password"})["access_token"]
-    api_json("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/claim", token=token)
-    api_json("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/reply",
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/claim", token=token)
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/reply",
              {"text": "你好，我是律师。孩子不满两周岁，一般由母亲直接抚养。"}, token=token)
     (reply,) = api.wait_for("sendMessage", lambda p: p["chat_id"] == chat and "【律师回复】" in p["text"])
     assert "一般由母亲直接抚养" in reply["text"]

@@ -4,77 +4,45 @@ One set of servers for the module."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ElementTree
 from itertools import count
-from pathlib import Path
 from typing import List, Tuple
 
 import pytest
 
 from connectors.wechat_text import utf8_size
-from tests.conftest import MODEL_PATH, PROJECT_ROOT
 from tests.connectors.fake_wechat_api import APP_ID, APP_SECRET, FakeWeChatApi
 from tests.connectors.wechat_payloads import TOKEN, payload, signed_query
+from tests.live_assistant import LiveAssistant, json_call
 from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
-from tests.test_server import wait_for
 
-VENV_BIN = Path(sys.executable).parent
 MESSAGE_IDS = count(24871600000000000)
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    if not MODEL_PATH.exists():
-        pytest.fail("No trained model: run `make train` (make test does).")
     workdir = tmp_path_factory.mktemp("wechat_live")
     api = FakeWeChatApi()
-    rasa_port, action_port = free_port(), free_port()
-    rasa_url = f"http://127.0.0.1:{rasa_port}"
-    routing = RoutingProcess(workdir, free_port(), rasa_url=rasa_url)
+    assistant = LiveAssistant(workdir, dict(WECHAT_TOKEN=TOKEN, WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET=APP_SECRET,
+                                            WECHAT_API_BASE_URL=api.base_url),
+                              credentials="rest:\nconnectors.wechat.WeChatInput:\n")
+    routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url)
     routing.run_command("migrate")
     routing.run_command("load-org-data")
     routing.run_command("create-user", "--username", "lawyer", "--password", "a-long-password",
                         "--role", "expert", "--department", "rights", "--specialty", "法律", "--title", "律师")
     routing.start()
-    (workdir / "endpoints.yml").write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n', encoding="utf-8")
-    (workdir / "credentials.yml").write_text("rest:\nconnectors.wechat.WeChatInput:\n", encoding="utf-8")
-    env = dict(os.environ, ASSISTANT_VAR_DIR=str(workdir), TF_CPP_MIN_LOG_LEVEL="2", ROUTING_URL=routing.url,
-               ROUTING_SERVICE_TOKEN=SERVICE_TOKEN, WECHAT_TOKEN=TOKEN, WECHAT_APP_ID=APP_ID,
-               WECHAT_APP_SECRET=APP_SECRET, WECHAT_API_BASE_URL=api.base_url)
-    env.pop("WECHAT_AES_KEY", None)
-    logs = [open(workdir / "actions.log", "wb"), open(workdir / "rasa.log", "wb")]
-    processes = [
-        subprocess.Popen([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port",
-                          str(action_port)], cwd=PROJECT_ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
-        subprocess.Popen([str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", str(MODEL_PATH), "--port",
-                          str(rasa_port), "--endpoints", str(workdir / "endpoints.yml"),
-                          "--credentials", str(workdir / "credentials.yml")],
-                         cwd=PROJECT_ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT),
-    ]
+    assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
     try:
-        wait_for(f"http://127.0.0.1:{action_port}/health", processes)
-        wait_for(f"{rasa_url}/status", processes)
-        yield rasa_url, routing.url, api, workdir
+        assistant.start()
+        yield assistant.rasa_url, routing.url, api, workdir
     finally:
         routing.stop()
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for log in logs:
-            log.close()
+        assistant.stop()
         api.close()
 
 
@@ -120,14 +88,6 @@ class WeChatUser:
             self.api.wait_for_more(self.openid, len(self.api.texts_for(self.openid)), seconds=1)
 
 
-def routing_api(method, url, body=None, token=None):
-    data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
-    with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=headers),
-                                timeout=30) as response:
-        return json.loads(response.read().decode("utf-8"))
-
-
 def test_a_conversation_from_following_to_an_expert_reply(live):
     rasa_url, routing_url, api, _ = live
     she = WeChatUser(rasa_url, api, "oLive0Conversation00000000001")
@@ -140,13 +100,13 @@ def test_a_conversation_from_following_to_an_expert_reply(live):
 
     since = she.says("转人工")
     confirmation = she.wait_for("编号", since=since)
-    handoff = routing_api("GET", f"{routing_url}/api/v1/conversations/{she.openid}/status", token=SERVICE_TOKEN)
+    handoff = json_call("GET", f"{routing_url}/api/v1/conversations/{she.openid}/status", token=SERVICE_TOKEN)
     assert handoff["id"] in confirmation
 
-    token = routing_api("POST", f"{routing_url}/api/v1/auth/token",
+    token = json_call("POST", f"{routing_url}/api/v1/auth/token",
                         {"username": "lawyer", "password": "a-long-password"})["access_token"]
-    routing_api("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/claim", token=token)
-    routing_api("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/reply",
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/claim", token=token)
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/reply",
                 {"text": "你好，我是律师。孕期辞退违法，请保留辞退通知和工资流水。"}, token=token)
     relayed = api.wait_for(she.openid, "【律师回复】", seconds=60)  # through the customer-service API
     assert any("孕期辞退违法" in text for text in relayed)

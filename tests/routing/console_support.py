@@ -13,29 +13,13 @@ from routing.api.app import create_app
 from routing.console import sessions as console_sessions
 from routing.models import utcnow
 from routing.settings import Settings
+from tests.routing.fake_relay import FakeRelay
 from tests.routing.tracker_builder import TrackerBuilder
 
 PASSWORD = "a-long-password"
 USERS = [("lawyer1", "expert", "rights", "法律", "律师"), ("lawyer2", "expert", "rights", "法律", "律师"),
          ("counsellor", "expert", "care", "心理", "心理咨询师"), ("boss", "supervisor", None, None, "值班主管"),
          ("staff", "staff", None, None, "工作人员"), ("root", "admin", None, None, "管理员")]
-
-
-class FakeRelay:
-    """Records what would reach her channel; can be switched off to keep replies pending."""
-
-    def __init__(self):
-        self.up, self.sent = True, []
-
-    def deliver(self, message, handoff, author):
-        if self.up:
-            self.sent.append((handoff.conversation_id, message.sender, message.text))
-        return self.up
-
-    def deliver_pending(self, session):
-        from routing.relay import RasaRelay
-
-        return RasaRelay.deliver_pending(self, session)
 
 
 @pytest.fixture

@@ -6,30 +6,14 @@ from fastapi.testclient import TestClient
 from routing import auth
 from routing.api.app import create_app
 from routing.settings import Settings
+from tests.routing.fake_relay import FakeRelay
 
 SERVICE = {"Authorization": "Bearer service-secret-for-tests"}
 
 
-class FakeRasa:
-    """Stands in for Rasa's trigger_intent endpoint; can be switched off."""
-
-    def __init__(self):
-        self.up, self.sent = True, []
-
-    def deliver(self, message, handoff, author):
-        if self.up:
-            self.sent.append((handoff.conversation_id, message.sender, message.text))
-        return self.up
-
-    def deliver_pending(self, session):
-        from routing.relay import RasaRelay
-
-        return RasaRelay.deliver_pending(self, session)
-
-
 @pytest.fixture
 def rasa():
-    return FakeRasa()
+    return FakeRelay()
 
 
 @pytest.fixture

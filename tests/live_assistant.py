@@ -1,0 +1,111 @@
+"""Rasa and the action server as real subprocesses, for the live tests of every suite.
+
+Each run gets free ports, a SQLite tracker store in the test's folder, the
+credentials the test gives (the project's credentials.yml by default) and the
+environment it adds. Works from either virtualenv: the servers always run from
+.venv, so the browser tests (run by .venv-routing) use the same code.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from tests.conftest import MODEL_PATH, PROJECT_ROOT
+from tests.routing_process import free_port
+
+RASA_BIN = PROJECT_ROOT / ".venv" / "bin" / "rasa"
+CHANNEL_SETTINGS = ("TELEGRAM_", "WECHAT_")  # a developer's own tokens never reach a test server
+
+
+def json_call(method: str, url: str, body: Any = None, token: Optional[str] = None, timeout: float = 60) -> Any:
+    data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=headers),
+                                timeout=timeout) as response:
+        return json.loads(response.read().decode("utf-8"))
+
+
+def wait_for(url: str, processes: List[subprocess.Popen], seconds: float = 180) -> None:
+    """Until `url` answers; fails at once if one of the processes died."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(url)
+
+
+class LiveAssistant:
+    def __init__(self, workdir: Path, env: Dict[str, str], credentials: Optional[str] = None) -> None:
+        if not MODEL_PATH.exists():
+            raise RuntimeError("No trained model: run `make train` (make test does).")
+        if not RASA_BIN.exists():
+            raise RuntimeError("run `make install` first: .venv is missing")
+        self.workdir = Path(workdir)
+        self.rasa_port, self.action_port = free_port(), free_port()
+        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.action_url = f"http://127.0.0.1:{self.action_port}"
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(CHANNEL_SETTINGS + ("VIRTUAL_ENV", "PYTHONPATH"))}
+        self.env.update(ASSISTANT_VAR_DIR=str(self.workdir), TF_CPP_MIN_LOG_LEVEL="2", **env)
+        self._credentials = PROJECT_ROOT / "credentials.yml"
+        if credentials is not None:
+            self._credentials = self.workdir / "credentials.yml"
+            self._credentials.write_text(credentials, encoding="utf-8")
+        self._processes: List[subprocess.Popen] = []
+        self._logs = [open(self.workdir / "actions.log", "ab"), open(self.workdir / "rasa.log", "ab")]
+
+    def _rasa_command(self) -> List[str]:
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n',
+            encoding="utf-8")
+        return [str(RASA_BIN), "run", "--enable-api", "--model", str(MODEL_PATH), "--port", str(self.rasa_port),
+                "--endpoints", str(endpoints), "--credentials", str(self._credentials)]
+
+    def _spawn(self, command: List[str], log) -> subprocess.Popen:
+        return subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+
+    def start(self) -> "LiveAssistant":
+        self._processes = [
+            self._spawn([str(RASA_BIN), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
+                        self._logs[0]),
+            self._spawn(self._rasa_command(), self._logs[1]),
+        ]
+        try:
+            wait_for(f"{self.action_url}/health", self._processes)
+            wait_for(f"{self.rasa_url}/status", self._processes)
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def stop_rasa(self) -> None:
+        self._processes[1].terminate()
+        self._processes[1].wait(timeout=30)
+
+    def start_rasa(self) -> None:
+        self._processes[1] = self._spawn(self._rasa_command(), self._logs[1])
+        wait_for(f"{self.rasa_url}/status", self._processes)
+
+    def stop(self) -> None:
+        for process in self._processes:
+            process.terminate()
+        for process in self._processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for log in self._logs:
+            log.close()
