@@ -17,6 +17,7 @@ from routing.models import ORG_LEVELS, Organisation
 
 EARTH_RADIUS_KM = 6371.0088
 # How far an office of each level may be and still count as "near" her.
+NEARBY_DEGREES = 1.5
 NEAR_ENOUGH_KM = {"village": 3.0, "town": 10.0, "county": 40.0, "city": 120.0, "province": math.inf}
 
 
@@ -56,10 +57,19 @@ def for_region(session: Session, region: str, level: Optional[str] = None) -> Li
 def nearest(
     session: Session, latitude: float, longitude: float, level: Optional[str] = None, limit: int = 3
 ) -> List[OfficeMatch]:
-    """The nearest offices at the lowest level that has one near her (or at the level asked)."""
-    located = session.scalars(
-        select(Organisation).where(Organisation.latitude.is_not(None), Organisation.longitude.is_not(None))
-    ).all()
+    """The nearest offices at the lowest level that has one near her (or at the level asked).
+    Offices within about 160 km are read first; the whole directory only if none is there."""
+    located = Organisation.latitude.is_not(None), Organisation.longitude.is_not(None)
+    around = (Organisation.latitude.between(latitude - NEARBY_DEGREES, latitude + NEARBY_DEGREES),
+              Organisation.longitude.between(longitude - NEARBY_DEGREES, longitude + NEARBY_DEGREES))
+    found = _nearest_among(session.scalars(select(Organisation).where(*located, *around)).all(),
+                           latitude, longitude, level, limit)
+    return found or _nearest_among(session.scalars(select(Organisation).where(*located)).all(),
+                                   latitude, longitude, level, limit)
+
+
+def _nearest_among(located: List[Organisation], latitude: float, longitude: float, level: Optional[str],
+                   limit: int) -> List[OfficeMatch]:
     scored = sorted(
         (OfficeMatch(org, great_circle_km(latitude, longitude, org.latitude, org.longitude)) for org in located),
         key=lambda match: match.distance_km,

@@ -7,7 +7,7 @@ region is known, to the grassroots federation of that region.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import List, Optional
 
 from sqlalchemy import select
@@ -15,6 +15,13 @@ from sqlalchemy.orm import Session
 
 from routing import directory, lifecycle
 from routing.models import Handoff, HandoffEvent, Organisation
+
+CHINA_TIME = timezone(timedelta(hours=8))
+
+
+def _china_time(moment: datetime) -> str:
+    return moment.astimezone(CHINA_TIME).strftime("%m月%d日 %H:%M")
+
 
 ESCALATABLE = ("received", "assigned", "in_progress", "replied")
 
@@ -45,6 +52,6 @@ def sweep(session: Session, now: datetime, reminder_before_hours: int) -> SweepR
         elif handoff.due_at <= soon and handoff.reminded_at is None:
             handoff.reminded_at = now
             session.add(HandoffEvent(handoff_id=handoff.id, from_status=handoff.status, to_status=handoff.status,
-                                     actor="sla", note=f"提醒：将于{handoff.due_at.isoformat()}到期", created_at=now))
+                                     actor="sla", note=f"提醒：将于{_china_time(handoff.due_at)}（北京时间）到期", created_at=now))
             result.reminded.append(handoff.id)
     return result

@@ -49,3 +49,10 @@ def test_a_level_she_asked_for_is_respected(sessions):
         found = directory.nearest(db, *SHUNDE, level="city", limit=2)
         assert [m.organisation.name for m in found][0] == "佛山市妇女联合会"
         assert all(m.organisation.level == "city" for m in found)
+
+
+def test_far_from_every_office_she_still_gets_one(sessions):
+    with sessions() as db:
+        found = directory.nearest(db, 18.0, 112.0)  # at sea, south of Zhanjiang: nothing within 160 km
+        assert [m.organisation.level for m in found] == ["province"]
+        assert found[0].distance_km > 500

@@ -36,3 +36,13 @@ def test_resolved_handoffs_are_left_alone(sessions):
         item = handoff(db, "c3")
         item.status = "resolved"
         assert sla.sweep(db, item.created_at + timedelta(days=5), 6).escalated == []
+
+
+def test_the_reminder_names_the_due_time_in_beijing_time(sessions):
+    from datetime import datetime, timezone
+
+    with sessions() as db, db.begin():
+        item = handoff(db, "c4")
+        item.due_at = datetime(2026, 11, 29, 11, 48, tzinfo=timezone.utc)
+        sla.sweep(db, datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc), 6)
+        assert item.events[-1].note == "提醒：将于11月29日 19:48（北京时间）到期"
