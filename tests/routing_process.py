@@ -37,6 +37,14 @@ class RoutingProcess:
             raise RuntimeError(result.stderr[-2000:])
         return result.stdout
 
+    def prepare_with_lawyer(self, password: str = "a-long-password") -> "RoutingProcess":
+        """Migrated, the sample directory loaded, and one lawyer (username `lawyer`) to answer."""
+        self.run_command("migrate")
+        self.run_command("load-org-data")
+        self.run_command("create-user", "--username", "lawyer", "--password", password, "--role", "expert",
+                         "--department", "rights", "--specialty", "法律", "--title", "律师")
+        return self
+
     def start(self) -> "RoutingProcess":
         if not ROUTING_PYTHON.exists():
             raise RuntimeError("run `make install` first: .venv-routing is missing")

@@ -72,10 +72,7 @@ def services(request, tmp_path):
     # Rasa's ports are chosen first: the routing backend needs Rasa's address
     live = LiveAssistant(tmp_path, {}, credentials=f'callback:\n  url: "{inbox.url}"\n')
     routing = RoutingProcess(tmp_path, free_port(), database_url=database_url, rasa_url=live.rasa_url)
-    routing.run_command("migrate")
-    routing.run_command("load-org-data")
-    routing.run_command("create-user", "--username", "lawyer", "--password", "a-long-password",
-                        "--role", "expert", "--department", "rights", "--specialty", "法律", "--title", "律师")
+    routing.prepare_with_lawyer()
     routing.start()
     live.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
     try:

@@ -36,10 +36,7 @@ def live(tmp_path_factory):
             "bot_token": api.token, "webhook_secret": SECRET, "webhook_url": PUBLIC_URL,
             "api_base_url": api.base_url}}))
         routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url)
-        routing.run_command("migrate")
-        routing.run_command("load-org-data")
-        routing.run_command("create-user", "--username", "lawyer", "--password", "a-long-password", "--role",
-                            "expert", "--department", "rights", "--specialty", "法律", "--title", "律师")
+        routing.prepare_with_lawyer()
         routing.start()
         assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
         try:

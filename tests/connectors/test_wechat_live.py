@@ -31,10 +31,7 @@ def live(tmp_path_factory):
                                             WECHAT_API_BASE_URL=api.base_url),
                               credentials="rest:\nconnectors.wechat.WeChatInput:\n")
     routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url)
-    routing.run_command("migrate")
-    routing.run_command("load-org-data")
-    routing.run_command("create-user", "--username", "lawyer", "--password", "a-long-password",
-                        "--role", "expert", "--department", "rights", "--specialty", "法律", "--title", "律师")
+    routing.prepare_with_lawyer()
     routing.start()
     assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
     try:
