@@ -46,17 +46,17 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 train: $(MODEL) ## train the model if it is missing or older than its inputs
 
-run: $(MODEL) $(ROUTING_VENV)/.installed $(SOCKETIO_CLIENT) ## install, train if stale, start Rasa (5005), actions (5055), routing (8000)
+run: $(MODEL) $(ROUTING_VENV)/.installed $(SOCKETIO_CLIENT) ## install, train if stale, start Rasa (5005), actions (5055), routing (8000) on 127.0.0.1
 	scripts/run.sh
 
 shell: $(MODEL) ## chat with the assistant in the terminal
 	scripts/shell.sh
 
 test-unit: $(MODEL) $(ROUTING_VENV)/.installed
-	$(PY) -m pytest -q tests --ignore=tests/routing --ignore=tests/browser
+	$(PY) -m pytest -q tests --ignore=tests/routing --ignore=tests/security/routing --ignore=tests/browser
 
 test-routing: $(ROUTING_VENV)/.installed ## routing backend tests, on SQLite and PostgreSQL
-	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/routing
+	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/routing tests/security/routing
 
 test-browser: $(MODEL) $(ROUTING_VENV)/.installed browser-deps $(SOCKETIO_CLIENT) ## end-to-end tests in headless Chromium
 	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/browser
@@ -69,8 +69,8 @@ $(SOCKETIO_CLIENT):
 
 webchat-assets: $(SOCKETIO_CLIENT) ## fetch the web chat page's socket.io client from npm (git-ignored)
 
-test-stories: $(MODEL)
-	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+test-stories: $(MODEL)  # stories predict actions without calling the action server: no token needed
+	ACTION_SERVER_TOKEN= $(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out reports/stories
 
 test: lint test-routing test-unit test-stories test-browser ## the whole suite (trains first if needed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Dict, List, Optional
+from urllib.parse import quote
 
 import requests
 
@@ -55,7 +56,7 @@ class RoutingClient:
         return _record(response.json())
 
     def latest_for(self, conversation_id: str) -> Optional[HandoffRecord]:
-        response = self._call("GET", f"/api/v1/conversations/{conversation_id}/status")
+        response = self._call("GET", f"/api/v1/conversations/{quote(conversation_id, safe='')}/status")
         if response.status_code == 404:
             return None
         response.raise_for_status()
@@ -76,5 +77,5 @@ class RoutingClient:
         return response.json()
 
     def forward_message(self, handoff_id: str, text: str) -> None:
-        response = self._call("POST", f"/api/v1/handoffs/{handoff_id}/messages", json={"text": text[:4000]})
+        response = self._call("POST", f"/api/v1/handoffs/{quote(handoff_id, safe='')}/messages", json={"text": text[:4000]})
         response.raise_for_status()

@@ -47,7 +47,7 @@ class Settings:
             sla_normal_hours=_int("SLA_NORMAL_HOURS", 48),
             sla_urgent_hours=_int("SLA_URGENT_HOURS", 1),
             routing_url=os.environ.get("ROUTING_URL", "http://localhost:8000"),
-            routing_token=os.environ.get("ROUTING_SERVICE_TOKEN", "change-me"),
+            routing_token=os.environ.get("ROUTING_SERVICE_TOKEN", ""),  # make run: var/secrets/
         )
         if settings.sla_urgent_hours <= 0 or settings.sla_normal_hours <= 0:
             raise ValueError("SLA hours must be positive")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start the action server and the Rasa server on embedded defaults; stop both on Ctrl-C.
+# Start the routing backend, the action server and Rasa on embedded defaults, on 127.0.0.1,
+# each with its per-install secret; stop them all on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -8,26 +9,30 @@ ACTION_PORT=${ACTION_PORT:-5055}
 ROUTING_PORT=${ROUTING_PORT:-8000}
 ROUTING_VENV=${ROUTING_VENV:-.venv-routing}
 MODEL=${ASSISTANT_MODEL:-models/assistant.tar.gz}
+BIND=${ASSISTANT_BIND_HOST:-127.0.0.1}
 export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS=ignore
+umask 077  # her conversations, the databases and the logs: this user only
 mkdir -p var/logs
+source scripts/secrets-env
+export ROUTING_URL=${ROUTING_URL:-http://127.0.0.1:$ROUTING_PORT}  # where the action server finds the routing backend
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-PYTHONPATH=. "$ROUTING_VENV/bin/python" -m routing serve --port "$ROUTING_PORT" >var/logs/routing.log 2>&1 &
+PYTHONPATH=. ROUTING_RASA_URL=${ROUTING_RASA_URL:-http://127.0.0.1:$RASA_PORT} "$ROUTING_VENV/bin/python" -m routing serve \
+  --host "$BIND" --port "$ROUTING_PORT" >var/logs/routing.log 2>&1 &
 pids+=($!)
-"$VENV/bin/rasa" run actions --actions actions --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
+"$VENV/bin/python" -m actions.server --host 127.0.0.1 --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
 pids+=($!)
-auth=()
-[ -n "${RASA_API_TOKEN:-}" ] && auth=(--auth-token "$RASA_API_TOKEN")
-"$VENV/bin/rasa" run --enable-api "${auth[@]}" --cors "*" --model "$MODEL" --port "$RASA_PORT" \
+# Rasa's HTTP API (trackers, trigger_intent) needs the token; no CORS: the web chat page is same-origin.
+"$VENV/bin/rasa" run --enable-api --auth-token "$RASA_API_TOKEN" -i "$BIND" --model "$MODEL" --port "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml >var/logs/rasa.log 2>&1 &
 pids+=($!)
 
 echo "Starting (logs in var/logs/) ..."
 for _ in $(seq 1 180); do
-  if curl -fs "http://localhost:$RASA_PORT/status" >/dev/null 2>&1 \
+  if curl -fs "http://localhost:$RASA_PORT/version" >/dev/null 2>&1 \
      && curl -fs "http://localhost:$ACTION_PORT/health" >/dev/null 2>&1 \
      && curl -fs "http://localhost:$ROUTING_PORT/healthz" >/dev/null 2>&1; then
     cat <<MSG
@@ -38,11 +43,12 @@ The assistant is running.
       -d '{"sender": "demo", "message": "你好"}'
   Chat in the terminal:   make shell   (in another terminal)
   在浏览器里聊天:         http://localhost:$RASA_PORT/webhooks/webchat/
-  Rasa HTTP API:          http://localhost:$RASA_PORT
+  Rasa HTTP API:          http://localhost:$RASA_PORT  (token: var/secrets/rasa_api_token, as ?token=…)
   Action server:          http://localhost:$ACTION_PORT/health
   Routing backend API:    http://localhost:$ROUTING_PORT/docs  (demo users: see var/logs/routing.log)
   Web console (experts, supervisors, staff, admin):
                           http://localhost:$ROUTING_PORT/console/  (demo logins and passwords: var/logs/routing.log)
+Everything listens on $BIND only; README "Security model" says what to change before real use.
 Press Ctrl-C to stop.
 MSG
     wait -n "${pids[@]}"

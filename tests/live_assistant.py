@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import time
 import urllib.request
+from urllib.parse import quote, urlencode
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -19,6 +21,7 @@ from tests.conftest import MODEL_PATH, PROJECT_ROOT
 from tests.routing_process import free_port
 
 RASA_BIN = PROJECT_ROOT / ".venv" / "bin" / "rasa"
+PYTHON_BIN = PROJECT_ROOT / ".venv" / "bin" / "python"
 CHANNEL_SETTINGS = ("TELEGRAM_", "WECHAT_")  # a developer's own tokens never reach a test server
 
 
@@ -45,7 +48,15 @@ def wait_for(url: str, processes: List[subprocess.Popen], seconds: float = 180) 
     raise TimeoutError(url)
 
 
+def tracker(rasa_url: str, conversation_id: str) -> Dict[str, Any]:
+    """Her conversation from Rasa's HTTP API, with the token of the test server at `rasa_url`."""
+    token = LiveAssistant.api_tokens[rasa_url]
+    return json_call("GET", f"{rasa_url}/conversations/{quote(conversation_id, safe='')}/tracker?"
+                     + urlencode({"token": token}))
+
+
 class LiveAssistant:
+    api_tokens: Dict[str, str] = {}  # rasa_url -> token, for tests that hold only the URL
     def __init__(self, workdir: Path, env: Dict[str, str], credentials: Optional[str] = None) -> None:
         if not MODEL_PATH.exists():
             raise RuntimeError("No trained model: run `make train` (make test does).")
@@ -57,7 +68,13 @@ class LiveAssistant:
         self.action_url = f"http://127.0.0.1:{self.action_port}"
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(CHANNEL_SETTINGS + ("VIRTUAL_ENV", "PYTHONPATH"))}
-        self.env.update(ASSISTANT_VAR_DIR=str(self.workdir), TF_CPP_MIN_LOG_LEVEL="2", **env)
+        # Each run has its own secrets, as `make run` has per install: tests reach Rasa's API
+        # with `api_token` (the routing backend gets it as ROUTING_RASA_TOKEN).
+        self.api_token = secrets.token_urlsafe(32)
+        self.action_token = secrets.token_urlsafe(32)
+        LiveAssistant.api_tokens[self.rasa_url] = self.api_token
+        self.env.update(ASSISTANT_VAR_DIR=str(self.workdir), TF_CPP_MIN_LOG_LEVEL="2",
+                        ACTION_SERVER_TOKEN=self.action_token, **env)
         self._credentials = PROJECT_ROOT / "credentials.yml"
         if credentials is not None:
             self._credentials = self.workdir / "credentials.yml"
@@ -68,10 +85,11 @@ class LiveAssistant:
     def _rasa_command(self) -> List[str]:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
-            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
+            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n  token: "{self.action_token}"\n'
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n',
             encoding="utf-8")
-        return [str(RASA_BIN), "run", "--enable-api", "--model", str(MODEL_PATH), "--port", str(self.rasa_port),
+        return [str(RASA_BIN), "run", "--enable-api", "--auth-token", self.api_token, "-i", "127.0.0.1",
+                "--model", str(MODEL_PATH), "--port", str(self.rasa_port),
                 "--endpoints", str(endpoints), "--credentials", str(self._credentials)]
 
     def _spawn(self, command: List[str], log) -> subprocess.Popen:
@@ -79,13 +97,12 @@ class LiveAssistant:
 
     def start(self) -> "LiveAssistant":
         self._processes = [
-            self._spawn([str(RASA_BIN), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
-                        self._logs[0]),
+            self._spawn([str(PYTHON_BIN), "-m", "actions.server", "--port", str(self.action_port)], self._logs[0]),
             self._spawn(self._rasa_command(), self._logs[1]),
         ]
         try:
             wait_for(f"{self.action_url}/health", self._processes)
-            wait_for(f"{self.rasa_url}/status", self._processes)
+            wait_for(f"{self.rasa_url}/version", self._processes)
         except Exception:
             self.stop()
             raise
@@ -97,7 +114,7 @@ class LiveAssistant:
 
     def start_rasa(self) -> None:
         self._processes[1] = self._spawn(self._rasa_command(), self._logs[1])
-        wait_for(f"{self.rasa_url}/status", self._processes)
+        wait_for(f"{self.rasa_url}/version", self._processes)
 
     def stop(self) -> None:
         for process in self._processes:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 from tests.conftest import PROJECT_ROOT
 
 ROUTING_PYTHON = PROJECT_ROOT / ".venv-routing" / "bin" / "python"
-SERVICE_TOKEN = "service-token-for-tests"
+SERVICE_TOKEN = "service-token-for-the-live-tests"
 
 
 def free_port() -> int:
@@ -21,13 +22,15 @@ def free_port() -> int:
 
 
 class RoutingProcess:
-    def __init__(self, workdir: Path, port: int, database_url: str = "", rasa_url: str = "") -> None:
+    def __init__(self, workdir: Path, port: int, database_url: str = "", rasa_url: str = "",
+                 rasa_token: str = "") -> None:
         self.url = f"http://127.0.0.1:{port}"
         self._port, self._workdir, self._process = port, workdir, None
         self._env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), ROUTING_DEMO_MODE="false",
                          ROUTING_SERVICE_TOKEN=SERVICE_TOKEN,
                          ROUTING_DATABASE_URL=database_url or f"sqlite:///{workdir / 'routing.db'}",
-                         ROUTING_RASA_URL=rasa_url or "http://127.0.0.1:9")
+                         ROUTING_RASA_URL=rasa_url or "http://127.0.0.1:9",
+                         ROUTING_RASA_TOKEN=rasa_token or secrets.token_urlsafe(32))
 
     def run_command(self, *args: str) -> str:
         """Run `python -m routing ...` against the same database (e.g. create-user)."""

@@ -71,7 +71,7 @@ def services(request, tmp_path):
     database_url = "" if request.param == "sqlite" else postgres_schema()
     # Rasa's ports are chosen first: the routing backend needs Rasa's address
     live = LiveAssistant(tmp_path, {}, credentials=f'callback:\n  url: "{inbox.url}"\n')
-    routing = RoutingProcess(tmp_path, free_port(), database_url=database_url, rasa_url=live.rasa_url)
+    routing = RoutingProcess(tmp_path, free_port(), database_url=database_url, rasa_url=live.rasa_url, rasa_token=live.api_token)
     routing.prepare_with_lawyer()
     routing.start()
     live.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)

@@ -2,7 +2,7 @@
 never crashing, and every message kept in the tracker exactly as she wrote it."""
 import pytest
 
-from tests.live_assistant import LiveAssistant, json_call
+from tests.live_assistant import LiveAssistant, json_call, tracker
 from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
 
 
@@ -24,8 +24,8 @@ def say(base, sender, text):
 
 
 def tracker_texts(base, sender):
-    tracker = json_call("GET", f"{base}/conversations/{sender}/tracker")
-    return [event.get("text") for event in tracker["events"] if event["event"] == "user"]
+    events = tracker(base, sender)["events"]
+    return [event.get("text") for event in events if event["event"] == "user"]
 
 
 BAD_INPUTS = {
@@ -53,8 +53,7 @@ def test_first_reply_to_danger_gives_110_and_asks_if_she_is_safe(assistant):
     replies = say(assistant, "danger", "救命 他拿着刀在踹门")
     first = replies[0]["text"]
     assert "110" in first and "安全吗" in first and "12338" in first and "12356" in first
-    tracker = json_call("GET", f"{assistant}/conversations/danger/tracker")
-    assert tracker["slots"]["urgent"] is True
+    assert tracker(assistant, "danger")["slots"]["urgent"] is True
 
 
 def test_a_request_for_a_person_opens_a_handoff_in_the_routing_backend(assistant):

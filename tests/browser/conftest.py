@@ -64,7 +64,7 @@ def live_assistant(tmp_path_factory):
     token-less Telegram and WeChat channels), the action server and the routing backend."""
     workdir = tmp_path_factory.mktemp("live_assistant")
     assistant = LiveAssistant(workdir, {})
-    routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url)
+    routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url, rasa_token=assistant.api_token)
     routing.run_command("migrate")
     routing.run_command("load-org-data")
     routing.start()

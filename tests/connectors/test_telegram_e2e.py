@@ -21,7 +21,7 @@ from tests.connectors.fake_telegram_api import (
     sticker_update,
     text_update,
 )
-from tests.live_assistant import LiveAssistant, json_call
+from tests.live_assistant import LiveAssistant, json_call, tracker
 from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
 
 SECRET = "e2e-secret_0123456789"
@@ -35,7 +35,7 @@ def live(tmp_path_factory):
         assistant = LiveAssistant(workdir, {}, credentials=yaml.safe_dump({"connectors.telegram.TelegramInput": {
             "bot_token": api.token, "webhook_secret": SECRET, "webhook_url": PUBLIC_URL,
             "api_base_url": api.base_url}}))
-        routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url)
+        routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url, rasa_token=assistant.api_token)
         routing.prepare_with_lawyer()
         routing.start()
         assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
@@ -60,8 +60,7 @@ def deliver(rasa_url, update, secret=SECRET):
 
 
 def user_events(rasa_url, chat):
-    tracker = json_call("GET", f"{rasa_url}/conversations/{chat}/tracker")
-    return [e for e in tracker["events"] if e["event"] == "user"]
+    return [e for e in tracker(rasa_url, chat)["events"] if e["event"] == "user"]
 
 
 def test_the_webhook_was_set_once_at_start_up_with_the_secret(live):

@@ -3,7 +3,6 @@ backend), with WeChat's side played by signed payloads and the local fake WeChat
 One set of servers for the module."""
 from __future__ import annotations
 
-import json
 import time
 import urllib.error
 import urllib.parse
@@ -17,7 +16,7 @@ import pytest
 from connectors.wechat_text import utf8_size
 from tests.connectors.fake_wechat_api import APP_ID, APP_SECRET, FakeWeChatApi
 from tests.connectors.wechat_payloads import TOKEN, payload, signed_query
-from tests.live_assistant import LiveAssistant, json_call
+from tests.live_assistant import LiveAssistant, json_call, tracker
 from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
 
 MESSAGE_IDS = count(24871600000000000)
@@ -30,7 +29,7 @@ def live(tmp_path_factory):
     assistant = LiveAssistant(workdir, dict(WECHAT_TOKEN=TOKEN, WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET=APP_SECRET,
                                             WECHAT_API_BASE_URL=api.base_url),
                               credentials="rest:\nconnectors.wechat.WeChatInput:\n")
-    routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url)
+    routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url, rasa_token=assistant.api_token)
     routing.prepare_with_lawyer()
     routing.start()
     assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
@@ -116,9 +115,7 @@ def test_a_20000_character_message_is_answered_and_kept_whole(live):
     she.says(text)
     assert she.wait_for("")
     assert all(utf8_size(reply) <= 2048 for reply in she.seen())
-    with urllib.request.urlopen(f"{rasa_url}/conversations/{she.openid}/tracker", timeout=30) as response:
-        tracker = json.loads(response.read().decode("utf-8"))
-    assert [event["text"] for event in tracker["events"] if event["event"] == "user"][-1] == text
+    assert [event["text"] for event in tracker(rasa_url, she.openid)["events"] if event["event"] == "user"][-1] == text
 
 
 def test_a_forged_message_never_reaches_the_assistant(live):
@@ -129,6 +126,4 @@ def test_a_forged_message_never_reaches_the_assistant(live):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
-    with urllib.request.urlopen(f"{rasa_url}/conversations/oLive0Forged00000000000000001/tracker",
-                                timeout=30) as response:
-        assert not [e for e in json.loads(response.read())["events"] if e["event"] == "user"]
+    assert not [e for e in tracker(rasa_url, "oLive0Forged00000000000000001")["events"] if e["event"] == "user"]
