@@ -6,12 +6,23 @@ import yaml
 from bot.knowledge_base import KnowledgeBase, KnowledgeError
 from tests.conftest import PROJECT_ROOT
 
-TOPICS_FILE = PROJECT_ROOT.parent / "shared" / "content" / "faq_topics.yml"
+TOPICS_FILE = PROJECT_ROOT / "knowledge" / "topics.yml"  # the catalogue every FAQ answer is written against
+AREAS = {"legal", "entrepreneurship", "family_education", "care", "service"}
 
 
 @pytest.fixture(scope="module")
 def knowledge():
     return KnowledgeBase.load()
+
+
+def test_the_topic_catalogue_is_well_formed():
+    topics = yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8"))
+    assert isinstance(topics, dict) and len(topics) >= 60
+    for topic_id, topic in topics.items():
+        assert topic_id.split(".")[0] in AREAS and topic["category"] in AREAS, topic_id
+        assert isinstance(topic["question"], str) and topic["question"].strip(), topic_id
+        assert isinstance(topic["facts"], list) and topic["facts"], topic_id
+        assert all(isinstance(fact, str) and fact.strip() for fact in topic["facts"]), topic_id
 
 
 def test_every_catalogue_topic_is_answered_with_its_id_and_category(knowledge):
