@@ -78,8 +78,9 @@ test: lint test-routing test-unit test-stories test-browser ## the whole suite (
 bench: $(MODEL) ## NLU speed and memory against their targets, written to reports/bench/
 	$(PY) -m bot bench --out reports/bench
 
-eval: $(MODEL) ## held-out NLU and FAQ-retrieval figures, written to reports/nlu/ and reports/retrieval/
+eval: $(MODEL) ## held-out and blind NLU figures and FAQ retrieval, written to reports/nlu/, reports/nlu-blind/, reports/retrieval/
 	$(PY) -m bot eval --out reports/nlu
+	$(PY) -m bot eval --data tests/data/blind_nlu.yml --out reports/nlu-blind --title "Blind messages (never tuned on)"
 	$(PY) -m bot retrieval-eval --out reports/retrieval
 
 export-corrections: $(ROUTING_VENV)/.installed ## staff corrections from the web console → data/nlu/corrections.yml (masked)

@@ -53,8 +53,8 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     parser = RasaModelParser(args.model or settings.model_path)
     predictions = predict(parser, examples, progress=lambda items: _progress(items, len(items)))
     figures = score(predictions, load_taxonomy())
-    write_report(predictions, figures, Path(args.out))
-    print(summary_markdown(figures))
+    write_report(predictions, figures, Path(args.out), args.title)
+    print(summary_markdown(figures, args.title))
     print(f"Report written to {args.out}/")
     return 0
 
@@ -154,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="evaluate on the held-out messages")
     evaluate.add_argument("--data", default="tests/data/heldout_nlu.yml")
     evaluate.add_argument("--out", default="reports/nlu")
+    evaluate.add_argument("--title", default="Held-out messages", help="the report's heading")
     evaluate.add_argument("--model", type=Path)
     evaluate.set_defaults(handler=run_eval)
 

@@ -1,4 +1,9 @@
-"""Held-out evaluation: intent, category and crisis figures, written to a report folder."""
+"""NLU evaluation on a test set: intent, category and crisis figures, per area and per kind
+of writer, written to a report folder.
+
+Two formats are read: Rasa NLU YAML (the held-out file) and the blind set's own
+`messages:` list, whose entries also name the kind of writer (pinyin, cantonese…).
+"""
 from __future__ import annotations
 
 import json
@@ -18,6 +23,7 @@ NO_CATEGORY = "none"
 class Example:
     text: str
     intent: str
+    writer: Optional[str] = None  # the blind set's kind of writer; None in Rasa NLU files
 
 
 @dataclass(frozen=True)
@@ -30,8 +36,10 @@ class Prediction:
 
 
 def load_examples(path: Path) -> List[Example]:
-    """Read a Rasa NLU YAML file into (text, intent) pairs."""
+    """Read a Rasa NLU YAML file, or the blind set's `messages:` list, into examples."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if "messages" in data:
+        return [Example(str(item["text"]), item["intent"], item.get("writer")) for item in data["messages"]]
     examples = []
     for block in data.get("nlu", []):
         for line in (block.get("examples") or "").splitlines():
@@ -73,6 +81,30 @@ def _report(truth: List[str], predicted: List[str]) -> Dict[str, Any]:
     return report
 
 
+def _accuracy(pairs: List[Tuple[str, str]]) -> float:
+    return sum(1 for truth, guess in pairs if truth == guess) / len(pairs) if pairs else 0.0
+
+
+def by_writer(predictions: List[Prediction], taxonomy: Taxonomy) -> Dict[str, Dict[str, Any]]:
+    """Category and intent accuracy and crisis recall for each kind of writer."""
+    writers: Dict[str, List[Prediction]] = {}
+    for prediction in predictions:
+        if prediction.example.writer:
+            writers.setdefault(prediction.example.writer, []).append(prediction)
+    figures = {}
+    for writer, group in sorted(writers.items()):
+        crisis = [p for p in group if taxonomy.is_crisis(p.example.intent)]
+        figures[writer] = {
+            "messages": len(group),
+            "category_accuracy": _accuracy([(taxonomy.category_of(p.example.intent) or NO_CATEGORY,
+                                             p.category or NO_CATEGORY) for p in group]),
+            "intent_accuracy": _accuracy([(p.example.intent, p.intent or "none") for p in group]),
+            "crisis_messages": len(crisis),
+            "crisis_recall": sum(p.crisis for p in crisis) / len(crisis) if crisis else None,
+        }
+    return figures
+
+
 def score(predictions: List[Prediction], taxonomy: Taxonomy) -> Dict[str, Any]:
     """All figures as a JSON-ready dictionary."""
     true_intents = [p.example.intent for p in predictions]
@@ -99,9 +131,10 @@ def score(predictions: List[Prediction], taxonomy: Taxonomy) -> Dict[str, Any]:
             "missed": missed,
             "false_alarms": false_alarms,
         },
+        "writers": by_writer(predictions, taxonomy),
         "errors": [
             {"text": p.example.text, "expected": p.example.intent, "predicted": p.intent,
-             "confidence": round(p.confidence, 3)}
+             "confidence": round(p.confidence, 3), **({"writer": p.example.writer} if p.example.writer else {})}
             for p in predictions
             if p.intent != p.example.intent
         ],
@@ -141,10 +174,10 @@ def plot_confusion(predictions: List[Prediction], path: Path) -> None:
     plt.close(figure)
 
 
-def summary_markdown(figures: Dict[str, Any]) -> str:
+def summary_markdown(figures: Dict[str, Any], title: str = "Held-out messages") -> str:
     intent, category, crisis = figures["intent"], figures["category"], figures["crisis"]
     lines = [
-        f"Held-out messages: {figures['examples']}",
+        f"{title}: {figures['examples']}",
         "",
         "| measure | value | target |",
         "|---|---|---|",
@@ -162,13 +195,21 @@ def summary_markdown(figures: Dict[str, Any]) -> str:
             lines.append(
                 f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1-score']:.3f} | {int(row['support'])} |"
             )
+    if figures.get("writers"):
+        lines += ["", "| writer | messages | category accuracy | intent accuracy | crisis recall |",
+                  "|---|---|---|---|---|"]
+        for writer, row in figures["writers"].items():
+            recall = "–" if row["crisis_recall"] is None else f"{row['crisis_recall']:.0%} of {row['crisis_messages']}"
+            lines.append(f"| {writer} | {row['messages']} | {row['category_accuracy']:.1%} | "
+                         f"{row['intent_accuracy']:.1%} | {recall} |")
     return "\n".join(lines) + "\n"
 
 
-def write_report(predictions: List[Prediction], figures: Dict[str, Any], out: Path) -> None:
+def write_report(predictions: List[Prediction], figures: Dict[str, Any], out: Path,
+                 title: str = "Held-out messages") -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "metrics.json").write_text(
         json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    (out / "summary.md").write_text(summary_markdown(figures), encoding="utf-8")
+    (out / "summary.md").write_text(summary_markdown(figures, title), encoding="utf-8")
     plot_confusion(predictions, out / "intent_confusion.png")
