@@ -10,7 +10,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
-from actions.handoff_store import HandoffRequest, HandoffStore, default_handoff_store
+from actions.factories import default_handoff_store
+from actions.handoff_types import HandoffRequest
+from actions.routing_protocol import HandoffStore, RoutingError
 from bot.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ class ActionCrisisResponse(Action):
     def name(self) -> Text:
         return "action_crisis_response"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         crisis_type = crisis_type_of(tracker.latest_message)
@@ -46,7 +48,7 @@ class ActionCrisisResponse(Action):
         events = [SlotSet("urgent", True), SlotSet("crisis_type", crisis_type)]
         try:  # the reply above must go out whatever happens here
             taxonomy = load_taxonomy()
-            record = (self._store or default_handoff_store()).open_request(
+            record = await (self._store or default_handoff_store()).open_request(
                 HandoffRequest(
                     conversation_id=tracker.sender_id,
                     channel=conversation.channel(tracker),
@@ -59,6 +61,8 @@ class ActionCrisisResponse(Action):
                 )
             )
             events.append(SlotSet("handoff_id", record.id))
+        except RoutingError as error:  # the reply above already gives 110, 120 and 12338
+            logger.error("urgent handoff for %s not recorded: %s", tracker.sender_id, error)
         except Exception:  # noqa: BLE001
             logger.exception("could not open the urgent handoff for %s", tracker.sender_id)
         return events

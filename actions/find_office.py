@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any, Dict, List, Optional, Protocol, Text
+from typing import Any, Dict, List, Optional, Text
 from urllib.parse import quote
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.factories import default_directory
+from actions.routing_protocol import OfficeDirectory, RoutingError
 from bot.gazetteer import Gazetteer, Place, load_gazetteer
 
 logger = logging.getLogger(__name__)
@@ -22,23 +24,8 @@ GUANGDONG_REACH_KM = 60.0  # farther than this from every Guangdong county centr
 SHARE_LOCATION = {"title": "发送我的位置", "payload": "/share_location"}
 HOTLINE = "12338"
 SAFETY_LINE = "去之前最好先打电话确认。如果遇到危险，请先拨打110。"
-
-
-class OfficeDirectory(Protocol):
-    def offices_for_region(self, region: str, level: Optional[str] = None) -> List[Dict[str, Any]]: ...
-
-    def nearest_offices(
-        self, latitude: float, longitude: float, level: Optional[str] = None, limit: int = 3
-    ) -> List[Dict[str, Any]]: ...
-
-
-def default_directory() -> OfficeDirectory:
-    """The routing backend owns the directory; the action server asks it."""
-    from actions.routing_client import RoutingClient
-    from bot.settings import Settings
-
-    settings = Settings.from_env()
-    return RoutingClient(settings.routing_url, settings.routing_token)
+DIRECTORY_UNAVAILABLE = ("抱歉，查询妇联地址的服务暂时出了点问题。你可以先拨打12338妇女维权公益服务热线，"
+                         "会由当地妇联接听并告诉你最近的妇联在哪里。" + SAFETY_LINE)
 
 
 def map_link(office: Dict[str, Any]) -> Optional[str]:
@@ -91,7 +78,7 @@ class ActionFindOffice(Action):
     def gazetteer(self) -> Gazetteer:
         return self._gazetteer or load_gazetteer()
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -99,15 +86,16 @@ class ActionFindOffice(Action):
         latitude, longitude = _number(_entity(tracker, "latitude")), _number(_entity(tracker, "longitude"))
         try:
             if latitude is not None and longitude is not None and -90 <= latitude <= 90 and -180 <= longitude <= 180:
-                return self._near_location(dispatcher, latitude, longitude, level)
+                return await self._near_location(dispatcher, latitude, longitude, level)
             region = _entity(tracker, "place") or tracker.get_slot("region")
             if region:
-                return self._for_place(dispatcher, region, level)
-        except Exception as error:  # the directory is down: never leave her without a way to reach someone
-            logger.warning("office lookup failed: %s", error)
-            dispatcher.utter_message(text=(
-                "抱歉，查询妇联地址的服务暂时出了点问题。你可以先拨打12338妇女维权公益服务热线，"
-                "会由当地妇联接听并告诉你最近的妇联在哪里。" + SAFETY_LINE))
+                return await self._for_place(dispatcher, region, level)
+        except Exception as error:  # noqa: BLE001 - down or refused: never leave her without a way to reach someone
+            if isinstance(error, RoutingError):
+                logger.warning("office lookup failed: %s", error)
+            else:
+                logger.exception("office lookup failed")
+            dispatcher.utter_message(text=DIRECTORY_UNAVAILABLE)
             return []
         return self._ask_where(dispatcher, tracker, intent) + [SlotSet("office_level", level)]
 
@@ -136,11 +124,11 @@ class ActionFindOffice(Action):
             f"也可以在当地政府网站查询当地妇联。在广东，{HOTLINE}接通的是广东省妇联。"))
         return [SlotSet("awaiting_place", False)]
 
-    def _for_place(self, dispatcher: CollectingDispatcher, region: str, level: Optional[str]) -> List[Dict]:
+    async def _for_place(self, dispatcher: CollectingDispatcher, region: str, level: Optional[str]) -> List[Dict]:
         place = self.gazetteer.by_full_name(region)
         if place is None or not place.in_guangdong:
             return self._outside(dispatcher, place.name if place else region)
-        offices = self.directory.offices_for_region(place.full_name, level)
+        offices = await self.directory.offices_for_region(place.full_name, level)
         if not offices:
             return self._not_listed(dispatcher, place)
         first, above = offices[0], offices[1:2]
@@ -152,13 +140,13 @@ class ActionFindOffice(Action):
         self._send(dispatcher, parts, offices)
         return [SlotSet("awaiting_place", False), SlotSet("office_level", None), SlotSet("region", place.full_name)]
 
-    def _near_location(
+    async def _near_location(
         self, dispatcher: CollectingDispatcher, latitude: float, longitude: float, level: Optional[str]
     ) -> List[Dict]:
         county, distance = self.gazetteer.nearest_county(latitude, longitude)
         if county is None or distance > GUANGDONG_REACH_KM:
             return self._outside(dispatcher, "你现在的位置")
-        offices = self.directory.nearest_offices(latitude, longitude, level)
+        offices = await self.directory.nearest_offices(latitude, longitude, level)
         if not offices:
             return self._not_listed(dispatcher, county)
         parts = ["离你最近的妇联组织（按直线距离）："] + [describe(o, with_distance=True) for o in offices]

@@ -1,6 +1,11 @@
-"""Handing her over to a person: record the request and tell her what happens next."""
+"""Handing her over to a person: record the request and tell her what happens next.
+
+Whatever the routing backend does, she gets a reply: a recorded request (sent
+now or later from the outbox), or, when it cannot be recorded, the 12338 hotline.
+"""
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -8,9 +13,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
-from actions.handoff_store import HandoffRequest, HandoffStore, default_handoff_store
+from actions.factories import default_handoff_store
+from actions.handoff_types import HandoffRecord, HandoffRequest
+from actions.routing_protocol import HandoffStore, RoutingError
 from actions.time_format import local_time
 from bot.taxonomy import CATEGORY_TITLES, load_taxonomy
+
+logger = logging.getLogger(__name__)
 
 OPEN_STATUSES = {"received", "assigned", "in_progress"}
 EXPERT_BY_CATEGORY = {
@@ -34,10 +43,10 @@ class ActionRequestHuman(Action):
     def store(self) -> HandoffStore:
         return self._store or default_handoff_store()
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        existing = self.store.latest_for(tracker.sender_id)
+        existing = await self._latest(tracker.sender_id)
         if existing is not None and existing.status in OPEN_STATUSES:
             dispatcher.utter_message(
                 text=(
@@ -52,18 +61,27 @@ class ActionRequestHuman(Action):
         intent = conversation.latest_service_intent(tracker, taxonomy)
         category = tracker.get_slot("service_area") or taxonomy.category_of(intent)
         urgent = bool(tracker.get_slot("urgent"))
-        record = self.store.open_request(
-            HandoffRequest(
-                conversation_id=tracker.sender_id,
-                channel=conversation.channel(tracker),
-                category=category,
-                intent=intent,
-                urgent=urgent,
-                summary=conversation.summary(tracker, taxonomy),
-                transcript=conversation.transcript(tracker),
-                region=tracker.get_slot("region"),
+        try:
+            record = await self.store.open_request(
+                HandoffRequest(
+                    conversation_id=tracker.sender_id,
+                    channel=conversation.channel(tracker),
+                    category=category,
+                    intent=intent,
+                    urgent=urgent,
+                    summary=conversation.summary(tracker, taxonomy),
+                    transcript=conversation.transcript(tracker),
+                    region=tracker.get_slot("region"),
+                )
             )
-        )
+        except RoutingError as error:  # refused: the outbox keeps only what may go later
+            logger.warning("handoff for %s not recorded: %s", tracker.sender_id, error)
+            dispatcher.utter_message(response="utter_handoff_not_recorded")
+            return []
+        except Exception:  # noqa: BLE001 - she must get a reply whatever broke
+            logger.exception("handoff for %s not recorded", tracker.sender_id)
+            dispatcher.utter_message(response="utter_handoff_not_recorded")
+            return []
         expert = EXPERT_BY_CATEGORY.get(category or "", "工作人员")
         area = f"{CATEGORY_TITLES[category]}方面的" if category else ""
         promise = "我们会优先处理，尽快联系你" if urgent else "专人会在48小时内回复你"
@@ -77,3 +95,12 @@ class ActionRequestHuman(Action):
             )
         )
         return [SlotSet("handoff_id", record.id), SlotSet("handoff_open", True)]
+
+    async def _latest(self, conversation_id: str) -> Optional[HandoffRecord]:
+        """Her open request, if one is known; when the backend cannot say, a new
+        request is opened (and waits in the outbox) rather than none."""
+        try:
+            return await self.store.latest_for(conversation_id)
+        except Exception as error:  # noqa: BLE001
+            logger.warning("could not look up the latest handoff of %s: %s", conversation_id, type(error).__name__)
+            return None

@@ -1,73 +1,116 @@
 """Nothing lost: requests go to the routing backend, or wait in a local outbox.
 
 When the backend is down, the request is written to the local SQLite store and
-she is told it is recorded; every later call first tries to deliver what waits.
+she is told it is recorded; every later call first tries to deliver what waits,
+in order, and sends nothing new past a request or message that still waits.
+A refusal (4xx) is not queued: retrying the same call would be refused again.
 """
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import replace
-from typing import Optional
+from typing import Optional, Tuple
 
-from actions.handoff_store import HandoffRecord, HandoffRequest, SQLiteHandoffStore
-from actions.routing_client import RoutingClient, RoutingUnavailable
+from actions.handoff_store import SQLiteHandoffStore
+from actions.handoff_types import HandoffRecord, HandoffRequest
+from actions.routing_protocol import RoutingBackend, RoutingRefused, RoutingUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 class OutboxHandoffStore:
-    def __init__(self, client: RoutingClient, outbox: SQLiteHandoffStore) -> None:
-        self._client = client
-        self._outbox = outbox
+    """`HandoffStore` for the action server. SQLite work runs in worker threads so
+    the event loop keeps serving other conversations; one lock lets a single
+    flush run at a time, so a waiting request is never delivered twice."""
 
-    def flush(self) -> int:
+    def __init__(self, backend: RoutingBackend, outbox: SQLiteHandoffStore) -> None:
+        self._backend = backend
+        self._outbox = outbox
+        self._turn = asyncio.Lock()
+
+    async def flush(self) -> int:
         """Deliver waiting requests, then waiting messages, in order; stop at the
-        first failure. Returns how many went."""
-        delivered = 0
-        remote_ids = {}
-        for local_id, request in self._outbox.pending():
-            try:
-                record = self._client.open_handoff(request)
-            except RoutingUnavailable:
-                return delivered
-            self._outbox.mark_delivered(local_id, record.id)
-            remote_ids[local_id] = record.id
-            delivered += 1
-        for message_id, conversation_id, handoff_id, text in self._outbox.pending_messages():
-            target = remote_ids.get(handoff_id) or self._remote_id(conversation_id, handoff_id)
-            try:
-                self._client.forward_message(target, text)
-            except RoutingUnavailable:
-                return delivered
-            self._outbox.mark_message_delivered(message_id)
-            delivered += 1
+        first that cannot go yet. Returns how many went."""
+        async with self._turn:
+            delivered, _ = await self._flush()
         return delivered
 
-    def _remote_id(self, conversation_id: str, handoff_id: str) -> str:
-        """A message queued against a request that itself waited in the outbox."""
-        latest = self._client.latest_for(conversation_id)
+    async def _flush(self) -> Tuple[int, bool]:
+        """How many went, and whether nothing waits any more."""
+        delivered = 0
+        for local_id, request in await asyncio.to_thread(self._outbox.pending):
+            try:
+                record = await self._backend.open_handoff(request)
+            except RoutingUnavailable:
+                return delivered, False
+            except RoutingRefused as refusal:
+                if refusal.refuses_the_caller:
+                    return delivered, False
+                logger.warning("a waiting request was refused (%s); kept on file, not retried", refusal.status)
+                await asyncio.to_thread(self._outbox.mark_refused, local_id, refusal.status)
+                continue
+            await asyncio.to_thread(self._outbox.mark_delivered, local_id, record.id)
+            delivered += 1
+        for message_id, conversation_id, handoff_id, text in await asyncio.to_thread(self._outbox.pending_messages):
+            try:
+                await self._backend.forward_message(await self._target(conversation_id, handoff_id), text)
+            except RoutingUnavailable:
+                return delivered, False
+            except RoutingRefused as refusal:
+                if refusal.refuses_the_caller:
+                    return delivered, False
+                logger.warning("a waiting message was refused (%s); kept on file, not retried", refusal.status)
+                await asyncio.to_thread(self._outbox.mark_message_refused, message_id, refusal.status)
+                continue
+            await asyncio.to_thread(self._outbox.mark_message_delivered, message_id)
+            delivered += 1
+        return delivered, True
+
+    async def _target(self, conversation_id: str, handoff_id: str) -> str:
+        """The backend's id for the handoff her message belongs to. Her slot keeps
+        the local id of a request that waited here; once it is delivered the
+        backend knows it by another id."""
+        known = await asyncio.to_thread(self._outbox.backend_id_of, handoff_id)
+        if known is not None:
+            return known
+        latest = await self._backend.latest_for(conversation_id)  # hers was refused: her open one, if any
         return latest.id if latest is not None else handoff_id
 
-    def forward_message(self, conversation_id: str, handoff_id: str, text: str) -> bool:
+    async def forward_message(self, conversation_id: str, handoff_id: str, text: str) -> bool:
         """Her message for the expert; False when it had to wait in the outbox."""
-        self.flush()
-        try:
-            self._client.forward_message(handoff_id, text)
-            return True
-        except RoutingUnavailable:
-            self._outbox.queue_message(conversation_id, handoff_id, text)
+        async with self._turn:
+            _, drained = await self._flush()
+            if drained:
+                try:
+                    await self._backend.forward_message(await self._target(conversation_id, handoff_id), text)
+                    return True
+                except RoutingUnavailable:
+                    pass
+            await asyncio.to_thread(self._outbox.queue_message, conversation_id, handoff_id, text)
             return False
 
-    def open_request(self, request: HandoffRequest) -> HandoffRecord:
-        self.flush()
-        try:
-            return self._client.open_handoff(request)
-        except RoutingUnavailable:
-            return replace(self._outbox.open_request(request), delivered=False)
+    async def open_request(self, request: HandoffRequest) -> HandoffRecord:
+        """The backend's record, or the outbox's (delivered=False) while it is down."""
+        async with self._turn:
+            _, drained = await self._flush()
+            if drained:
+                try:
+                    return await self._backend.open_handoff(request)
+                except RoutingUnavailable:
+                    pass
+            return replace(await asyncio.to_thread(self._outbox.open_request, request), delivered=False)
 
-    def latest_for(self, conversation_id: str) -> Optional[HandoffRecord]:
-        self.flush()
-        local = self._outbox.latest_for(conversation_id)
+    async def latest_for(self, conversation_id: str) -> Optional[HandoffRecord]:
+        """Her latest request: the waiting one if any, else the backend's view. With
+        the backend down and nothing here, that is unknown, not "none": raises."""
+        await self.flush()
+        local = await asyncio.to_thread(self._outbox.latest_for, conversation_id)
         if local is not None and not local.delivered:
             return local
         try:
-            return self._client.latest_for(conversation_id)
+            return await self._backend.latest_for(conversation_id)
         except RoutingUnavailable:
+            if local is None:
+                raise
             return local

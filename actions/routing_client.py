@@ -1,18 +1,54 @@
-"""HTTP client for the routing backend, used by the action server."""
+"""The routing backend over HTTP (httpx, async), for the action server.
+
+Async because the action server runs every action on one event loop: a blocking
+call would stall every other conversation while the backend is slow or down.
+Every failure becomes `RoutingUnavailable` or `RoutingRefused`; no httpx error
+leaves this module, and nothing she wrote reaches the log.
+"""
 from __future__ import annotations
 
+import logging
+import ssl
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from functools import lru_cache
+from typing import Any, Callable, Dict, List, Optional
 from urllib.parse import quote
 
-import requests
+import httpx
 
-from actions.handoff_store import HandoffRecord, HandoffRequest
+from actions.handoff_types import HandoffRecord, HandoffRequest
+from actions.routing_protocol import RoutingRefused, RoutingUnavailable
+
+logger = logging.getLogger(__name__)
+
+TRY_LATER_STATUSES = (408, 429)  # 4xx that mean "not now" rather than "no"
+MAX_REASON_CHARS = 200
+MAX_MESSAGE_CHARS = 4000
 
 
-class RoutingUnavailable(Exception):
-    """The backend did not answer, or answered with a server error: try again later."""
+class WithoutQuery(logging.Filter):
+    """httpx logs every request's full URL at INFO, and her region and coordinates
+    travel in the query string: the log keeps the method, path and status only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(arg.copy_with(query=None) if isinstance(arg, httpx.URL) else arg
+                                for arg in record.args)
+        return True
+
+
+def _keep_her_place_out_of_the_log() -> None:
+    """Once per process, when the first client is made (not at import)."""
+    httpx_logger = logging.getLogger("httpx")
+    if not any(isinstance(existing, WithoutQuery) for existing in httpx_logger.filters):
+        httpx_logger.addFilter(WithoutQuery())
+
+
+@lru_cache(maxsize=1)
+def _tls_context() -> ssl.SSLContext:
+    """Built once, on first use: building one per client costs ~25 ms."""
+    return ssl.create_default_context()
 
 
 def _time(value: str) -> datetime:
@@ -29,53 +65,101 @@ def _record(data: dict) -> HandoffRecord:
     )
 
 
+def _offices(data: Any) -> List[Dict[str, Any]]:
+    if not isinstance(data, list) or not all(isinstance(office, dict) for office in data):
+        raise TypeError("offices must be a list of objects")
+    return data
+
+
+def refusal_reason(response: httpx.Response) -> str:
+    """The backend's reason, safe to log: FastAPI's validation errors echo the
+    submitted value (`input`, her words), so only where and what is kept."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    if isinstance(detail, str):
+        reason = detail
+    elif isinstance(detail, list):
+        reason = "; ".join(
+            f"{'.'.join(str(part) for part in item.get('loc', []))}: {item.get('msg', '')}"
+            for item in detail if isinstance(item, dict)
+        )
+    else:
+        reason = response.reason_phrase
+    return reason[:MAX_REASON_CHARS] or str(response.status_code)
+
+
 class RoutingClient:
-    def __init__(self, base_url: str, token: str, timeout: float = 3.0) -> None:
+    """`RoutingBackend` over HTTP. One short-lived httpx.AsyncClient per call: a
+    pooled client belongs to the event loop that made it, and the action server's
+    loop is not the one a test or a factory runs in."""
+
+    def __init__(self, base_url: str, token: str, timeout: float = 3.0,
+                 transport: Optional[httpx.AsyncBaseTransport] = None) -> None:
         self._base = base_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {token}"}
         self._timeout = timeout
+        self._transport = transport
+        _keep_her_place_out_of_the_log()
 
-    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+    async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The answer, or `RoutingUnavailable` when there is none worth reading."""
         try:
-            response = requests.request(method, f"{self._base}{path}", headers=self._headers,
-                                        timeout=self._timeout, **kwargs)
-        except requests.RequestException as error:
-            raise RoutingUnavailable(str(error)) from error
-        if response.status_code >= 500:
-            raise RoutingUnavailable(f"{response.status_code} from the routing backend")
+            async with httpx.AsyncClient(base_url=self._base, headers=self._headers, timeout=self._timeout,
+                                         transport=self._transport, verify=_tls_context()) as http:
+                response = await http.request(method, path, **kwargs)
+        except httpx.TimeoutException as error:
+            raise RoutingUnavailable(f"{method} {path}: no answer within {self._timeout} s") from error
+        except httpx.HTTPError as error:  # connection refused, reset, protocol errors
+            raise RoutingUnavailable(f"{method} {path}: {type(error).__name__}") from error
+        if response.status_code >= 500 or response.status_code in TRY_LATER_STATUSES:
+            raise RoutingUnavailable(f"{method} {path}: {response.status_code} from the routing backend")
         return response
 
-    def open_handoff(self, request: HandoffRequest) -> HandoffRecord:
+    async def _answer(self, method: str, path: str, parse: Optional[Callable[[Any], Any]] = None,
+                      missing: bool = False, **kwargs: Any) -> Any:
+        """The parsed answer; None for a 404 when `missing` allows it. A 4xx is
+        `RoutingRefused`; so is a 2xx that cannot be read, since that is a contract
+        break, not an outage: retrying could open her request twice."""
+        response = await self._call(method, path, **kwargs)
+        if missing and response.status_code == 404:
+            return None
+        if response.status_code >= 400:
+            reason = refusal_reason(response)
+            logger.warning("routing backend refused %s %s: %s %s", method, path, response.status_code, reason)
+            raise RoutingRefused(response.status_code, reason)
+        if parse is None:
+            return None
+        try:
+            return parse(response.json())
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            logger.warning("routing backend answered %s %s with an unreadable body (%s)",
+                           method, path, type(error).__name__)
+            raise RoutingRefused(response.status_code, "unreadable answer") from error
+
+    async def open_handoff(self, request: HandoffRequest) -> HandoffRecord:
         body = asdict(request)
         body["transcript"] = [
             {"role": line["role"], "text": line["text"]} for line in request.transcript
             if line.get("role") in ("user", "bot")
         ]
-        response = self._call("POST", "/api/v1/handoffs", json=body)
-        response.raise_for_status()
-        return _record(response.json())
+        return await self._answer("POST", "/api/v1/handoffs", parse=_record, json=body)
 
-    def latest_for(self, conversation_id: str) -> Optional[HandoffRecord]:
-        response = self._call("GET", f"/api/v1/conversations/{quote(conversation_id, safe='')}/status")
-        if response.status_code == 404:
-            return None
-        response.raise_for_status()
-        return _record(response.json())
+    async def latest_for(self, conversation_id: str) -> Optional[HandoffRecord]:
+        path = f"/api/v1/conversations/{quote(conversation_id, safe='')}/status"
+        return await self._answer("GET", path, parse=_record, missing=True)
 
-    def offices_for_region(self, region: str, level: Optional[str] = None) -> List[Dict[str, Any]]:
+    async def offices_for_region(self, region: str, level: Optional[str] = None) -> List[Dict[str, Any]]:
         params = {"region": region, **({"level": level} if level else {})}
-        response = self._call("GET", "/api/v1/offices/for-region", params=params)
-        response.raise_for_status()
-        return response.json()
+        return await self._answer("GET", "/api/v1/offices/for-region", parse=_offices, params=params)
 
-    def nearest_offices(
+    async def nearest_offices(
         self, latitude: float, longitude: float, level: Optional[str] = None, limit: int = 3
     ) -> List[Dict[str, Any]]:
         params = {"latitude": latitude, "longitude": longitude, "limit": limit, **({"level": level} if level else {})}
-        response = self._call("GET", "/api/v1/offices/nearest", params=params)
-        response.raise_for_status()
-        return response.json()
+        return await self._answer("GET", "/api/v1/offices/nearest", parse=_offices, params=params)
 
-    def forward_message(self, handoff_id: str, text: str) -> None:
-        response = self._call("POST", f"/api/v1/handoffs/{quote(handoff_id, safe='')}/messages", json={"text": text[:4000]})
-        response.raise_for_status()
+    async def forward_message(self, handoff_id: str, text: str) -> None:
+        path = f"/api/v1/handoffs/{quote(handoff_id, safe='')}/messages"
+        await self._answer("POST", path, json={"text": text[:MAX_MESSAGE_CHARS]})

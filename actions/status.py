@@ -1,13 +1,17 @@
 """Answering "有人处理我的求助了吗"."""
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff_store import HandoffStore, default_handoff_store
+from actions.factories import default_handoff_store
+from actions.routing_protocol import HandoffStore, RoutingError
 from actions.time_format import local_time
+
+logger = logging.getLogger(__name__)
 
 STATUS_TEXT = {
     "received": "已收到，正在安排专人",
@@ -29,11 +33,19 @@ class ActionTicketStatus(Action):
     def name(self) -> Text:
         return "action_ticket_status"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        store = self._store or default_handoff_store()
-        record = store.latest_for(tracker.sender_id)
+        try:
+            record = await (self._store or default_handoff_store()).latest_for(tracker.sender_id)
+        except RoutingError as error:  # not "none found": that would invite a second request
+            logger.warning("status of %s unknown: %s", tracker.sender_id, error)
+            dispatcher.utter_message(response="utter_status_unavailable")
+            return []
+        except Exception:  # noqa: BLE001 - she must get a reply whatever broke
+            logger.exception("status of %s unknown", tracker.sender_id)
+            dispatcher.utter_message(response="utter_status_unavailable")
+            return []
         if record is None:
             dispatcher.utter_message(
                 text="我这里还没有查到你提交过的求助。需要的话，我现在就帮你转接专人。",

@@ -1,13 +1,17 @@
+import asyncio
+
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.crisis import ActionCrisisResponse, crisis_type_of
-from actions.handoff_store import InMemoryHandoffStore
+from actions.routing_protocol import RoutingRefused, RoutingUnavailable
+from tests.actions.fakes import InMemoryHandoffStore
 from tests.conftest import make_tracker, user_event
 
 
 def run(tracker, store=None):
     dispatcher = CollectingDispatcher()
-    events = ActionCrisisResponse(store or InMemoryHandoffStore()).run(dispatcher, tracker, {})
+    events = asyncio.run(ActionCrisisResponse(store or InMemoryHandoffStore()).run(dispatcher, tracker, {}))
     return dispatcher.messages, events
 
 
@@ -39,13 +43,10 @@ def test_an_urgent_handoff_is_opened_at_once():
     assert any(e["name"] == "handoff_id" and e["value"] == store.records[0].id for e in events)
 
 
-class BrokenStore(InMemoryHandoffStore):
-    def open_request(self, request):
-        raise RuntimeError("backend exploded")
-
-
-def test_the_emergency_reply_goes_out_even_if_the_handoff_cannot_be_opened():
+@pytest.mark.parametrize("failure", [RoutingRefused(422, "body.summary: too long"), RoutingUnavailable("down"),
+                                     RuntimeError("backend exploded")])
+def test_the_emergency_reply_goes_out_even_if_the_handoff_cannot_be_opened(failure):
     tracker = make_tracker([user_event("我不想活了", "crisis_self_harm", 1.0)])
-    messages, events = run(tracker, BrokenStore())
+    messages, events = run(tracker, InMemoryHandoffStore(failure=failure))
     assert messages[0]["response"] == "utter_crisis_self_harm"
     assert {"event": "slot", "name": "urgent", "value": True, "timestamp": None} in events

@@ -1,8 +1,10 @@
+import asyncio
+
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.find_office import ActionFindOffice
-from actions.routing_client import RoutingUnavailable
+from actions.routing_protocol import RoutingRefused, RoutingUnavailable
 from bot.gazetteer import load_gazetteer
 from tests.conftest import make_tracker, user_event
 
@@ -14,26 +16,27 @@ FOSHAN = dict(SHUNDE, id="org-440600", name="佛山市妇女联合会", level="c
 
 
 class FakeDirectory:
-    def __init__(self, offices=None, down=False):
-        self.offices, self.down, self.calls = offices if offices is not None else [SHUNDE, FOSHAN], down, []
+    def __init__(self, offices=None, down=False, failure=None):
+        self.offices, self.calls = offices if offices is not None else [SHUNDE, FOSHAN], []
+        self.failure = RoutingUnavailable("down") if down else failure
 
-    def offices_for_region(self, region, level=None):
+    async def offices_for_region(self, region, level=None):
         self.calls.append(("region", region, level))
-        if self.down:
-            raise RoutingUnavailable("down")
+        if self.failure:
+            raise self.failure
         return [o for o in self.offices if not level or o["level"] == level] if level else self.offices
 
-    def nearest_offices(self, latitude, longitude, level=None, limit=3):
+    async def nearest_offices(self, latitude, longitude, level=None, limit=3):
         self.calls.append(("nearest", latitude, longitude, level))
-        if self.down:
-            raise RoutingUnavailable("down")
+        if self.failure:
+            raise self.failure
         return [dict(o, distance_km=1.02) for o in self.offices][:limit]
 
 
 def run(directory, text, intent, entities=(), slots=None):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker([user_event(text, intent, entities=list(entities))], slots=slots)
-    events = ActionFindOffice(directory, load_gazetteer()).run(dispatcher, tracker, {})
+    events = asyncio.run(ActionFindOffice(directory, load_gazetteer()).run(dispatcher, tracker, {}))
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
@@ -115,6 +118,13 @@ def test_a_location_button_without_usable_coordinates_asks_for_the_place_in_word
 
 def test_when_the_directory_is_down_she_still_gets_the_hotline():
     messages, _ = run(FakeDirectory(down=True), "我在顺德", "inform_place", [place("广东省佛山市顺德区")])
+    assert "12338" in messages[0]["text"] and "出了点问题" in messages[0]["text"]
+
+
+def test_when_the_directory_refuses_she_still_gets_the_hotline():
+    directory = FakeDirectory(failure=RoutingRefused(422, "query.latitude: out of range"))
+    messages, _ = run(directory, "/share_location", "share_location",
+                      [{"entity": "latitude", "value": 22.81}, {"entity": "longitude", "value": 113.30}])
     assert "12338" in messages[0]["text"] and "出了点问题" in messages[0]["text"]
 
 

@@ -1,13 +1,21 @@
+import asyncio
+
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionRequestHuman
-from actions.handoff_store import InMemoryHandoffStore
+from actions.handoff_outbox import OutboxHandoffStore
+from actions.handoff_store import SQLiteHandoffStore
+from actions.routing_client import RoutingClient
+from actions.routing_protocol import RoutingRefused, RoutingUnavailable
+from tests.actions.fakes import InMemoryHandoffStore, StubRoutingServer
 from tests.conftest import bot_event, make_tracker, user_event
+from tests.routing_process import free_port
 
 
 def run(store, tracker):
     dispatcher = CollectingDispatcher()
-    events = ActionRequestHuman(store=store).run(dispatcher, tracker, {})
+    events = asyncio.run(ActionRequestHuman(store=store).run(dispatcher, tracker, {}))
     return dispatcher.messages, events
 
 
@@ -56,18 +64,45 @@ def test_a_bare_request_has_no_area_and_says_so_kindly():
     assert "工作人员" in messages[0]["text"]
 
 
-class DownBackend(InMemoryHandoffStore):
-    """A store whose requests wait in the outbox, as when the routing backend is down."""
-
-    def open_request(self, request):
-        from dataclasses import replace
-
-        return replace(super().open_request(request), delivered=False)
-
-
 def test_when_the_backend_is_down_she_is_told_the_request_is_recorded():
-    messages, events = run(DownBackend(), make_tracker([user_event("转人工", "request_human")]))
+    messages, events = run(InMemoryHandoffStore(waiting=True), make_tracker([user_event("转人工", "request_human")]))
     assert "已经记录好" in messages[0]["text"] and events[0]["name"] == "handoff_id"
+
+
+@pytest.mark.parametrize("failure", [RoutingRefused(422, "body.summary: too long"), RuntimeError("disk full")])
+def test_a_request_that_cannot_be_recorded_gets_her_the_hotline_and_a_retry(failure):
+    messages, events = run(InMemoryHandoffStore(failure=failure), make_tracker([user_event("转人工", "request_human")]))
+    assert [m["response"] for m in messages] == ["utter_handoff_not_recorded"]
+    assert events == []  # no handoff id: nothing was recorded
+
+
+def test_a_422_from_the_backend_over_http_gets_her_a_reply_and_is_not_queued(tmp_path):
+    outbox = SQLiteHandoffStore(tmp_path / "outbox.db")
+    refusal = {"detail": [{"loc": ["body", "summary"], "msg": "too long", "input": "她的原话"}]}
+    with StubRoutingServer(422, refusal) as server:
+        store = OutboxHandoffStore(RoutingClient(server.url, "service-token"), outbox)
+        messages, events = run(store, make_tracker([user_event("转人工", "request_human")]))
+    assert [m["response"] for m in messages] == ["utter_handoff_not_recorded"] and events == []
+    assert outbox.pending() == []
+
+
+def test_with_no_backend_at_all_the_request_waits_in_the_outbox_and_she_is_told(tmp_path):
+    outbox = SQLiteHandoffStore(tmp_path / "outbox.db")
+    store = OutboxHandoffStore(RoutingClient(f"http://127.0.0.1:{free_port()}", "service-token", timeout=1), outbox)
+    messages, events = run(store, make_tracker([user_event("转人工", "request_human")]))
+    assert "已经记录好" in messages[0]["text"]
+    ((local_id, _),) = outbox.pending()
+    assert events[0]["value"] == local_id
+
+
+def test_when_her_earlier_request_cannot_be_looked_up_a_new_one_is_still_recorded():
+    class Forgetful(InMemoryHandoffStore):
+        async def latest_for(self, conversation_id):
+            raise RoutingUnavailable("down")
+
+    store = Forgetful()
+    messages, _ = run(store, make_tracker([user_event("转人工", "request_human")]))
+    assert len(store.requests) == 1 and "编号" in messages[0]["text"]
 
 
 def test_her_recognised_region_goes_with_the_request():

@@ -1,9 +1,17 @@
-"""Nothing is lost when the routing backend is down: the real service is stopped and restarted."""
+"""Nothing is lost when the routing backend is down: first against the real service,
+stopped and restarted, then the finer rules against an in-memory backend."""
+import asyncio
+import json
+import urllib.request
+
 import pytest
 
 from actions.handoff_outbox import OutboxHandoffStore
-from actions.handoff_store import HandoffRequest, SQLiteHandoffStore
+from actions.handoff_store import SQLiteHandoffStore
+from actions.handoff_types import HandoffRequest
 from actions.routing_client import RoutingClient
+from actions.routing_protocol import RoutingRefused, RoutingUnavailable
+from tests.actions.fakes import FakeRoutingBackend
 from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
 
 
@@ -11,6 +19,8 @@ def request(conversation):
     return HandoffRequest(conversation, "rest", "legal", "legal_divorce", False, "想离婚，孩子两岁",
                           [{"role": "user", "text": "想离婚，孩子两岁"}, {"role": "bot", "text": "好的"}])
 
+
+# ---- the real routing backend ----
 
 @pytest.fixture
 def backend(tmp_path):
@@ -21,44 +31,126 @@ def backend(tmp_path):
 
 def test_requests_reach_the_backend_with_a_48_hour_promise(backend, tmp_path):
     store = OutboxHandoffStore(RoutingClient(backend.url, SERVICE_TOKEN), SQLiteHandoffStore(tmp_path / "outbox.db"))
-    record = store.open_request(request("woman-1"))
+    record = asyncio.run(store.open_request(request("woman-1")))
     assert record.delivered and record.status in ("received", "assigned")
     assert (record.due_at - record.created_at).total_seconds() == 48 * 3600
-    assert store.latest_for("woman-1").id == record.id
+    assert asyncio.run(store.latest_for("woman-1")).id == record.id
 
 
 def test_a_request_made_while_the_backend_is_down_is_delivered_when_it_is_back(backend, tmp_path):
     store = OutboxHandoffStore(RoutingClient(backend.url, SERVICE_TOKEN, timeout=1),
                                SQLiteHandoffStore(tmp_path / "outbox.db"))
     backend.stop()
-    waiting = store.open_request(request("woman-2"))
+    waiting = asyncio.run(store.open_request(request("woman-2")))
     assert waiting.delivered is False
-    assert store.latest_for("woman-2").delivered is False
+    assert asyncio.run(store.latest_for("woman-2")).delivered is False
     backend.start()
-    assert store.flush() == 1
-    delivered = store.latest_for("woman-2")
+    assert asyncio.run(store.flush()) == 1
+    delivered = asyncio.run(store.latest_for("woman-2"))
     assert delivered.delivered and delivered.id != waiting.id
-    assert store.flush() == 0  # delivered once, not again
+    assert asyncio.run(store.flush()) == 0  # delivered once, not again
 
 
 def test_a_wrong_service_token_is_refused_not_queued(backend, tmp_path):
-    store = OutboxHandoffStore(RoutingClient(backend.url, "forged"), SQLiteHandoffStore(tmp_path / "outbox.db"))
-    with pytest.raises(Exception, match="403"):
-        store.open_request(request("woman-3"))
+    outbox = SQLiteHandoffStore(tmp_path / "outbox.db")
+    store = OutboxHandoffStore(RoutingClient(backend.url, "forged"), outbox)
+    with pytest.raises(RoutingRefused, match="403"):
+        asyncio.run(store.open_request(request("woman-3")))
+    assert outbox.pending() == []
 
 
 def test_her_messages_wait_while_the_backend_is_down_and_reach_the_expert_after(backend, tmp_path):
-    import json
-    import urllib.request
-
     store = OutboxHandoffStore(RoutingClient(backend.url, SERVICE_TOKEN, timeout=1),
                                SQLiteHandoffStore(tmp_path / "outbox.db"))
-    record = store.open_request(request("woman-4"))
+    record = asyncio.run(store.open_request(request("woman-4")))
     backend.stop()
-    assert store.forward_message("woman-4", record.id, "孩子两岁") is False
+    assert asyncio.run(store.forward_message("woman-4", record.id, "孩子两岁")) is False
     backend.start()
-    assert store.flush() == 1
+    assert asyncio.run(store.flush()) == 1
     status = urllib.request.Request(f"{backend.url}/api/v1/conversations/woman-4/status",
                                     headers={"Authorization": f"Bearer {SERVICE_TOKEN}"})
     with urllib.request.urlopen(status, timeout=10) as response:
         assert json.loads(response.read())["status"] in ("received", "assigned", "in_progress")
+
+
+# ---- the finer rules, against an in-memory backend ----
+
+@pytest.fixture
+def fake():
+    return FakeRoutingBackend()
+
+
+@pytest.fixture
+def outbox(tmp_path):
+    return SQLiteHandoffStore(tmp_path / "outbox.db")
+
+
+def test_a_message_about_a_request_that_waited_reaches_the_handoff_it_became(fake, outbox):
+    store = OutboxHandoffStore(fake, outbox)
+    fake.down = True
+    waiting = asyncio.run(store.open_request(request("woman-5")))  # her slot keeps this local id
+    fake.down = False
+    assert asyncio.run(store.forward_message("woman-5", waiting.id, "孩子两岁")) is True
+    assert fake.messages == [("remote-1", "孩子两岁")]
+
+
+def test_nothing_new_overtakes_what_waits(fake, outbox):
+    store = OutboxHandoffStore(fake, outbox)
+    first = asyncio.run(store.open_request(request("woman-6")))
+    fake.down = True
+    asyncio.run(store.forward_message("woman-6", first.id, "第一条"))
+    asyncio.run(store.forward_message("woman-6", first.id, "第二条"))
+    fake.down = False
+    assert asyncio.run(store.forward_message("woman-6", first.id, "第三条")) is True
+    assert [text for _, text in fake.messages] == ["第一条", "第二条", "第三条"]
+
+
+def test_a_refused_waiting_request_is_kept_on_file_and_does_not_block_the_ones_after(fake, outbox):
+    store = OutboxHandoffStore(fake, outbox)
+    fake.down = True
+    asyncio.run(store.open_request(request("woman-refused")))
+    asyncio.run(store.open_request(request("woman-7")))
+    fake.down, fake.refused_conversations = False, {"woman-refused"}
+    assert asyncio.run(store.flush()) == 1
+    assert [r.conversation_id for r in fake.requests] == ["woman-7"]
+    assert outbox.pending() == [] and asyncio.run(store.flush()) == 0
+
+
+def test_a_refused_token_keeps_everything_waiting_until_it_is_fixed(fake, outbox):
+    store = OutboxHandoffStore(fake, outbox)
+    fake.down = True
+    asyncio.run(store.open_request(request("woman-8")))
+    fake.down, fake.refusal = False, RoutingRefused(403, "not the service token")
+    assert asyncio.run(store.flush()) == 0 and len(outbox.pending()) == 1
+    fake.refusal = None
+    assert asyncio.run(store.flush()) == 1
+
+
+def test_a_refused_message_is_not_queued(fake, outbox):
+    store = OutboxHandoffStore(fake, outbox)
+    with pytest.raises(RoutingRefused, match="404"):
+        asyncio.run(store.forward_message("woman-9", "no-such-handoff", "你好"))
+    assert outbox.pending_messages() == []
+
+
+def test_flushes_running_at_once_deliver_each_request_once(fake, outbox):
+    store = OutboxHandoffStore(fake, outbox)
+    fake.down = True
+    for number in range(3):
+        asyncio.run(store.open_request(request(f"woman-{number}")))
+    fake.down = False
+
+    async def together():
+        return await asyncio.gather(*(store.flush() for _ in range(4)))
+
+    assert sum(asyncio.run(together())) == 3
+    assert [r.conversation_id for r in fake.requests] == ["woman-0", "woman-1", "woman-2"]
+
+
+def test_with_the_backend_down_and_nothing_here_her_status_is_unknown_not_none(fake, outbox):
+    store = OutboxHandoffStore(fake, outbox)
+    fake.down = True
+    with pytest.raises(RoutingUnavailable):
+        asyncio.run(store.latest_for("woman-10"))
+    waiting = asyncio.run(store.open_request(request("woman-10")))
+    assert asyncio.run(store.latest_for("woman-10")).id == waiting.id

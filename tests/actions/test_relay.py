@@ -1,25 +1,38 @@
+import asyncio
+
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.relay import ActionForwardToExpert, ActionHandoffClosed, ActionRelayExpertReply
+from actions.routing_protocol import RoutingRefused
+from tests.actions.fakes import InMemoryHandoffStore
 from tests.conftest import make_tracker, user_event
 
 
-class RecordingStore:
-    def __init__(self):
-        self.forwarded = []
-
-    def forward_message(self, conversation_id, handoff_id, text):
-        self.forwarded.append((conversation_id, handoff_id, text))
-        return True
+def forward(store, text="孩子两岁，我没有工作", handoff_id="h1"):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker([user_event(text, "legal_divorce")], slots={"handoff_id": handoff_id})
+    events = asyncio.run(ActionForwardToExpert(store).run(dispatcher, tracker, {}))
+    return [m["response"] for m in dispatcher.messages], events
 
 
 def test_her_message_goes_to_the_open_handoff_and_she_gets_an_acknowledgement():
-    store = RecordingStore()
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker([user_event("孩子两岁，我没有工作", "legal_divorce")], slots={"handoff_id": "h1"})
-    ActionForwardToExpert(store).run(dispatcher, tracker, {})
+    store = InMemoryHandoffStore()
+    responses, _ = forward(store)
     assert store.forwarded == [("woman-1", "h1", "孩子两岁，我没有工作")]
-    assert dispatcher.messages[0]["response"] == "utter_forwarded"
+    assert responses == ["utter_forwarded"]
+
+
+def test_a_message_kept_in_the_outbox_is_acknowledged_as_recorded():
+    store = InMemoryHandoffStore(waiting=True)
+    assert forward(store)[0] == ["utter_forward_waiting"] and len(store.forwarded) == 1
+
+
+@pytest.mark.parametrize("failure", [RoutingRefused(404, "no handoff h1"), RuntimeError("disk full")])
+def test_a_message_that_cannot_be_passed_on_gets_her_the_hotline(failure):
+    responses, events = forward(InMemoryHandoffStore(failure=failure))
+    assert responses == ["utter_forward_not_sent"] and events == []
+
 
 
 def test_the_experts_reply_is_shown_with_their_role():

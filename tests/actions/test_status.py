@@ -1,36 +1,64 @@
+import asyncio
+
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff_store import HandoffRequest, InMemoryHandoffStore
+from actions.handoff_outbox import OutboxHandoffStore
+from actions.handoff_store import SQLiteHandoffStore
+from actions.handoff_types import HandoffRequest
+from actions.routing_client import RoutingClient
+from actions.routing_protocol import RoutingRefused, RoutingUnavailable
 from actions.status import ActionTicketStatus
+from tests.actions.fakes import InMemoryHandoffStore, StubRoutingServer
 from tests.conftest import make_tracker, user_event
 
 
-def test_no_request_yet_offers_a_person():
+def status(store):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker([user_event("我的求助有人处理吗", "ticket_status")])
-    ActionTicketStatus(store=InMemoryHandoffStore()).run(dispatcher, tracker, {})
-    assert "还没有查到" in dispatcher.messages[0]["text"]
-    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/request_human"
+    asyncio.run(ActionTicketStatus(store=store).run(dispatcher, tracker, {}))
+    return dispatcher.messages
+
+
+def test_no_request_yet_offers_a_person():
+    messages = status(InMemoryHandoffStore())
+    assert "还没有查到" in messages[0]["text"]
+    assert messages[0]["buttons"][0]["payload"] == "/request_human"
 
 
 def test_open_request_shows_status_and_due_time():
     store = InMemoryHandoffStore()
-    record = store.open_request(
+    record = asyncio.run(store.open_request(
         HandoffRequest("woman-1", "rest", "care", "care_mental_health", False, "心情差")
-    )
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker([user_event("进度怎样了", "ticket_status")])
-    ActionTicketStatus(store=store).run(dispatcher, tracker, {})
-    text = dispatcher.messages[0]["text"]
+    ))
+    text = status(store)[0]["text"]
     assert record.id in text and "正在安排专人" in text and "前回复" in text
+
+
+def test_a_request_waiting_in_the_outbox_is_shown_as_recorded():
+    store = InMemoryHandoffStore(waiting=True)
+    asyncio.run(store.open_request(HandoffRequest("woman-1", "rest", "legal", "legal_divorce", False, "离婚")))
+    assert "已记录，正在转交工作人员" in status(store)[0]["text"]
+
+
+@pytest.mark.parametrize("failure", [RoutingUnavailable("down"), RoutingRefused(403, "not the service token"),
+                                     RuntimeError("disk full")])
+def test_when_the_status_cannot_be_read_she_is_told_so_not_that_there_is_none(failure):
+    messages = status(InMemoryHandoffStore(failure=failure))
+    assert [m["response"] for m in messages] == ["utter_status_unavailable"]
+
+
+def test_a_403_from_the_backend_over_http_gets_her_a_reply(tmp_path):
+    with StubRoutingServer(403, {"detail": "not the service token"}) as server:
+        store = OutboxHandoffStore(RoutingClient(server.url, "forged"), SQLiteHandoffStore(tmp_path / "outbox.db"))
+        messages = status(store)
+    assert [m["response"] for m in messages] == ["utter_status_unavailable"]
 
 
 def test_status_names_the_role_holding_it_never_the_person():
     from dataclasses import replace
 
     store = InMemoryHandoffStore()
-    record = store.open_request(HandoffRequest("woman-1", "rest", "legal", "legal_divorce", False, "离婚"))
+    record = asyncio.run(store.open_request(HandoffRequest("woman-1", "rest", "legal", "legal_divorce", False, "离婚")))
     store.records[-1] = replace(record, status="in_progress", holder="律师")
-    dispatcher = CollectingDispatcher()
-    ActionTicketStatus(store=store).run(dispatcher, make_tracker([user_event("进度", "ticket_status")]), {})
-    assert "专人正在处理（由律师负责）" in dispatcher.messages[0]["text"]
+    assert "专人正在处理（由律师负责）" in status(store)[0]["text"]

@@ -1,0 +1,69 @@
+"""What the actions may ask of the routing backend, and how it may say no.
+
+The actions depend on these protocols, not on HTTP: the action server plugs in
+the httpx client behind the local outbox, tests plug in fakes. Two kinds of
+failure need different answers for her, so they are two exceptions:
+`RoutingUnavailable` (try again later: the outbox keeps the request) and
+`RoutingRefused` (the backend said no: retrying the same call will not help).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Protocol
+
+from actions.handoff_types import HandoffRecord, HandoffRequest
+
+
+class RoutingError(Exception):
+    """Any failure to get an answer from the routing backend."""
+
+
+class RoutingUnavailable(RoutingError):
+    """No answer, a timeout, or a server error: the same call may succeed later."""
+
+
+class RoutingRefused(RoutingError):
+    """The backend answered 4xx. `reason` is the backend's own words, never her text."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"{status} refused by the routing backend: {reason}")
+        self.status = status
+        self.reason = reason
+
+    @property
+    def refuses_the_caller(self) -> bool:
+        """401/403: our token is wrong, so every request would be refused alike;
+        fixing the setting makes them go through, unlike a refused request body."""
+        return self.status in (401, 403)
+
+
+class OfficeDirectory(Protocol):
+    """The federation office directory (owned by the routing backend)."""
+
+    async def offices_for_region(self, region: str, level: Optional[str] = None) -> List[Dict[str, Any]]: ...
+
+    async def nearest_offices(
+        self, latitude: float, longitude: float, level: Optional[str] = None, limit: int = 3
+    ) -> List[Dict[str, Any]]: ...
+
+
+class RoutingBackend(OfficeDirectory, Protocol):
+    """Every call the action server makes to the routing backend."""
+
+    async def open_handoff(self, request: HandoffRequest) -> HandoffRecord: ...
+
+    async def latest_for(self, conversation_id: str) -> Optional[HandoffRecord]: ...
+
+    async def forward_message(self, handoff_id: str, text: str) -> None: ...
+
+
+class HandoffStore(Protocol):
+    """What the handoff actions use: the backend seen through the outbox, so a
+    request or a message is either delivered or kept for later."""
+
+    async def open_request(self, request: HandoffRequest) -> HandoffRecord: ...
+
+    async def latest_for(self, conversation_id: str) -> Optional[HandoffRecord]: ...
+
+    async def forward_message(self, conversation_id: str, handoff_id: str, text: str) -> bool:
+        """True when it reached the backend, False when it waits in the outbox."""
+        ...

@@ -1,0 +1,142 @@
+"""Stand-ins for the actions' collaborators, kept out of production code: the
+`HandoffStore` and `RoutingBackend` protocols in memory, and a real HTTP server
+on 127.0.0.1 that answers every call the same way (to check the httpx client)."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+from actions.handoff_types import HandoffRecord, HandoffRequest, new_record
+from actions.routing_protocol import RoutingRefused, RoutingUnavailable
+
+
+class InMemoryHandoffStore:
+    """`HandoffStore` in memory. `waiting` acts as if the backend were down (the
+    outbox keeps everything); `failure` is raised by every call, e.g. a refusal."""
+
+    def __init__(self, normal_hours: int = 48, urgent_hours: int = 1,
+                 waiting: bool = False, failure: Optional[Exception] = None) -> None:
+        self._normal_hours, self._urgent_hours = normal_hours, urgent_hours
+        self.waiting, self.failure = waiting, failure
+        self.records: List[HandoffRecord] = []
+        self.requests: List[HandoffRequest] = []
+        self.forwarded: List[Tuple[str, str, str]] = []
+
+    def _fail_if_told(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+    async def open_request(self, request: HandoffRequest) -> HandoffRecord:
+        self._fail_if_told()
+        record = replace(new_record(request, self._normal_hours, self._urgent_hours), delivered=not self.waiting)
+        self.records.append(record)
+        self.requests.append(request)
+        return record
+
+    async def latest_for(self, conversation_id: str) -> Optional[HandoffRecord]:
+        self._fail_if_told()
+        mine = [r for r in self.records if r.conversation_id == conversation_id]
+        return mine[-1] if mine else None
+
+    async def forward_message(self, conversation_id: str, handoff_id: str, text: str) -> bool:
+        self._fail_if_told()
+        self.forwarded.append((conversation_id, handoff_id, text))
+        return not self.waiting
+
+
+class FakeRoutingBackend:
+    """`RoutingBackend` in memory, answering as the real one does: unknown handoff
+    ids are refused (404). `down` makes every call unavailable; `refusal` is raised
+    by every call; requests of `refused_conversations` are refused (422)."""
+
+    def __init__(self, offices: Optional[List[Dict[str, Any]]] = None) -> None:
+        self.offices = offices or []
+        self.down = False
+        self.refusal: Optional[RoutingRefused] = None
+        self.refused_conversations: Set[str] = set()
+        self.handoffs: List[HandoffRecord] = []
+        self.requests: List[HandoffRequest] = []
+        self.messages: List[Tuple[str, str]] = []  # (handoff id, text), in arrival order
+
+    def _answer_or_fail(self) -> None:
+        if self.down:
+            raise RoutingUnavailable("the fake backend is down")
+        if self.refusal is not None:
+            raise self.refusal
+
+    async def open_handoff(self, request: HandoffRequest) -> HandoffRecord:
+        self._answer_or_fail()
+        if request.conversation_id in self.refused_conversations:
+            raise RoutingRefused(422, "body.summary: refused by the fake")
+        record = replace(new_record(request, 48, 1), id=f"remote-{len(self.handoffs) + 1}")
+        self.handoffs.append(record)
+        self.requests.append(request)
+        return record
+
+    async def latest_for(self, conversation_id: str) -> Optional[HandoffRecord]:
+        self._answer_or_fail()
+        mine = [h for h in self.handoffs if h.conversation_id == conversation_id]
+        return mine[-1] if mine else None
+
+    async def forward_message(self, handoff_id: str, text: str) -> None:
+        self._answer_or_fail()
+        if handoff_id not in {h.id for h in self.handoffs}:
+            raise RoutingRefused(404, f"no handoff {handoff_id}")
+        self.messages.append((handoff_id, text))
+
+    async def offices_for_region(self, region: str, level: Optional[str] = None) -> List[Dict[str, Any]]:
+        self._answer_or_fail()
+        return [o for o in self.offices if not level or o.get("level") == level]
+
+    async def nearest_offices(
+        self, latitude: float, longitude: float, level: Optional[str] = None, limit: int = 3
+    ) -> List[Dict[str, Any]]:
+        self._answer_or_fail()
+        return [o for o in self.offices if not level or o.get("level") == level][:limit]
+
+
+class StubRoutingServer:
+    """A real HTTP server on 127.0.0.1 that answers every request with one status
+    and JSON body (after `delay` seconds), and keeps what it was sent."""
+
+    def __init__(self, status: int, body: Any = None, delay: float = 0.0) -> None:
+        self.received: List[Tuple[str, str, bytes]] = []
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                sent = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                stub.received.append((self.command, self.path, sent))
+                time.sleep(delay)
+                data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client stopped waiting
+                    pass
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+
+    def __enter__(self) -> "StubRoutingServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._server.shutdown()
+        self._server.server_close()
