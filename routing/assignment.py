@@ -17,6 +17,7 @@ def pick_expert(session: Session, department: Optional[Department]) -> Optional[
         select(User).where(
             User.role == "expert",
             User.available.is_(True),
+            User.disabled.is_(False),
             User.department_id == department.id,
             User.specialty == department.specialty,
         )

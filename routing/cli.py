@@ -1,7 +1,12 @@
-"""`python -m routing`: migrate, load organisation data, create users, serve."""
+"""`python -m routing`: migrate, load organisation data, create, disable and enable users, serve.
+
+Files it creates (the SQLite database, exports) are readable by the service user only:
+they hold her conversations.
+"""
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 import threading
@@ -18,7 +23,7 @@ from routing.migrate import upgrade
 from routing.models import User, utcnow
 from routing.org_data import SAMPLE_FILE, holds_real_directory, load_file, refresh_sample
 from routing.relay import RasaRelay, deliver_round
-from routing.settings import Settings
+from routing.settings import InsecureConfiguration, Settings, refuse_placeholder_secrets
 
 DEMO_USERS = [("lawyer", "expert", "rights", "法律", "律师"), ("counsellor", "expert", "care", "心理", "心理咨询师"),
               ("educator", "expert", "family", "教育", "家庭教育指导师"), ("mentor", "expert", "development", "创业", "创业导师"),
@@ -69,7 +74,27 @@ def start_sla_loop(settings: Settings, every_seconds: int = 5) -> threading.Thre
     return thread
 
 
+def serve_options(settings: Settings) -> dict:
+    """uvicorn believes X-Forwarded-For / -Proto only from ROUTING_TRUSTED_PROXIES; by default
+    from nobody (uvicorn's own default trusts 127.0.0.1, which lets a local client pick its address)."""
+    proxies = settings.trusted_proxy_list
+    return dict(proxy_headers=bool(proxies), forwarded_allow_ips=",".join(proxies) if proxies else "", log_level="warning")
+
+
+def set_disabled(settings: Settings, username: str, disabled: bool) -> int:
+    upgrade(settings.database_url)
+    with _sessions(settings)() as db, db.begin():
+        user = db.scalars(select(User).where(User.username == username)).first()
+        if user is None:
+            print(f"error: no user {username}", file=sys.stderr)
+            return 2
+        auth.set_disabled(db, user, disabled)
+    print(f"{'Disabled' if disabled else 'Enabled'} {username}" + (": her tokens and sessions have ended." if disabled else "."))
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    os.umask(0o077)  # the database and exports hold her conversations: this user only
     parser = argparse.ArgumentParser(prog="python -m routing")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply the Alembic migrations")
@@ -82,6 +107,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     user.add_argument("--department")
     user.add_argument("--specialty")
     user.add_argument("--title", default="工作人员")
+    for name, verb in (("disable-user", "disable a user: no login; her tokens and sessions end at once"),
+                       ("enable-user", "let a disabled user log in again")):
+        commands.add_parser(name, help=verb).add_argument("--username", required=True)
     export = commands.add_parser("export-corrections", help="write the console's NLU corrections as Rasa training data")
     export.add_argument("--out", default="data/nlu/corrections.yml")
     serve = commands.add_parser("serve", help="migrate, load data, and serve the API")
@@ -106,6 +134,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 2
         print(f"Created {args.role} {args.username}.")
+    elif args.command in ("disable-user", "enable-user"):
+        return set_disabled(settings, args.username, args.command == "disable-user")
     elif args.command == "export-corrections":
         upgrade(settings.database_url)
         with _sessions(settings)() as db:
@@ -116,7 +146,12 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         from routing.api.app import create_app
 
+        try:
+            refuse_placeholder_secrets(settings)
+        except InsecureConfiguration as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         prepare(settings)
         start_sla_loop(settings)
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, **serve_options(settings))
     return 0

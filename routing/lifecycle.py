@@ -2,7 +2,8 @@
 
 received → assigned → in_progress → replied → resolved, with escalated and
 returned (to the bot) on the side. A transition that the table does not allow
-raises `Conflict`; nothing is skipped or undone silently.
+raises `Conflict`; nothing is skipped or undone silently. Who may make a change is
+decided by routing/authorization.py, here as for every caller.
 """
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from routing import authorization
 from routing.assignment import pick_expert
+from routing.authorization import Forbidden  # noqa: F401  (lifecycle.Forbidden, as callers know it)
 from routing.models import Department, Handoff, HandoffEvent, HandoffMessage, User, utcnow
 
 OPEN = ("received", "assigned", "in_progress", "replied", "escalated")
@@ -31,10 +34,6 @@ ALLOWED = {
 
 class Conflict(Exception):
     """The request does not fit the handoff's current state (HTTP 409)."""
-
-
-class Forbidden(Exception):
-    """The actor may not do this to this handoff (HTTP 403)."""
 
 
 @dataclass(frozen=True)
@@ -95,17 +94,20 @@ def open_handoff(session: Session, request: NewHandoff, normal_hours: int, urgen
     return handoff
 
 
-def can_see(user: User, handoff: Handoff) -> bool:
-    if user.role in ("supervisor", "staff", "admin"):
-        return True
-    return handoff.assignee_id == user.id or (
-        handoff.department_id is not None and handoff.department_id == user.department_id
-    )
+def authorize(user: User, action: str, handoff: Handoff) -> None:
+    """The policy decides. An expert of the department who does not hold the handoff is
+    told about its state (claim it first, or a colleague holds it: 409); anyone else who
+    may not act is refused (403)."""
+    if authorization.permits(user, action, handoff):
+        return
+    if authorization.permits(user, "claim", handoff):
+        hint = "; claim it first" if handoff.assignee_id is None else ""
+        raise Conflict(f"only the expert holding handoff {handoff.id} can {action} it{hint}")
+    authorization.require(user, action, handoff)
 
 
 def claim(session: Session, handoff: Handoff, user: User) -> Handoff:
-    if not can_see(user, handoff):
-        raise Forbidden("this handoff belongs to another department")
+    authorize(user, "claim", handoff)
     if handoff.assignee_id not in (None, user.id) and handoff.status != "escalated":
         raise Conflict("another expert already holds this handoff")
     if handoff.status not in ("received", "assigned", "escalated"):
@@ -116,8 +118,7 @@ def claim(session: Session, handoff: Handoff, user: User) -> Handoff:
 
 
 def reply(session: Session, handoff: Handoff, user: User, text: str) -> HandoffMessage:
-    if handoff.assignee_id != user.id:
-        raise Conflict("claim the handoff before replying")
+    authorize(user, "reply", handoff)
     _move(session, handoff, "replied", user.username)
     message = HandoffMessage(handoff_id=handoff.id, sender="expert", text=text, author_id=user.id,
                              delivery="pending", created_at=utcnow())
@@ -137,8 +138,7 @@ def add_user_message(session: Session, handoff: Handoff, text: str) -> HandoffMe
 
 
 def resolve(session: Session, handoff: Handoff, user: User, note: str) -> Handoff:
-    if handoff.assignee_id != user.id and user.role not in ("supervisor", "admin"):
-        raise Conflict("only the expert holding the handoff or a supervisor can resolve it")
+    authorize(user, "resolve", handoff)
     _move(session, handoff, "resolved", user.username, note)
     # Tell her the bot takes over again, through the same ordered relay as replies.
     session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text="handoff_closed",
@@ -148,8 +148,7 @@ def resolve(session: Session, handoff: Handoff, user: User, note: str) -> Handof
 
 def return_to_bot(session: Session, handoff: Handoff, user: User, note: str) -> Handoff:
     """Nothing for a person to do (e.g. the bot can answer it): hand the conversation back."""
-    if handoff.assignee_id not in (None, user.id) and user.role not in ("supervisor", "admin"):
-        raise Conflict("only the expert holding the handoff or a supervisor can return it")
+    authorize(user, "return", handoff)
     _move(session, handoff, "returned", user.username, note)
     session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text="handoff_closed",
                                delivery="pending", created_at=utcnow()))

@@ -52,6 +52,8 @@ class User(Base):
     specialty: Mapped[Optional[str]] = mapped_column(String(32))
     available: Mapped[bool] = mapped_column(Boolean, default=True)
     last_assigned_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # A disabled account cannot log in; its tokens and sessions are ended (routing/auth.py).
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ApiToken(Base):
@@ -60,6 +62,27 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     user: Mapped[User] = relationship()
+
+
+class ConsoleSession(Base):
+    """A browser login of the web console. Only the token's hash is stored, like API tokens."""
+
+    __tablename__ = "console_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user: Mapped[User] = relationship()
+
+
+class LoginAttempt(Base):
+    """Logins through the console and the API, for the limiter (routing/login_limits.py)."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Handoff(Base):

@@ -4,6 +4,7 @@ A reply is stored as `pending`; delivery posts it to Rasa's
 `/conversations/{id}/trigger_intent?output_channel=latest`, which runs the
 assistant's relay action on the conversation's latest channel. Failed
 deliveries stay pending (the expert sees that) and are retried by the loop.
+The id is escaped as one path segment, so a reply never reaches another conversation.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from routing.conversation_ids import path_segment
 from routing.models import Handoff, HandoffMessage, User
 
 CLOSED_MARKER = "handoff_closed"
@@ -28,7 +30,7 @@ class RasaRelay:
 
     def _trigger(self, conversation_id: str, intent: str, entities: dict) -> bool:
         try:
-            response = httpx.post(f"{self._url}/conversations/{conversation_id}/trigger_intent",
+            response = httpx.post(f"{self._url}/conversations/{path_segment(conversation_id)}/trigger_intent",
                                   params=self._params, json={"name": intent, "entities": entities},
                                   timeout=self._timeout)
         except httpx.HTTPError:

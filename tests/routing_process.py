@@ -1,6 +1,7 @@
 """Start and stop the real routing backend (its own virtualenv) for cross-service tests."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -8,6 +9,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from typing import Optional
 
 from tests.conftest import PROJECT_ROOT
 
@@ -19,6 +21,14 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _json(method: str, url: str, body: Optional[dict] = None, token: str = "") -> dict:
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=headers),
+                                timeout=30) as response:
+        return json.loads(response.read())
 
 
 class RoutingProcess:
@@ -47,6 +57,17 @@ class RoutingProcess:
         self.run_command("create-user", "--username", "lawyer", "--password", password, "--role", "expert",
                          "--department", "rights", "--specialty", "法律", "--title", "律师")
         return self
+
+    def handoff_as_admin(self, handoff_id: str) -> dict:
+        """The whole handoff (summary, region, messages) as an admin reads it through the API:
+        the service token's status call shows none of her words."""
+        if not getattr(self, "_admin_password", None):
+            self._admin_password = secrets.token_urlsafe(16)
+            self.run_command("create-user", "--username", "test-admin", "--password", self._admin_password,
+                             "--role", "admin")
+        token = _json("POST", f"{self.url}/api/v1/auth/token",
+                      {"username": "test-admin", "password": self._admin_password})["access_token"]
+        return _json("GET", f"{self.url}/api/v1/handoffs/{handoff_id}", token=token)
 
     def start(self) -> "RoutingProcess":
         if not ROUTING_PYTHON.exists():

@@ -77,7 +77,7 @@ def services(request, tmp_path):
     live.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
     try:
         live.start()
-        yield live.rasa_url, routing.url, inbox, live
+        yield live.rasa_url, routing, inbox, live
     finally:
         routing.stop()
         live.stop()
@@ -85,7 +85,8 @@ def services(request, tmp_path):
 
 
 def test_lawyer_handoff_round_trip(services):
-    rasa_url, routing_url, inbox, rasa = services
+    rasa_url, routing, inbox, rasa = services
+    routing_url = routing.url
 
     def she_says(text):
         body = json.dumps({"sender": "woman-e2e", "message": text}, ensure_ascii=False).encode("utf-8")
@@ -106,7 +107,7 @@ def test_lawyer_handoff_round_trip(services):
     confirmation = inbox.wait_for("woman-e2e", "编号")
     handoff = json_call("GET", f"{routing_url}/api/v1/conversations/woman-e2e/status", token=SERVICE_TOKEN)
     assert handoff["department"] == "权益部" and handoff["id"] in confirmation
-    assert handoff["region"] == "广东省佛山市顺德区"
+    assert routing.handoff_as_admin(handoff["id"])["region"] == "广东省佛山市顺德区"
     from datetime import datetime
     due = datetime.fromisoformat(handoff["due_at"].replace("Z", "+00:00"))
     created = datetime.fromisoformat(handoff["created_at"].replace("Z", "+00:00"))

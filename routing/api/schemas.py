@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from routing import conversation_ids
 
 MAX_TEXT = 4000
+# One plain URL path segment: see routing/conversation_ids.py.
+ConversationId = Annotated[str, Field(min_length=1, max_length=conversation_ids.MAX_LENGTH),
+                           AfterValidator(conversation_ids.checked)]
 
 
 class TokenRequest(BaseModel):
@@ -25,7 +30,7 @@ class TranscriptLine(BaseModel):
 
 
 class HandoffCreate(BaseModel):
-    conversation_id: str = Field(min_length=1, max_length=200)
+    conversation_id: ConversationId
     channel: Optional[str] = Field(default=None, max_length=50)
     category: Optional[str] = Field(default=None, pattern="^(entrepreneurship|legal|family_education|care)$")
     intent: Optional[str] = Field(default=None, max_length=64)
@@ -71,6 +76,23 @@ class HandoffOut(BaseModel):
     status: str
     department: Optional[str]
     holder: Optional[str]  # the role/title of who holds it, never personal details
+    created_at: datetime
+    due_at: datetime
+
+
+class ConversationStatus(BaseModel):
+    """What the action server needs to tell her where her request stands: no summary,
+    contact, region or messages, so the service token never reads her words."""
+
+    id: str
+    conversation_id: str
+    channel: Optional[str]
+    category: Optional[str]
+    intent: Optional[str]
+    urgent: bool
+    status: str
+    department: Optional[str]
+    holder: Optional[str]
     created_at: datetime
     due_at: datetime
 

@@ -1,4 +1,8 @@
-"""Admin: users (create, change role, department, title, password) and departments."""
+"""Admin: users (create, change role, department, title, password; disable and enable) and departments.
+
+A new password, a new role or a disabled account ends that user's API tokens and
+console sessions at once (routing/auth.py).
+"""
 from __future__ import annotations
 
 import re
@@ -9,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from routing import auth
-from routing.console import forms, sessions
+from routing.console import forms
 from routing.console.context import Console, ConsoleError, Viewer
 from routing.models import ROLES, Department, User
 
@@ -79,16 +83,29 @@ def build_router(console: Console) -> APIRouter:
         role = forms.choice_field(form, "role", "角色", ROLES, back)
         if user.id == viewer.user.id and role != "admin":
             raise ConsoleError(400, "不能取消自己的管理员角色（以免没人能管理系统）。", back)
-        user.role = role
+        auth.set_role(db, user, role)
         user.title = forms.text_field(form, "title", "职称", forms.TITLE_MAX, back=back)
         user.department_id = _department(db, form, back)
         user.specialty = forms.text_field(form, "specialty", "专长", 32, required=False, back=back) or None
         password = _password(form, back, False)
         if password:
-            user.password_hash = auth.hash_password(password)
-            sessions.end_sessions_of(db, user.id)
+            auth.set_password(db, user, password)
         console.commit(db)
         return RedirectResponse(f"{BACK}?done=updated", status_code=303)
+
+    @router.post("/console/admin/users/{user_id}/disabled", include_in_schema=False)
+    def disable(user_id: int, form: dict = Depends(console.form), viewer: Viewer = Depends(admin),
+                db: Session = Depends(console.db)) -> Response:
+        """Disabled: she cannot log in, and her open pages and API tokens stop working at once."""
+        user = forms.find(db, User, user_id)
+        if user is None:
+            raise ConsoleError(404, "找不到这个用户。", BACK)
+        disabled = forms.choice_field(form, "disabled", "停用或启用", ("0", "1"), BACK) == "1"
+        if disabled and user.id == viewer.user.id:
+            raise ConsoleError(400, "不能停用自己的账号（以免没人能管理系统）。", BACK)
+        auth.set_disabled(db, user, disabled)
+        console.commit(db)
+        return RedirectResponse(f"{BACK}?done={'disabled' if disabled else 'enabled'}", status_code=303)
 
     @router.post("/console/admin/departments/{department_id}", include_in_schema=False)
     def department(department_id: str, form: dict = Depends(console.form), viewer: Viewer = Depends(admin),

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from routing.console import intents, labels, sessions
-from routing.console.masking import for_viewer, mask
+from routing.conversation_ids import path_segment
+from routing.masking import for_viewer, mask
 from routing.models import User
 from routing.relay import deliver_round
 from routing.settings import Settings
@@ -59,7 +60,7 @@ class Viewer:
 def build_templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "svg"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(local_time=labels.local_time, mask=mask, intent_title=intents.title_of)
+    env.filters.update(local_time=labels.local_time, mask=mask, intent_title=intents.title_of, segment=path_segment)
     env.globals.update(labels=labels, for_viewer=for_viewer, time_left=labels.time_left,
                        urgency_class=labels.urgency_class)
     return Jinja2Templates(env=env)
@@ -72,8 +73,11 @@ class Console:
         self.settings, self.session_factory, self.relay, self.tracker = settings, session_factory, relay, tracker
         self.templates = build_templates()
 
-    @property
-    def secure_cookies(self) -> bool:
+    def secure_cookies(self, request: Request) -> bool:
+        """Always over HTTPS (the scheme follows X-Forwarded-Proto only from a trusted proxy);
+        otherwise as ROUTING_COOKIE_SECURE says, and by default outside demo mode."""
+        if request.url.scheme == "https":
+            return True
         return self.settings.cookie_secure if self.settings.cookie_secure is not None else not self.settings.demo_mode
 
     def db(self) -> Iterator[Session]:

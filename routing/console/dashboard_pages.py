@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, timedelta, timezone
+from typing import Tuple
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,25 +15,24 @@ from routing.console import charts, labels
 from routing.console.context import DASHBOARD_ROLES, Console, ConsoleError, Viewer
 from routing.console.dashboard_figures import Figures, compute, csv_rows, duration_text, percent_text
 from routing.console.labels import CHINA_TIME
+from routing.console.periods import PeriodError, parse_period
+from routing.masking import mask
 from routing.models import Handoff, utcnow
 
 MAX_DAYS = 366
 
 
-def period(params) -> tuple:
-    today = utcnow().astimezone(CHINA_TIME).date()
+def period(params) -> Tuple[date, date]:
+    """For the CSV, which cannot show a form: a bad range is an error page."""
     try:
-        end = date.fromisoformat(params.get("end") or today.isoformat())
-        start = date.fromisoformat(params.get("start") or (end - timedelta(days=29)).isoformat())
-    except ValueError:
-        raise ConsoleError(400, "日期格式应为 年-月-日，例如 2026-11-01。", "/console/dashboard") from None
-    if start > end or (end - start).days >= MAX_DAYS:
-        raise ConsoleError(400, f"请选择不超过 {MAX_DAYS} 天、开始不晚于结束的日期范围。", "/console/dashboard")
-    return start, end
+        return parse_period(params, MAX_DAYS)
+    except PeriodError as error:
+        raise ConsoleError(400, str(error), "/console/dashboard") from None
 
 
 def safe_cell(value: str) -> str:
-    """A region typed as =HYPERLINK(…) must stay text when the CSV is opened in a spreadsheet."""
+    """Masked like every export; a region typed as =HYPERLINK(…) stays text in a spreadsheet."""
+    value = mask(value)
     return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
@@ -51,11 +51,17 @@ def build_router(console: Console) -> APIRouter:
     @router.get("/console/dashboard", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(request: Request, viewer: Viewer = Depends(viewer_dependency),
                   db: Session = Depends(console.db)) -> Response:
-        start, end = period(request.query_params)
+        params = request.query_params
+        try:
+            start, end = parse_period(params, MAX_DAYS)
+        except PeriodError as error:  # the form again, with what she typed and what is wrong
+            return console.render(request, "dashboard.html", viewer, status_code=400, error=str(error),
+                                  form_start=params.get("start", ""), form_end=params.get("end", ""))
         figures = figures_for(db, start, end)
         order = list(labels.CATEGORY)
         return console.render(
             request, "dashboard.html", viewer, figures=figures, query=str(request.url.query),
+            form_start=start.isoformat(), form_end=end.isoformat(),
             per_day=charts.stacked_columns(figures.days, figures.requests_by_day, order, labels.CATEGORY),
             by_status=charts.horizontal_bars([(labels.STATUS[s], figures.handoffs_by_status.get(s, 0))
                                               for s in labels.STATUS]),

@@ -1,8 +1,10 @@
-"""The handoff page's forms: claim, reply, attach, note, reassign, escalate, resolve.
+"""The handoff page's forms: claim, reply, attach, note, reassign, escalate, resolve, return.
 
 Every form carries the version of the handoff it was rendered from; if the
 handoff changed since (a colleague claimed it, a supervisor moved it), the action
-stops with a conflict page instead of overwriting what happened meanwhile.
+stops with a conflict page instead of overwriting what happened meanwhile. Who may
+do what is decided by routing/authorization.py, through the lifecycle, exactly as
+for the API: no form checks a role of its own.
 """
 from __future__ import annotations
 
@@ -14,16 +16,15 @@ from sqlalchemy.orm import Session
 
 from routing import lifecycle
 from routing.console import forms, handoff_ops, knowledge, labels
-from routing.console.context import CONFLICT_MESSAGE, Console, ConsoleError, Viewer
+from routing.console.context import ALL_ROLES, CONFLICT_MESSAGE, Console, ConsoleError, Viewer
 from routing.console.handoff_pages import state_of, visible_handoff
 from routing.console.models import CannedReply
+from routing.conversation_ids import path_segment
 from routing.models import Handoff, User
-
-ACTION_ROLES = ("expert", "supervisor", "admin")
 
 
 def page_of(handoff_id: str) -> str:
-    return f"/console/handoffs/{handoff_id}"
+    return f"/console/handoffs/{path_segment(handoff_id)}"  # the id comes from the URL, as typed
 
 
 def locked_current(db: Session, handoff_id: str, viewer: Viewer, form: dict) -> Handoff:
@@ -50,13 +51,13 @@ def run(handoff: Handoff, action: Callable[[], object], refused: str) -> None:
 
 def build_router(console: Console) -> APIRouter:
     router = APIRouter()
-    actor = console.viewer(*ACTION_ROLES)
+    actor = console.viewer(*ALL_ROLES)
 
     def done(handoff_id: str) -> Response:
         return RedirectResponse(page_of(handoff_id), status_code=303)
 
     @router.post("/console/handoffs/{handoff_id}/claim", include_in_schema=False)
-    def claim(handoff_id: str, form: dict = Depends(console.form), viewer: Viewer = Depends(console.viewer("expert")),
+    def claim(handoff_id: str, form: dict = Depends(console.form), viewer: Viewer = Depends(actor),
               db: Session = Depends(console.db)) -> Response:
         handoff = locked_current(db, handoff_id, viewer, form)
         run(handoff, lambda: lifecycle.claim(db, handoff, viewer.user), "无法认领")
@@ -71,7 +72,7 @@ def build_router(console: Console) -> APIRouter:
 
     @router.post("/console/handoffs/{handoff_id}/reply", include_in_schema=False)
     def reply(handoff_id: str, background: BackgroundTasks, form: dict = Depends(console.form),
-              viewer: Viewer = Depends(console.viewer("expert")), db: Session = Depends(console.db)) -> Response:
+              viewer: Viewer = Depends(actor), db: Session = Depends(console.db)) -> Response:
         back = page_of(handoff_id)
         text = forms.text_field(form, "text", "回复", forms.REPLY_MAX, required=False, back=back)
         if not text and form.get("canned_id"):
@@ -83,7 +84,7 @@ def build_router(console: Console) -> APIRouter:
 
     @router.post("/console/handoffs/{handoff_id}/attach", include_in_schema=False)
     def attach(handoff_id: str, background: BackgroundTasks, form: dict = Depends(console.form),
-               viewer: Viewer = Depends(console.viewer("expert")), db: Session = Depends(console.db)) -> Response:
+               viewer: Viewer = Depends(actor), db: Session = Depends(console.db)) -> Response:
         entry = knowledge.catalogue().get(form.get("entry_id", ""))
         if entry is None:
             raise ConsoleError(400, "请选择要发给她的问答或案例。", page_of(handoff_id))
@@ -95,7 +96,8 @@ def build_router(console: Console) -> APIRouter:
              db: Session = Depends(console.db)) -> Response:
         """Notes never conflict with other changes, so they need no current version."""
         text = forms.text_field(form, "text", "内部备注", forms.NOTE_MAX, back=page_of(handoff_id))
-        handoff_ops.add_note(db, visible_handoff(db, handoff_id, viewer.user), viewer.user, text)
+        handoff = visible_handoff(db, handoff_id, viewer.user)
+        run(handoff, lambda: handoff_ops.add_note(db, handoff, viewer.user, text), "无法保存备注")
         console.commit(db)
         return done(handoff_id)
 
@@ -127,6 +129,18 @@ def build_router(console: Console) -> APIRouter:
         text = forms.text_field(form, "note", "办结说明", forms.NOTE_MAX, required=False, back=back)
         handoff = locked_current(db, handoff_id, viewer, form)
         run(handoff, lambda: handoff_ops.resolve_with_outcome(db, handoff, viewer.user, outcome, text), "无法办结")
+        console.commit(db, back)
+        background.add_task(console.deliver_pending)
+        return done(handoff_id)
+
+    @router.post("/console/handoffs/{handoff_id}/return", include_in_schema=False)
+    def return_to_bot(handoff_id: str, background: BackgroundTasks, form: dict = Depends(console.form),
+                      viewer: Viewer = Depends(actor), db: Session = Depends(console.db)) -> Response:
+        """Nothing for a person to do: the bot takes the conversation back and tells her so."""
+        back = page_of(handoff_id)
+        text = forms.text_field(form, "note", "交还说明", forms.NOTE_MAX, required=False, back=back)
+        handoff = locked_current(db, handoff_id, viewer, form)
+        run(handoff, lambda: lifecycle.return_to_bot(db, handoff, viewer.user, text), "无法交还机器人")
         console.commit(db, back)
         background.add_task(console.deliver_pending)
         return done(handoff_id)

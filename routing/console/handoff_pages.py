@@ -9,22 +9,21 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routing import lifecycle
+from routing.authorization import may_hand_to, may_see_personal_data, permits
 from routing.console import knowledge, labels, sessions
 from routing.console.context import ALL_ROLES, Console, ConsoleError, Viewer
-from routing.console.handoff_ops import may_manage
 from routing.console.live import event_stream
-from routing.console.masking import for_viewer, may_see_personal_data
+from routing.masking import for_viewer
 from routing.console.models import CannedReply, HandoffNote, HandoffOutcome
 from routing.console.timeline import handoff_lines
 from routing.models import Handoff, HandoffMessage, User, utcnow
 
 
-def visible_handoff(db: Session, handoff_id: str, user: User) -> Handoff:
+def visible_handoff(db: Session, handoff_id: str, user: User, action: str = "read") -> Handoff:
     handoff = db.get(Handoff, handoff_id)
     if handoff is None:
         raise ConsoleError(404, f"找不到编号为 {handoff_id[:40]} 的求助。", "/console/queue")
-    if not lifecycle.can_see(user, handoff):
+    if not permits(user, action, handoff):
         raise ConsoleError(403, "这个求助属于其他部门，你没有权限查看。", "/console/queue")
     return handoff
 
@@ -49,14 +48,16 @@ def state_of(handoff: Handoff) -> str:
 
 
 def permissions(user: User, handoff: Handoff) -> dict:
+    """Which forms the page shows: what the policy (routing/authorization.py) permits,
+    where the handoff's state allows it."""
     open_now = handoff.status in labels.OPEN_STATUSES
-    holder = handoff.assignee_id == user.id
     return dict(
-        can_claim=user.role == "expert" and handoff.status in ("received", "assigned", "escalated")
+        can_claim=permits(user, "claim", handoff) and handoff.status in ("received", "assigned", "escalated")
         and (handoff.assignee_id in (None, user.id) or handoff.status == "escalated"),
-        can_reply=user.role == "expert" and holder and handoff.status in ("in_progress", "replied"),
-        can_manage=open_now and may_manage(user, handoff),
-        can_note=user.role in ("expert", "supervisor", "admin"),
+        can_reply=permits(user, "reply", handoff) and handoff.status in ("in_progress", "replied"),
+        can_manage=open_now and all(permits(user, action, handoff) for action in ("reassign", "escalate", "resolve")),
+        can_return=open_now and permits(user, "return", handoff),
+        can_note=permits(user, "note", handoff),
     )
 
 
@@ -77,9 +78,9 @@ def build_router(console: Console) -> APIRouter:
         flags = permissions(viewer.user, handoff)
         canned = db.scalars(select(CannedReply).where(CannedReply.department_id == handoff.department_id)
                             .order_by(CannedReply.title)).all() if flags["can_reply"] else []
-        experts = db.scalars(select(User).where(User.role == "expert").order_by(User.department_id, User.username)).all()
-        if viewer.user.role == "expert":
-            experts = [e for e in experts if e.department_id == handoff.department_id]
+        experts = [expert for expert in db.scalars(select(User).where(User.role == "expert")
+                                                   .order_by(User.department_id, User.username))
+                   if may_hand_to(viewer.user, handoff, expert)]
         outcome = db.get(HandoffOutcome, handoff.id)
         return console.render(
             request, "handoff.html", viewer, now=utcnow(), contact=for_viewer(handoff.contact, viewer.user, handoff),
@@ -91,13 +92,13 @@ def build_router(console: Console) -> APIRouter:
     @router.get("/console/handoffs/{handoff_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
     def timeline(handoff_id: str, request: Request, viewer: Viewer = Depends(console.viewer(*ALL_ROLES)),
                  db: Session = Depends(console.db)) -> Response:
-        handoff = visible_handoff(db, handoff_id, viewer.user)
+        handoff = visible_handoff(db, handoff_id, viewer.user, "transcript")
         return console.render(request, "_timeline.html", viewer, **timeline_context(db, handoff, viewer))
 
     @router.get("/console/handoffs/{handoff_id}/events", include_in_schema=False)
     def events(handoff_id: str, request: Request, viewer: Viewer = Depends(console.viewer(*ALL_ROLES)),
                db: Session = Depends(console.db)) -> Response:
-        visible_handoff(db, handoff_id, viewer.user)
+        visible_handoff(db, handoff_id, viewer.user, "status")
         db.rollback()  # end the read transaction: the stream below uses its own sessions
         token = request.cookies.get(sessions.SESSION_COOKIE)
 
@@ -105,7 +106,7 @@ def build_router(console: Console) -> APIRouter:
             with console.session_factory() as fresh:
                 handoff = fresh.get(Handoff, handoff_id)
                 user = sessions.user_for_session(fresh, token)
-                if user is None or handoff is None or not lifecycle.can_see(user, handoff):
+                if user is None or handoff is None or not permits(user, "status", handoff):
                     return None  # logged out, or moved to another department: the page reloads
                 return {"version": handoff.version, "state": state_of(handoff), "status": handoff.status,
                         "status_label": labels.STATUS[handoff.status], "signature": live_signature(fresh, handoff)}

@@ -1,8 +1,9 @@
 """Login, logout and the landing redirect.
 
 Five failed logins for one account from one address within fifteen minutes (by
-default) lock that pair out for the rest of the window: slow enough to stop
-password guessing, short enough not to lock an expert out for the day.
+default) lock that pair out for the rest of the window, and three times as many from
+anywhere lock the account: slow enough to stop password guessing, short enough not to
+lock an expert out for the day. The limiter (routing/login_limits.py) is the API's too.
 """
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from routing import auth
+from routing import login_limits
 from routing.console import sessions
 from routing.console.context import Console, ConsoleError, LoginRequired, text_values
-from routing.models import utcnow
 
 HOME_BY_ROLE = {"expert": "/console/queue", "supervisor": "/console/queue", "staff": "/console/transcripts",
                 "admin": "/console/queue"}
@@ -36,7 +36,7 @@ def build_router(console: Console) -> APIRouter:
                                         next_url=safe_next(next_url or request.query_params.get("next", ""))),
             status_code=status_code)
         response.set_cookie(sessions.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
-                            secure=console.secure_cookies, path=cookie_path)
+                            secure=console.secure_cookies(request), path=cookie_path)
         return response
 
     @router.get("/console", include_in_schema=False)
@@ -69,25 +69,20 @@ def build_router(console: Console) -> APIRouter:
             return login_page(request, "请填写用户名和密码。", 400, next_url)
         if len(username) > 64 or len(password) > 200:
             return login_page(request, "用户名最多 64 个字符，密码最多 200 个字符。", 400, next_url)
-        ip = request.client.host if request.client else "unknown"
-        now = utcnow()
         settings = console.settings
-        # Counted as a failure and committed before the password is checked, so that
-        # attempts sent all at once cannot slip past the limit together.
-        sessions.record_attempt(db, username, ip, False, now)
-        db.commit()
-        if sessions.recent_failures(db, username, ip, now, settings.login_window_minutes) > settings.login_max_failures:
+        result = login_limits.attempt_login(db, username, password, request.client.host if request.client else None,
+                                            settings)
+        if result.locked:
             return login_page(request, f"登录失败次数过多，请 {settings.login_window_minutes} 分钟后再试。"
                                        "忘记密码请联系管理员。", 429, next_url)
-        user = auth.authenticate(db, username, password)
+        user = result.user
         if user is None:
             return login_page(request, "用户名或密码不正确。", 401, next_url)
-        sessions.record_attempt(db, username, ip, True, now)  # clears her failures, this one included
         token = sessions.start_session(db, user, settings.console_session_hours)
         db.commit()
         response = RedirectResponse(safe_next(next_url) if next_url else HOME_BY_ROLE[user.role], status_code=303)
         response.set_cookie(sessions.SESSION_COOKIE, token, httponly=True, samesite="lax",
-                            secure=console.secure_cookies, path=cookie_path,
+                            secure=console.secure_cookies(request), path=cookie_path,
                             max_age=settings.console_session_hours * 3600)
         response.delete_cookie(sessions.LOGIN_CSRF_COOKIE, path=cookie_path)
         return response

@@ -1,34 +1,16 @@
-"""Tables the web console adds (migration 0002): sessions, login attempts, notes,
-outcomes, canned replies, NLU corrections and the editable SLA policy."""
+"""Tables the web console adds (migration 0002): notes, outcomes, canned replies, NLU
+corrections and the editable SLA policy. Its sessions and login attempts (also 0002)
+live in routing/models.py, because logins and revocation serve the API as well."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from routing.db import Base, UTCDateTime
-from routing.models import User, utcnow
-
-
-class ConsoleSession(Base):
-    """A browser login. Only the token's hash is stored, like API tokens."""
-
-    __tablename__ = "console_sessions"
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    user: Mapped[User] = relationship()
-
-
-class LoginAttempt(Base):
-    __tablename__ = "login_attempts"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    ip: Mapped[str] = mapped_column(String(64))
-    succeeded: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+from routing.models import ConsoleSession, LoginAttempt, User, utcnow  # noqa: F401  (ConsoleSession, LoginAttempt)
 
 
 class HandoffNote(Base):

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routing import lifecycle
+from routing.authorization import permits
 from routing.console import labels, sessions
 from routing.console.context import QUEUE_ROLES, Console, Viewer
 from routing.console.live import event_stream
@@ -52,7 +52,7 @@ def open_handoffs(db: Session, user: User, filters: QueueFilters) -> List[Handof
         query = query.where(Handoff.region.contains(filters.region))
     if filters.mine:
         query = query.where(Handoff.assignee_id == user.id)
-    return [handoff for handoff in db.scalars(query) if lifecycle.can_see(user, handoff)]
+    return [handoff for handoff in db.scalars(query) if permits(user, "status", handoff)]
 
 
 def queue_state(handoffs: List[Handoff]) -> dict:

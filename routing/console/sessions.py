@@ -1,4 +1,5 @@
-"""Browser sessions, CSRF tokens and login rate limiting for the console.
+"""Browser sessions and CSRF tokens for the console (logins are limited in
+routing/login_limits.py, for the console and the API alike).
 
 The session token lives only in an HttpOnly cookie; the database keeps its hash.
 The CSRF token is derived from the session token, so a page from another site,
@@ -9,14 +10,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Optional
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from routing.console.models import ConsoleSession, LoginAttempt
-from routing.models import User, utcnow
+from routing.models import ConsoleSession, User, utcnow
 
 SESSION_COOKIE = "console_session"
 LOGIN_CSRF_COOKIE = "console_login_csrf"
@@ -50,7 +50,7 @@ def user_for_session(db: Session, token: Optional[str]) -> Optional[User]:
     if not token:
         return None
     row = db.get(ConsoleSession, _digest(token))
-    if row is None or row.expires_at <= utcnow():
+    if row is None or row.expires_at <= utcnow() or row.user.disabled:
         return None
     return row.user
 
@@ -58,23 +58,3 @@ def user_for_session(db: Session, token: Optional[str]) -> Optional[User]:
 def end_session(db: Session, token: Optional[str]) -> None:
     if token:
         db.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == _digest(token)))
-
-
-def end_sessions_of(db: Session, user_id: int) -> None:
-    """After a password reset: every browser of that user must log in again."""
-    db.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user_id))
-
-
-def recent_failures(db: Session, username: str, ip: str, now: datetime, window_minutes: int) -> int:
-    since = now - timedelta(minutes=window_minutes)
-    return db.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == username, LoginAttempt.ip == ip,
-        LoginAttempt.succeeded.is_(False), LoginAttempt.created_at > since)) or 0
-
-
-def record_attempt(db: Session, username: str, ip: str, succeeded: bool, now: datetime) -> None:
-    db.add(LoginAttempt(username=username[:64], ip=ip[:64], succeeded=succeeded, created_at=now))
-    db.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - timedelta(days=1)))  # keep the table small
-    if succeeded:  # a good login clears the count for that account and address
-        db.execute(delete(LoginAttempt).where(LoginAttempt.username == username[:64], LoginAttempt.ip == ip[:64],
-                                              LoginAttempt.succeeded.is_(False)))

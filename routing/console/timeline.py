@@ -11,7 +11,7 @@ from typing import List, Optional
 from sqlalchemy.orm import object_session
 
 from routing.console import knowledge
-from routing.console.masking import for_viewer
+from routing.masking import for_viewer
 from routing.console.tracker_reader import Turn
 from routing.models import Handoff, User
 

@@ -2,7 +2,6 @@
 misunderstood message with the intent it should have had."""
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Dict, Set
 
 from fastapi import APIRouter, Depends, Request
@@ -10,29 +9,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routing.console import corrections, intents, labels
+from routing.authorization import may_see_personal_data
+from routing.console import corrections, intents
 from routing.console.context import TRANSCRIPT_ROLES, Console, ConsoleError, Viewer
-from routing.console.masking import mask, may_see_personal_data
 from routing.console.models import HandoffOutcome
+from routing.console.periods import PeriodError, parse_period
 from routing.console.timeline import conversation_lines
 from routing.console.transcript_search import MAX_DAYS, SearchFilters, search
-from routing.models import Handoff, utcnow
+from routing.conversation_ids import path_segment
+from routing.masking import mask
+from routing.models import Handoff
 
 
 def parse_filters(params) -> SearchFilters:
-    today = utcnow().astimezone(labels.CHINA_TIME).date()
-    try:
-        end = date.fromisoformat(params.get("end") or today.isoformat())
-        start = date.fromisoformat(params.get("start") or (end - timedelta(days=29)).isoformat())
-    except ValueError:
-        raise ConsoleError(400, "日期格式应为 年-月-日，例如 2026-11-01。", "/console/transcripts") from None
-    if start > end:
-        raise ConsoleError(400, "开始日期不能晚于结束日期。", "/console/transcripts")
-    if (end - start).days >= MAX_DAYS:
-        raise ConsoleError(400, f"一次最多查 {MAX_DAYS} 天，请缩小日期范围。", "/console/transcripts")
+    """The search; a range or keyword that cannot be used raises PeriodError with the message."""
+    start, end = parse_period(params, MAX_DAYS)
     keyword = (params.get("keyword") or "").strip()
     if len(keyword) > 50:
-        raise ConsoleError(400, "关键词最多 50 字。", "/console/transcripts")
+        raise PeriodError("关键词最多 50 字。")
     return SearchFilters(start=start, end=end, channel=(params.get("channel") or "")[:50],
                          category=params.get("category") or "", intent=(params.get("intent") or "")[:64],
                          outcome=params.get("outcome") or "", keyword=keyword)
@@ -53,16 +47,27 @@ def build_router(console: Console) -> APIRouter:
 
     @router.get("/console/transcripts", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, viewer: Viewer = Depends(reviewer), db: Session = Depends(console.db)) -> Response:
-        filters = parse_filters(request.query_params)
-        turns = console.tracker.turns_between(*filters.utc_range())
+        params = request.query_params
         masker = str if may_see_personal_data(viewer.user) else mask
+        common = dict(intent_names=intents.correctable_intents(), masker=masker, masked=masker is mask)
+        try:
+            filters = parse_filters(params)
+        except PeriodError as error:  # the form again, with what was typed and what is wrong
+            typed = SearchFilters(start=None, end=None, channel=(params.get("channel") or "")[:50],
+                                  category=params.get("category") or "", intent=(params.get("intent") or "")[:64],
+                                  outcome=params.get("outcome") or "", keyword=(params.get("keyword") or "")[:50])
+            return console.render(request, "transcripts.html", viewer, status_code=400, error=str(error),
+                                  filters=typed, results=[], channels=[], form_start=params.get("start", ""),
+                                  form_end=params.get("end", ""), **common)
+        turns = console.tracker.turns_between(*filters.utc_range())
         results = search(turns, filters, outcomes_by_conversation(db), masker)
         channels = sorted({t.channel for t in turns if t.channel})
         return console.render(request, "transcripts.html", viewer, filters=filters, results=results,
-                              channels=channels, intent_names=intents.correctable_intents(), masker=masker, masked=masker is mask,
-                              searched=bool(request.query_params))
+                              channels=channels, form_start=filters.start.isoformat(), form_end=filters.end.isoformat(),
+                              searched=bool(params), **common)
 
-    @router.get("/console/transcripts/{sender_id}", response_class=HTMLResponse, include_in_schema=False)
+    # `path`: a sender id may hold a slash (%2F in the link); Rasa takes any id from its channels.
+    @router.get("/console/transcripts/{sender_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def read(sender_id: str, request: Request, viewer: Viewer = Depends(reviewer),
              db: Session = Depends(console.db)) -> Response:
         turns = console.tracker.conversation(sender_id)
@@ -76,10 +81,10 @@ def build_router(console: Console) -> APIRouter:
             intent_names=intents.correctable_intents(), intent_title=intents.title_of,
             sees_personal=may_see_personal_data(viewer.user))
 
-    @router.post("/console/transcripts/{sender_id}/corrections", include_in_schema=False)
+    @router.post("/console/transcripts/{sender_id:path}/corrections", include_in_schema=False)
     def correct(sender_id: str, form: dict = Depends(console.form), viewer: Viewer = Depends(reviewer),
                 db: Session = Depends(console.db)) -> Response:
-        back = f"/console/transcripts/{sender_id}"
+        back = f"/console/transcripts/{path_segment(sender_id)}"
         intent = form.get("intent", "")
         if intent not in intents.correctable_intents():
             raise ConsoleError(400, "请选择正确的意图。", back)

@@ -38,7 +38,7 @@ def console_app(sessions, database_url, tracker, relay, monkeypatch):
 
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))  # fast tests
     settings = Settings(database_url=database_url, demo_mode=False, service_token="service-secret-for-tests",
-                        tracker_db_url=tracker.url, cookie_secure=False)
+                        rasa_token="rasa-token-for-the-routing-tests", tracker_db_url=tracker.url, cookie_secure=False)
     with sessions() as db, db.begin():
         for username, role, department, specialty, title in USERS:
             auth.create_user(db, username=username, password=PASSWORD, role=role, department_id=department,

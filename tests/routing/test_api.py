@@ -18,7 +18,8 @@ def rasa():
 
 @pytest.fixture
 def client(sessions, database_url, rasa):
-    settings = Settings(database_url=database_url, demo_mode=False, service_token="service-secret-for-tests")
+    settings = Settings(database_url=database_url, demo_mode=False, service_token="service-secret-for-tests",
+                        rasa_token="rasa-token-for-the-routing-tests")
     with sessions() as db, db.begin():
         for name, department, specialty in [("lawyer1", "rights", "法律"), ("lawyer2", "rights", "法律"),
                                             ("counsellor", "care", "心理")]:

@@ -9,7 +9,8 @@ SERVICE = {"Authorization": "Bearer service-secret-for-tests"}
 
 @pytest.fixture
 def client(sessions, database_url):
-    settings = Settings(database_url=database_url, demo_mode=False, service_token="service-secret-for-tests")
+    settings = Settings(database_url=database_url, demo_mode=False, service_token="service-secret-for-tests",
+                        rasa_token="rasa-token-for-the-routing-tests")
     with TestClient(create_app(settings, session_factory=sessions)) as test_client:
         yield test_client
 

@@ -49,7 +49,8 @@ def test_a_stolen_cookie_is_useless_after_logout(console_app):
 
 
 def test_cookies_are_secure_outside_demo_mode_unless_switched_off(sessions, database_url):
-    app = create_app(Settings(database_url=database_url, demo_mode=False, service_token="x" * 20), sessions)
+    app = create_app(Settings(database_url=database_url, demo_mode=False, service_token="service-secret-for-tests",
+                              rasa_token="rasa-token-for-the-routing-tests"), sessions)
     client = TestClient(app, follow_redirects=False)
     client.get("/console/login")
     cookie = client.get("/console/login").headers.get("set-cookie", "")
@@ -139,17 +140,17 @@ def test_the_error_page_never_links_back_to_another_site(console_app):
 
 def test_an_attempt_counts_before_its_password_is_checked_so_parallel_guesses_cannot_slip_through(
         console_app, monkeypatch):
-    from routing.console import login_pages, sessions
+    from routing import auth, login_limits
 
     seen = []
-    original = login_pages.auth.authenticate
+    original = auth.authenticate
 
     def slow_check(db, username, password):
         # what a parallel request would see while this password is being checked
-        seen.append(sessions.recent_failures(db, username, "testclient", login_pages.utcnow(), 15))
+        seen.append(login_limits.recent_failures(db, username, "testclient", login_limits.utcnow(), 15))
         return original(db, username, password)
 
-    monkeypatch.setattr(login_pages.auth, "authenticate", slow_check)
+    monkeypatch.setattr(auth, "authenticate", slow_check)
     client = TestClient(console_app, follow_redirects=False)
     token = login_token(client)
     for _ in range(7):

@@ -1,7 +1,7 @@
 """Phone numbers, ID numbers and street addresses are hidden; ordinary numbers are not."""
 import pytest
 
-from routing.console.masking import ADDRESS_MASK, ID_MASK, PHONE_MASK, mask, may_see_personal_data
+from routing.masking import ADDRESS_MASK, ID_MASK, PHONE_MASK, mask, may_see_personal_data
 from routing.models import Handoff, User
 
 
