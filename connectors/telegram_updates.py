@@ -3,9 +3,10 @@
 Pure (no I/O) so every kind of update can be tested without a server.
 
 Commands become the intent messages Rasa understands (`/start` → `/greet`). Any
-other text starting with "/" loses its slashes: Rasa reads `/anything` as an
-intent, and what she types must never inject one (a location only counts when
-Telegram says it is one).
+other text starting with "/" loses its slashes (connectors.typed_text, the rule every
+channel shares): Rasa reads `/anything` as an intent, and what she types must never
+inject one (a location only counts when Telegram says it is one). Button presses
+arrive as callbacks and count only with data on the very message she pressed.
 
 Stickers, photos, voice notes, documents and other media get a polite request to
 write in words instead of going to the dialogue: the NLU only reads text, and
@@ -15,7 +16,6 @@ her words.
 """
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -23,7 +23,7 @@ from typing import List, Optional, Tuple
 
 from telegram import Message, Update
 
-from connectors.typed_text import without_intent_prefix
+from connectors.typed_text import her_words, location_payload
 
 TEXT, SAFE_EXIT, MEDIA, CALLBACK, GROUP_COMMAND, IGNORED = (
     "text", "safe_exit", "media", "callback", "group_command", "ignored")
@@ -56,7 +56,7 @@ class Inbound:
 
 def location_text(latitude: float, longitude: float) -> str:
     """The shared convention with the 找组织 feature: intent share_location with two entities."""
-    return "/share_location" + json.dumps({"latitude": latitude, "longitude": longitude})
+    return location_payload(latitude, longitude)
 
 
 def text_for_rasa(text: str) -> tuple:
@@ -71,7 +71,7 @@ def text_for_rasa(text: str) -> tuple:
             return SAFE_EXIT, SAFE_EXIT_INTENT
         if name in COMMANDS:
             return TEXT, COMMANDS[name]
-    return TEXT, without_intent_prefix(text or "")
+    return TEXT, her_words(text or "")  # her buttons come back as callbacks, never as text
 
 
 def _sent_at(message: Message) -> float:

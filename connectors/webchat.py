@@ -1,9 +1,14 @@
 """The web chat page, served by Rasa itself at /webhooks/webchat/.
 
 A newcomer can talk to the assistant in a browser with no account and no token.
-The page talks to Rasa's socket.io channel (`socketio:` in credentials.yml); this
+The page talks to the project's socket.io channel (connectors/webchat_socket.py); this
 channel only serves the page and its files, so it handles no messages itself.
 The socket.io browser client is fetched from npm by `make` (never committed).
+
+The page gives her browser the web chat cookie (connectors/webchat_sessions.py): the
+socket.io channel derives her session from it, so no script, and no other site, can
+choose or learn which conversation a connection joins. `POST /exit` (the page's
+安全退出) drops the cookie: whoever opens the page next in that browser starts afresh.
 """
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from connectors.webchat_sessions import forget_token, give_token
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +66,16 @@ class WebChatInput(InputChannel):
 
         @webchat.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
-            return await self._file(request, "index.html", "text/html; charset=utf-8")
+            answer = await self._file(request, "index.html", "text/html; charset=utf-8")
+            if answer.status == 200:
+                give_token(request, answer)
+            return answer
+
+        @webchat.route("/exit", methods=["POST"])
+        async def leave(request: Request) -> HTTPResponse:
+            answer = response.empty(headers=security_headers(request))
+            forget_token(request, answer)
+            return answer
 
         @webchat.route("/static/<name>", methods=["GET"])
         async def static(request: Request, name: str) -> HTTPResponse:

@@ -2,7 +2,9 @@
 
 Every request is signed with the token set in 公众平台 (sha1 over token, timestamp
 and nonce). In plaintext mode that signature does not cover the body, so a stale
-timestamp is refused too; safe mode (EncodingAESKey) also signs the encrypted body.
+timestamp is refused too, and the webhook refuses a signature it has seen with another
+body (`SignedQuery.replay_key`). Safe mode (EncodingAESKey) also signs the encrypted
+body; with a key configured, a plaintext message is refused: it could only be a forgery.
 """
 from __future__ import annotations
 
@@ -59,6 +61,11 @@ class SignedQuery:
     def encrypted(self) -> bool:
         return self.encrypt_type == "aes"
 
+    @property
+    def replay_key(self) -> str:
+        """What identifies one signed request; WeChat never signs two messages with the same."""
+        return f"{self.timestamp}:{self.nonce}:{self.signature}"
+
 
 @dataclass(frozen=True)
 class Inbound:
@@ -93,9 +100,15 @@ class WeChatInboundReader:
         if skew > self._max_skew:
             raise ForgedRequest(f"timestamp {skew:.0f} s away from our clock (replayed?)")
 
+    def valid_until(self, query: SignedQuery) -> float:
+        """When a verified request's timestamp goes stale: after that `verify` refuses it alone."""
+        return int(query.timestamp) + self._max_skew
+
     def read(self, query: SignedQuery, body: bytes) -> Inbound:
         """Verify, decrypt if needed, and parse one POSTed message."""
         self.verify(query)
+        if self._crypto is not None and not query.encrypted:
+            raise ForgedRequest("plaintext message while safe mode (WECHAT_AES_KEY) is on")
         xml = self._decrypt(query, body) if query.encrypted else body
         try:
             message = parse_message(xml)

@@ -1,21 +1,21 @@
 """What one WeChat message means for the assistant.
 
 Text goes to Rasa as written, except a bare number answering the numbered options
-shown last ("回复 1：…"), which becomes that option's payload, and a leading "/",
-which is dropped so that nothing she types can inject an intent. A shared location
-follows the project's convention (`/share_location{"latitude": …, "longitude": …}`),
-following the account is a greeting, and media the assistant cannot read gets a
-polite request to type instead.
+shown last ("回复 1：…"), which becomes that option's payload (the channel's own
+store says what was offered), and a leading "/", which is dropped so that nothing
+she types can inject an intent (connectors.typed_text, the rule every channel
+shares). A shared location follows the project's convention
+(`/share_location{"latitude": …, "longitude": …}`), following the account is a
+greeting, and media the assistant cannot read gets a polite request to type instead.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Callable, Optional
 
 from wechatpy.messages import BaseMessage
 
-from connectors.typed_text import without_intent_prefix
+from connectors.typed_text import her_words, location_payload
 from connectors.wechat_inbound import MalformedRequest
 from connectors.wechat_text import chosen_number
 
@@ -38,7 +38,7 @@ def share_location_text(latitude: str, longitude: str) -> str:
         point = {"latitude": float(latitude), "longitude": float(longitude)}
     except (TypeError, ValueError) as error:
         raise MalformedRequest(f"location without numeric coordinates: {latitude!r}, {longitude!r}") from error
-    return "/share_location" + json.dumps(point)
+    return location_payload(point["latitude"], point["longitude"])
 
 
 def interpret(message: BaseMessage, option: Callable[[str, int], Optional[str]]) -> Turn:
@@ -48,11 +48,11 @@ def interpret(message: BaseMessage, option: Callable[[str, int], Optional[str]])
         text = message.content or ""
         number = chosen_number(text)
         payload = option(message.source, number) if number is not None else None
-        return Turn(text=payload or without_intent_prefix(text))  # only the channel writes payloads
+        return Turn(text=payload or her_words(text))  # only the channel writes payloads
     if kind == "location":
         return Turn(text=share_location_text(message.location_x, message.location_y))
     if kind == "voice" and (message.recognition or "").strip():
-        return Turn(text=without_intent_prefix(message.recognition.strip()))  # WeChat's speech recognition
+        return Turn(text=her_words(message.recognition.strip()))  # WeChat's speech recognition
     if kind in MEDIA_TYPES:
         return Turn(reply=MEDIA_REPLY)
     if kind == "event" and message.event in ("subscribe", "subscribe_scan"):

@@ -5,6 +5,10 @@
   A retry gets the passive reply the first delivery produced, if there was one.
 - The numbered options last shown to each person ("回复 1：…"), so that a later
   "1" means the button's payload. They expire: an old "1" is just a message.
+- Request signatures seen (timestamp, nonce, signature), with a digest of the body
+  they came with: the signature does not cover a plaintext body, so a signature seen
+  before may only come back with the same body (WeChat's retry), never a new one. Kept
+  until the timestamp is stale anyway, and on disk so a restart does not reopen them.
 """
 from __future__ import annotations
 
@@ -20,6 +24,9 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS wechat_seen_at ON wechat_seen (seen_at)",
     "CREATE TABLE IF NOT EXISTS wechat_options (openid TEXT PRIMARY KEY, options TEXT NOT NULL, "
     "expires_at REAL NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wechat_signatures (key TEXT PRIMARY KEY, body_digest TEXT NOT NULL, "
+    "expires_at REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS wechat_signatures_expiry ON wechat_signatures (expires_at)",
 )
 SEEN_TTL_SECONDS = 3600.0  # WeChat's retries come within about 15 seconds
 
@@ -66,6 +73,28 @@ class WeChatStore:
                     return cursor.rowcount == 1
             finally:
                 connection.close()
+
+    def claim_signature(self, key: str, body_digest: str, expires_at: float) -> bool:
+        """True for a signature not seen before, or seen with this very body; False for a replay."""
+        now = self._clock()
+        with self._lock:
+            connection = self._connect()
+            try:
+                with connection:
+                    connection.execute("DELETE FROM wechat_signatures WHERE expires_at < ?", (now,))
+                    cursor = connection.execute(
+                        "INSERT OR IGNORE INTO wechat_signatures (key, body_digest, expires_at) VALUES (?, ?, ?)",
+                        (key, body_digest, expires_at))
+                    if cursor.rowcount == 1:
+                        return True
+                    row = connection.execute("SELECT body_digest FROM wechat_signatures WHERE key = ?",
+                                             (key,)).fetchone()
+                    return row is not None and row[0] == body_digest
+            finally:
+                connection.close()
+
+    def seen_signature_count(self) -> int:
+        return self._run("SELECT COUNT(*) FROM wechat_signatures")[0][0]
 
     def remember_reply(self, key: str, reply: str) -> None:
         self._run("UPDATE wechat_seen SET reply = ? WHERE key = ?", (reply, key))

@@ -4,10 +4,14 @@ WeChat waits five seconds for the answer and then retries (three times). So the
 dialogue runs under a deadline: if the bot has answered by then, the answer goes
 back as the passive XML reply; if not, the webhook answers "success" at once and
 the bot's messages follow through the customer-service API when they are ready.
+
+A signed request seen before is answered again only with the very same body (WeChat's
+own retry, deduplicated by MsgId); with another body it is a replay and gets 403.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Set
@@ -67,6 +71,11 @@ class WeChatWebhook:
         except MalformedRequest as error:
             logger.error("WeChat message rejected (400): %s; body starts %r", error, body[:200])
             return WebhookAnswer(400, "bad request")
+
+        if not self._store.claim_signature(query.replay_key, hashlib.sha256(body).hexdigest(),
+                                           self._reader.valid_until(query)):
+            logger.warning("WeChat message refused (403): its signature was already used with another body")
+            return WebhookAnswer(403, "forbidden")
 
         key = inbound.delivery_key
         if not self._store.claim(key):

@@ -1,10 +1,12 @@
 // The web chat widget: talks to Rasa's socket.io channel on the same server.
 // Everything she or the bot writes is inserted as text, never as HTML.
+// Her session is the server's: it comes from the page's HttpOnly cookie, which the
+// socket.io connection carries; this script neither chooses nor keeps a session id.
 (function () {
   "use strict";
 
-  var SESSION_KEY = "nanyue-chat-session";
   var EXIT_URL = "https://www.baidu.com/";
+  var LEAVE_URL = "/webhooks/webchat/exit";
   var LOCATION_PAYLOAD = "/share_location";
 
   var messages = document.getElementById("messages");
@@ -12,15 +14,7 @@
   var input = document.getElementById("input");
   var sendButton = document.getElementById("send");
   var statusLine = document.getElementById("status");
-  var sessionId = null;
-
-  function storedSession() {
-    try { return window.sessionStorage.getItem(SESSION_KEY); } catch (e) { return null; }
-  }
-
-  function storeSession(id) {
-    try { window.sessionStorage.setItem(SESSION_KEY, id); } catch (e) { /* private mode: keep it in memory */ }
-  }
+  var connected = false;
 
   function setStatus(text, offline) {
     statusLine.textContent = text;
@@ -93,9 +87,9 @@
   var socket = window.io({ path: "/socket.io", transports: ["websocket", "polling"] });
 
   function send(payload, shownText) {
-    if (!sessionId) { return; }
+    if (!connected) { return; }
     addMessage("user", shownText);
-    socket.emit("user_uttered", { message: payload, session_id: sessionId });
+    socket.emit("user_uttered", { message: payload });
   }
 
   function choose(choice) {
@@ -114,17 +108,17 @@
 
   socket.on("connect", function () {
     setStatus("正在连接…");
-    socket.emit("session_request", { session_id: sessionId || storedSession() });
+    socket.emit("session_request", {});
   });
 
-  socket.on("session_confirm", function (id) {
-    sessionId = typeof id === "string" ? id : (id && id.session_id);
-    storeSession(sessionId);
+  socket.on("session_confirm", function () {
+    connected = true;
     setStatus("已连接，可以开始聊天");
     setReady(true);
   });
 
   socket.on("disconnect", function () {
+    connected = false;
     setReady(false);
     setStatus("连接已断开，正在重试…", true);
   });
@@ -134,6 +128,7 @@
   });
 
   socket.on("connect_error", function () {
+    connected = false;
     setReady(false);
     setStatus("连接已断开，正在重试…", true);
   });
@@ -164,8 +159,17 @@
     }
   });
 
+  // The server drops the session cookie, so the next person at this browser starts afresh.
+  function forgetSession() {
+    try {
+      if (navigator.sendBeacon && navigator.sendBeacon(LEAVE_URL)) { return; }
+      window.fetch(LEAVE_URL, { method: "POST", keepalive: true, credentials: "same-origin" });
+    } catch (e) { /* leaving anyway */ }
+  }
+
   document.getElementById("quick-exit").addEventListener("click", function () {
     try { socket.disconnect(); } catch (e) { /* leaving anyway */ }
+    forgetSession();
     try { window.sessionStorage.clear(); } catch (e) { /* nothing stored */ }
     document.title = "百度一下";
     document.body.replaceChildren();

@@ -60,7 +60,7 @@ def deliver(rasa_url, update, secret=SECRET):
 
 
 def user_events(rasa_url, chat):
-    return [e for e in tracker(rasa_url, chat)["events"] if e["event"] == "user"]
+    return [e for e in tracker(rasa_url, str(chat))["events"] if e["event"] == "user"]  # chat ids are numbers
 
 
 def test_the_webhook_was_set_once_at_start_up_with_the_secret(live):

@@ -12,6 +12,7 @@ import pytest
 import socketio
 
 from connectors.webchat import STATIC_DIR, WebChatInput
+from connectors.webchat_sessions import COOKIE_NAME
 from tests.connectors.sanic_server import ChannelServer
 
 
@@ -105,19 +106,74 @@ for (const text of typed) {
   elements.input.value = text;
   elements.composer.handlers.submit({ preventDefault() {} });
 }
-console.log(JSON.stringify(emitted.filter(([name]) => name === "user_uttered").map(([, data]) => data.message)));
+console.log(JSON.stringify(emitted));
 """
+
+
+def run_widget(tmp_path, typed):
+    """What chat.js emitted, as [event name, data] pairs, after she typed each text."""
+    harness = tmp_path / "harness.js"
+    harness.write_text(WIDGET_HARNESS, encoding="utf-8")
+    result = subprocess.run([NODE, str(harness), str(STATIC_DIR / "chat.js"), json.dumps(typed)],
+                            capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(result.stdout)
 
 
 @pytest.mark.skipif(NODE is None, reason="needs node to run the widget's script")
 def test_what_she_types_is_never_sent_as_an_intent(tmp_path):
     """Rasa reads "/intent{...}" as an intent, also after the NLU normalizer made "／" a "/"
-    and dropped emoji and zero-width spaces."""
+    and dropped emoji and zero-width spaces (the server checks too: connectors/intent_gate.py)."""
     typed = ["你好", "/request_human", "／request_human", "😀/request_human", "\u200b/ /request_human",
              '/share_location{"latitude": 1, "longitude": 2}', "a/b", "😀你好"]
-    harness = tmp_path / "harness.js"
-    harness.write_text(WIDGET_HARNESS, encoding="utf-8")
-    result = subprocess.run([NODE, str(harness), str(STATIC_DIR / "chat.js"), json.dumps(typed)],
-                            capture_output=True, text=True, timeout=60, check=True)
-    assert json.loads(result.stdout) == ["你好", "request_human", "request_human", "request_human", "request_human",
-                                         'share_location{"latitude": 1, "longitude": 2}', "a/b", "😀你好"]
+    sent = [data["message"] for name, data in run_widget(tmp_path, typed) if name == "user_uttered"]
+    assert sent == ["你好", "request_human", "request_human", "request_human", "request_human",
+                    'share_location{"latitude": 1, "longitude": 2}', "a/b", "😀你好"]
+
+
+@pytest.mark.skipif(NODE is None, reason="needs node to run the widget's script")
+def test_the_widget_neither_chooses_nor_sends_a_session_id(tmp_path):
+    """The server takes her session from the page's cookie; an id from the page would be a claim."""
+    emitted = run_widget(tmp_path, ["你好"])
+    assert [name for name, _ in emitted] == ["session_request", "user_uttered"]
+    assert all("session_id" not in data for _, data in emitted)
+    script = (STATIC_DIR / "chat.js").read_text(encoding="utf-8")
+    assert "sessionStorage.setItem" not in script and "localStorage" not in script
+
+
+def set_cookie(headers):
+    return [part.strip() for part in headers["set-cookie"].split(";")]
+
+
+def test_the_page_gives_her_browser_a_session_cookie_scripts_cannot_read(serve):
+    status, headers, _ = get(f"{serve().url}/webhooks/webchat/")
+    cookie = set_cookie(headers)
+    name, token = cookie[0].split("=", 1)
+    assert status == 200 and name == COOKIE_NAME and len(token) == 43
+    assert {"HttpOnly", "SameSite=Strict", "Path=/"} <= set(cookie) and "Secure" not in cookie
+
+
+def test_behind_https_the_cookie_is_secure(serve):
+    request = urllib.request.Request(f"{serve().url}/webhooks/webchat/", headers={"X-Forwarded-Proto": "https"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert "Secure" in set_cookie(lower_keys(response.headers))
+
+
+def test_a_reload_keeps_her_cookie_and_each_browser_gets_its_own(serve):
+    server = serve()
+    first = set_cookie(get(f"{server.url}/webhooks/webchat/")[1])[0]
+    assert set_cookie(get(f"{server.url}/webhooks/webchat/")[1])[0] != first
+    request = urllib.request.Request(f"{server.url}/webhooks/webchat/", headers={"Cookie": first})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert "set-cookie" not in lower_keys(response.headers)
+
+
+def test_quick_exit_drops_the_cookie(serve):
+    server = serve()
+    cookie = set_cookie(get(f"{server.url}/webhooks/webchat/")[1])[0]
+    request = urllib.request.Request(f"{server.url}/webhooks/webchat/exit", method="POST", data=b"",
+                                     headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        dropped = set_cookie(lower_keys(response.headers))
+    assert dropped[0] in (f"{COOKIE_NAME}=", f'{COOKIE_NAME}=""') and "Max-Age=0" in dropped and "HttpOnly" in dropped
+    script = (STATIC_DIR / "chat.js").read_text(encoding="utf-8")
+    assert "/webhooks/webchat/exit" in script and "sendBeacon" in script
