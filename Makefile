@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: help install train run shell test test-unit test-routing test-stories test-browser browser-deps webchat-assets bench eval validate lint clean export-corrections
+.PHONY: help install train run shell test test-unit test-routing test-stories test-browser browser-deps webchat-assets bench eval eval-dialogue validate lint clean export-corrections
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ eval: $(MODEL) ## held-out and blind NLU figures and FAQ retrieval, written to r
 	$(PY) -m bot eval --out reports/nlu
 	$(PY) -m bot eval --data tests/data/blind_nlu.yml --out reports/nlu-blind --title "Blind messages (never tuned on)"
 	$(PY) -m bot retrieval-eval --out reports/retrieval
+
+eval-dialogue: $(MODEL) $(ROUTING_VENV)/.installed ## play every conversation test through the live servers: reports/dialogue/
+	$(PY) -m tests.conversations.runner --out reports/dialogue
 
 export-corrections: $(ROUTING_VENV)/.installed ## staff corrections from the web console → data/nlu/corrections.yml (masked)
 	PYTHONPATH=. $(ROUTING_PY) -m routing export-corrections --out data/nlu/corrections.yml

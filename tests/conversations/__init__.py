@@ -1,0 +1,1 @@
+"""Multi-turn conversation tests played through the live servers (see runner.py)."""
