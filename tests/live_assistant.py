@@ -88,7 +88,7 @@ class LiveAssistant:
             f'action_endpoint:\n  url: "{self.action_url}/webhook"\n  token: "{self.action_token}"\n'
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n',
             encoding="utf-8")
-        return [str(RASA_BIN), "run", "--enable-api", "--auth-token", self.api_token, "-i", "127.0.0.1",
+        return [str(RASA_BIN), "run", "--enable-api", f"--auth-token={self.api_token}", "-i", "127.0.0.1",
                 "--model", str(MODEL_PATH), "--port", str(self.rasa_port),
                 "--endpoints", str(endpoints), "--credentials", str(self._credentials)]
 
