@@ -2,9 +2,13 @@
 
 Retrieval is lexical, so an edited FAQ entry or case is live as soon as the
 file is saved: the next search sees a newer modification time and rebuilds.
+A file that fails its schema check is rejected with a logged error and its
+last good entries keep answering (`KnowledgeBase.reload`); when nothing that
+answers has changed, the retrievers are kept as they are.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,9 +20,13 @@ from bot.retrieval import (
     Bm25Retriever,
     ClassifierRetriever,
     HybridRetriever,
+    NoDocuments,
+    Retriever,
     TfidfRetriever,
     WeightedRetriever,
 )
+
+logger = logging.getLogger(__name__)
 
 # Chosen on tests/data/heldout_faq.yml (README, "Retrieval").
 ANSWER_THRESHOLD = 0.4
@@ -33,12 +41,16 @@ class FaqMatch:
     score: float
 
 
-def lexical_retriever(documents) -> WeightedRetriever:
+def lexical_retriever(documents) -> Retriever:
+    if not documents:
+        return NoDocuments()
     return HybridRetriever(Bm25Retriever(documents), TfidfRetriever(documents), 0.5)
 
 
-def faq_retriever(documents) -> WeightedRetriever:
+def faq_retriever(documents) -> Retriever:
     """The kept approach: classifier 0.7 + lexical hybrid 0.3."""
+    if not documents:
+        return NoDocuments()
     return WeightedRetriever([
         (CLASSIFIER_WEIGHT, ClassifierRetriever(documents)),
         (1 - CLASSIFIER_WEIGHT, lexical_retriever(documents)),
@@ -50,6 +62,7 @@ class KnowledgeIndex:
         self._folder = Path(folder)
         self._lock = threading.Lock()
         self._stamp: Optional[Tuple[Tuple[str, float], ...]] = None
+        self.knowledge: Optional[KnowledgeBase] = None
         self._build()
 
     def _current_stamp(self) -> Tuple[Tuple[str, float], ...]:
@@ -59,17 +72,26 @@ class KnowledgeIndex:
 
     def _build(self) -> None:
         stamp = self._current_stamp()
-        knowledge = KnowledgeBase.load(self._folder)
+        knowledge = KnowledgeBase.reload(self._folder, previous=self.knowledge)
+        if self.knowledge is not None and knowledge == self.knowledge:
+            self.knowledge, self._stamp = knowledge, stamp  # e.g. only a rejected edit: same answers
+            return
         faq = faq_retriever([(e.id, e.questions) for e in knowledge.faq])
         cases = lexical_retriever([(c.id, (c.search_text,)) for c in knowledge.cases])
         self.knowledge, self._faq, self._cases, self._stamp = knowledge, faq, cases, stamp
 
     def refresh(self) -> None:
-        """Rebuild if a knowledge file was added, removed or saved since the last build."""
+        """Rebuild if a knowledge file was added, removed or saved since the last build;
+        if the rebuild fails in a way no file check foresaw, the index in use keeps answering."""
         if self._current_stamp() != self._stamp:
             with self._lock:
-                if self._current_stamp() != self._stamp:
-                    self._build()
+                stamp = self._current_stamp()
+                if stamp != self._stamp:
+                    try:
+                        self._build()
+                    except Exception:  # noqa: BLE001 - a live server keeps its last good index
+                        logger.exception("rebuilding the knowledge index failed; the previous one keeps answering")
+                        self._stamp = stamp
 
     def search_faq(self, text: str, category: Optional[str] = None, limit: int = 3) -> List[FaqMatch]:
         """Best FAQ entries; entries outside the message's service area count for less."""

@@ -123,13 +123,27 @@ class ClassifierRetriever:
     def __init__(self, documents: Sequence[Tuple[str, Sequence[str]]], regularisation: float = 10.0):
         texts = [normalize(text) for _, group in documents for text in group]
         labels = [doc_id for doc_id, group in documents for _ in group]
-        self._model = char_ngram_model.fit(char_ngram_model.build_model(3, regularisation), texts, labels)
+        # one document leaves nothing to tell apart: no score, rather than 1.0 for any text
+        self._model = (
+            char_ngram_model.fit(char_ngram_model.build_model(3, regularisation), texts, labels)
+            if len(set(labels)) >= 2 else None
+        )
 
     def scores(self, text: str) -> Dict[str, float]:
         return char_ngram_model.probabilities(self._model, normalize(text))
 
     def search(self, text: str, limit: int = 3) -> List[Hit]:
         return _top(self.scores(text), limit)
+
+
+class NoDocuments:
+    """The retriever of an empty collection (every knowledge file of a kind rejected or removed)."""
+
+    def scores(self, text: str) -> Dict[str, float]:
+        return {}
+
+    def search(self, text: str, limit: int = 3) -> List[Hit]:
+        return []
 
 
 class WeightedRetriever:

@@ -1,8 +1,8 @@
-"""Requests for cases win over the topic they mention.
+"""Requests for cases, which win over the topic they mention.
 
 "有没有彩礼纠纷的案例" names a legal topic, and the intent classifier follows the
 topic words; the words that ask for cases are few and explicit, so a short
-pattern list decides instead.
+pattern list finds them and `IntentDecision` makes the message `ask_case`.
 """
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.intent_override import put_on_top
+from nlu.findings import ASKS_FOR_CASES
 
-CASE_INTENT = "ask_case"
 DEFAULT_PATTERNS = [
     r"案例|个案|判例|先例|例子|案子可以参考|真实经历",
     r"别(人|的)[^.!?。！？]{0,20}(最后|结果|后来)",
@@ -28,8 +27,8 @@ DEFAULT_PATTERNS = [
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class CaseRequestClassifier(GraphComponent):
-    """Sets `ask_case` when the (normalised) message explicitly asks for cases."""
+class CaseRequestDetector(GraphComponent):
+    """Records whether the (normalised) message explicitly asks for cases."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -45,12 +44,10 @@ class CaseRequestClassifier(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "CaseRequestClassifier":
+    ) -> "CaseRequestDetector":
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not self._pattern.search(message.get(TEXT) or ""):
-                continue
-            put_on_top(message, CASE_INTENT)
+            message.set(ASKS_FOR_CASES, bool(self._pattern.search(message.get(TEXT) or "")))
         return messages

@@ -6,7 +6,7 @@ no segmentation, so typos, Cantonese and unknown words still share features.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 
 def build_model(ngram_max: int = 3, regularisation: float = 20.0, balanced: bool = False) -> Any:
@@ -35,6 +35,20 @@ def probabilities(model: Optional[Any], text: str) -> Dict[str, float]:
         return {}
     row = model.predict_proba([text])[0]
     return {label: float(p) for label, p in zip(model.classes_, row)}
+
+
+def probabilities_of_each(model: Optional[Any], texts: Sequence[str]) -> List[Dict[str, float]]:
+    """`probabilities` for many texts in one call (the windows of a long message)."""
+    if len(texts) == 1:
+        return [probabilities(model, texts[0])]
+    if model is None:
+        return [{} for _ in texts]
+    readable = [text for text in texts if text]
+    rows = iter(model.predict_proba(readable)) if readable else iter(())
+    return [
+        {label: float(p) for label, p in zip(model.classes_, next(rows))} if text else {}
+        for text in texts
+    ]
 
 
 def save(model: Any, path: Path) -> None:

@@ -1,7 +1,8 @@
-"""Messages with nothing to read (empty, spaces, emoji only) go to the clarification.
+"""Messages with nothing to read (empty, spaces, emoji only).
 
-Without this, the classifier would still pick some intent for an empty
-feature vector, with a confidence that means nothing.
+Without this finding the classifier's pick for an empty feature vector would
+stand, with a confidence that means nothing; `IntentDecision` sends her to
+the clarification instead.
 """
 from __future__ import annotations
 
@@ -11,17 +12,17 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-FALLBACK_INTENT = "nlu_fallback"
+from nlu.findings import NOTHING_TO_READ
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class EmptyMessageClassifier(GraphComponent):
-    """Sets nlu_fallback with full confidence when the normalised text is empty."""
+class EmptyMessageDetector(GraphComponent):
+    """Records whether the normalised text is empty."""
 
     @classmethod
     def create(
@@ -30,14 +31,10 @@ class EmptyMessageClassifier(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "EmptyMessageClassifier":
+    ) -> "EmptyMessageDetector":
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if (message.get(TEXT) or "").strip():
-                continue
-            top = {"name": FALLBACK_INTENT, "confidence": 1.0}
-            message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [top], add_to_output=True)
+            message.set(NOTHING_TO_READ, not (message.get(TEXT) or "").strip())
         return messages

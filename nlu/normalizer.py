@@ -2,6 +2,13 @@
 
 Only the copy of the text that the model reads is changed: the tracker stores
 the message exactly as she wrote it (Rasa logs `UserMessage.text`).
+
+Two copies come out. `text`, for the intent classifier, is cut to its head and
+tail when very long: the features of a 4,000-character story would drown the
+question at its end. `full_text` is the whole normalised message, for the
+crisis detector: danger in the middle of a long story must never be cut away
+(a 661-character message with 「拿着菜刀…说今晚要弄死我」 in the middle once got
+no crisis reply because the detector read the cut copy).
 """
 from __future__ import annotations
 
@@ -15,9 +22,10 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.text import normalize
+from nlu.text import normalize, shorten
 
 ORIGINAL_TEXT = "original_text"
+FULL_TEXT = "full_text"
 
 
 @DefaultV1Recipe.register(
@@ -25,7 +33,8 @@ ORIGINAL_TEXT = "original_text"
 )
 class ChineseTextNormalizer(GraphComponent):
     """Traditional → simplified, full-width → half-width, emoji and control
-    characters removed, whitespace made safe for jieba, very long text cut."""
+    characters removed, whitespace made safe for jieba; the classifier's copy of
+    very long text cut, the whole text kept beside it."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -51,19 +60,24 @@ class ChineseTextNormalizer(GraphComponent):
     def required_packages() -> List[Text]:
         return ["opencc"]
 
+    @staticmethod
+    def _words_not_payload(normalized: Text, text: Text) -> Text:
+        if normalized.startswith("/") and not text.startswith("/"):
+            # Rasa's RegexMessageHandler runs after this component and reads "/intent{…}"
+            # as a payload: "／request_human" or "😀/share_location{…}" typed by her must
+            # stay words, never become an intent with entities she chose
+            return normalized.lstrip("/ ")
+        return normalized
+
     def _normalize_message(self, message: Message) -> None:
         text = message.get(TEXT)
         if text is None:
             return  # e.g. intent-only training examples
         if message.get(ORIGINAL_TEXT) is None:
             message.set(ORIGINAL_TEXT, text)
-        normalized = normalize(text, self._max_chars, self._tail_chars)
-        if normalized.startswith("/") and not text.startswith("/"):
-            # Rasa's RegexMessageHandler runs after this component and reads "/intent{…}"
-            # as a payload: "／request_human" or "😀/share_location{…}" typed by her must
-            # stay words, never become an intent with entities she chose
-            normalized = normalized.lstrip("/ ")
-        message.set(TEXT, normalized)
+        whole = normalize(text, max_chars=None)
+        message.set(FULL_TEXT, self._words_not_payload(whole, text))
+        message.set(TEXT, self._words_not_payload(shorten(whole, self._max_chars, self._tail_chars), text))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:

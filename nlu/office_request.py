@@ -3,8 +3,11 @@
 "顺德区妇联电话多少" names an office and asks how to reach it: `find_office`,
 whatever topic words the classifier followed. "我在顺德" after "你在哪里" is a
 place and nothing else: `inform_place`. A message that also says what happened
-("我在顺德，老公打我") keeps its intent, and a crisis always wins: the crisis
-detector runs after this component.
+("我在顺德，老公打我") is neither. This component only records the two findings;
+`IntentDecision` turns them into the intent, after a crisis, and uses "only a
+place" to keep the crisis model alone from raising a crisis on "我在顺德".
+The two cannot both hold: an office question names 妇联, which is neither a
+place nor a filler word.
 """
 from __future__ import annotations
 
@@ -20,13 +23,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.intent_override import put_on_top
+from nlu.findings import ASKS_FOR_OFFICE, ONLY_A_PLACE
 from nlu.place_extractor import PLACE_ENTITY
 from nlu.place_matcher import DEFAULT_RULES
 
-FIND_OFFICE = "find_office"
-LEXICON_ONLY = "crisis_lexicon_only"  # read by the crisis detector: only its lexicon may raise a crisis
-INFORM_PLACE = "inform_place"
 OFFICE = r"(妇联|妇女联合会|妇女之家|妇联组织)"
 ASKS_WHERE = (r"(在哪|哪里|哪儿|哪个位置|地址|电话|号码|怎么(走|去|找|联系)|位置|联系方式|上班时间|几点上班"
               r"|几点下班|开门|办公时间|离我最近|最近的|附近的|附近有|导航|地图)")
@@ -37,7 +37,10 @@ _PUNCTUATION = re.compile(r"[\s，。！？、,.!?~～…：:；;]+")
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class OfficeRequestClassifier(GraphComponent):
+class OfficeRequestDetector(GraphComponent):
+    """Records whether she asks where (or how to reach) the federation is, and
+    whether the message is nothing but a place name."""
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"patterns": DEFAULT_PATTERNS, "rules_path": str(DEFAULT_RULES)}
@@ -55,7 +58,7 @@ class OfficeRequestClassifier(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "OfficeRequestClassifier":
+    ) -> "OfficeRequestDetector":
         return cls(config)
 
     def _only_a_place(self, text: Text, place: Dict[Text, Any]) -> bool:
@@ -67,11 +70,7 @@ class OfficeRequestClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if self._pattern.search(text):
-                put_on_top(message, FIND_OFFICE)
-                continue
             places = [e for e in message.get(ENTITIES) or [] if e.get("entity") == PLACE_ENTITY]
-            if places and "start" in places[0] and self._only_a_place(text, places[0]):
-                put_on_top(message, INFORM_PLACE)
-                message.set(LEXICON_ONLY, True)
+            message.set(ASKS_FOR_OFFICE, bool(self._pattern.search(text)))
+            message.set(ONLY_A_PLACE, bool(places) and "start" in places[0] and self._only_a_place(text, places[0]))
         return messages

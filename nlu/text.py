@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, List, Optional
 
 _EMOJI = re.compile(
     "["
@@ -51,14 +51,27 @@ def collapse_whitespace(text: str) -> str:
 
 
 def shorten(text: str, max_chars: int, tail_chars: int) -> str:
-    """Keep the head and the tail of a very long message.
+    """Keep the head and the tail of a very long message, for the intent classifier only.
 
     Long narratives usually end with the actual question, so the tail matters.
+    The danger check never reads this copy: see `overlapping_windows`.
     """
     if len(text) <= max_chars:
         return text
     head_chars = max_chars - tail_chars
     return text[:head_chars] + "…" + text[-tail_chars:]
+
+
+def overlapping_windows(text: str, size: int, step: int) -> List[str]:
+    """The whole text in windows of `size` characters, each starting `step` after the last,
+    the last one ending at the end: any passage of up to size - step characters lies
+    whole inside some window, so no sentence is read only in halves."""
+    if len(text) <= size:
+        return [text]
+    starts = list(range(0, len(text) - size + 1, step))
+    if starts[-1] + size < len(text):
+        starts.append(len(text) - size)
+    return [text[start: start + size] for start in starts]
 
 
 @lru_cache(maxsize=1)
@@ -69,8 +82,9 @@ def traditional_to_simplified() -> Callable[[str], str]:
     return opencc.OpenCC("t2s").convert
 
 
-def normalize(text: str, max_chars: int = 512, tail_chars: int = 160) -> str:
-    """Turn a raw chat message into the canonical form the model is trained on."""
+def normalize(text: str, max_chars: Optional[int] = 512, tail_chars: int = 160) -> str:
+    """Turn a raw chat message into the canonical form the model is trained on
+    (`max_chars=None`: the whole message, never shortened)."""
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text)  # full-width -> half-width
@@ -79,4 +93,4 @@ def normalize(text: str, max_chars: int = 512, tail_chars: int = 160) -> str:
     text = _REPEATED_PUNCTUATION.sub(r"\1\1", text)
     text = collapse_whitespace(text)
     text = traditional_to_simplified()(text)
-    return shorten(text, max_chars, tail_chars)
+    return text if max_chars is None else shorten(text, max_chars, tail_chars)

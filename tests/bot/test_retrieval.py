@@ -1,6 +1,6 @@
 import pytest
 
-from bot.retrieval import Bm25Retriever, HybridRetriever, TfidfRetriever
+from bot.retrieval import Bm25Retriever, ClassifierRetriever, HybridRetriever, TfidfRetriever
 
 DOCUMENTS = [
     ("dv", ["遭受家庭暴力怎么办", "老公打我怎么办", "被家暴了找谁"]),
@@ -37,3 +37,7 @@ def test_an_unrelated_question_scores_low(retriever):
 
 def test_nothing_to_search_returns_nothing(retriever):
     assert retriever.search("") == [] and retriever.search("😭😭") == []
+
+
+def test_a_single_document_gives_the_classifier_nothing_to_tell_apart():
+    assert ClassifierRetriever([("order", ["怎么申请人身安全保护令"])]).search("今天广州天气怎么样") == []

@@ -1,7 +1,12 @@
+"""The crisis verdict alone; how it becomes the intent is tested in test_intent_decision.py."""
 from pathlib import Path
 
+import pytest
+
 from nlu.crisis_detector import CrisisDetector
+from nlu.normalizer import ChineseTextNormalizer
 from tests.nlu.components import build, load, message, training_data
+from tests.nlu.long_messages import story
 
 LEXICON = str(Path(__file__).resolve().parents[2] / "nlu" / "crisis_lexicon.yml")
 PAIRS = [
@@ -13,50 +18,9 @@ PAIRS = [
 
 
 def detector(tmp_path, **config):
-    component, storage, resource, full = build(CrisisDetector, tmp_path, lexicon_path=LEXICON, **config)
+    component, storage, resource, full = build(CrisisDetector, tmp_path, **{"lexicon_path": LEXICON, **config})
     component.train(training_data(PAIRS))
     return load(CrisisDetector, storage, resource, full)
-
-
-def test_lexicon_hit_raises_a_crisis_over_a_calm_intent(tmp_path):
-    (processed,) = detector(tmp_path).process(
-        [message("救命 他在打我", "legal_domestic_violence", [{"name": "legal_domestic_violence", "confidence": 0.9}])]
-    )
-    assert processed.get("intent") == {"name": "crisis_violence", "confidence": 1.0}
-    assert processed.get("crisis")["detected"] and processed.get("crisis")["source"] == "lexicon"
-    assert processed.get("intent_ranking")[1]["name"] == "legal_domestic_violence"
-
-
-def test_crisis_raised_even_over_a_fallback(tmp_path):
-    (processed,) = detector(tmp_path).process([message("我不想活了", "nlu_fallback")])
-    assert processed.get("intent")["name"] == "crisis_self_harm"
-
-
-def test_negated_crisis_prediction_is_withdrawn_to_the_next_intent(tmp_path):
-    ranking = [
-        {"name": "crisis_self_harm", "confidence": 0.5},
-        {"name": "care_mental_health", "confidence": 0.4},
-    ]
-    (processed,) = detector(tmp_path, model_threshold=0.99).process(
-        [message("我没有想自杀", "crisis_self_harm", ranking)]
-    )
-    assert processed.get("crisis")["detected"] is False
-    assert processed.get("intent")["name"] == "care_mental_health"
-    assert processed.get("crisis")["phrases"][0]["negated"] is True
-
-
-def test_withdrawn_crisis_with_no_confident_alternative_falls_back(tmp_path):
-    ranking = [{"name": "crisis_self_harm", "confidence": 0.95}, {"name": "greet", "confidence": 0.01}]
-    (processed,) = detector(tmp_path, model_threshold=0.99).process(
-        [message("我没有想自杀", "crisis_self_harm", ranking)]
-    )
-    assert processed.get("intent")["name"] == "nlu_fallback"
-
-
-def test_calm_message_is_left_alone(tmp_path):
-    (processed,) = detector(tmp_path).process([message("抚养费怎么算", "legal_family_property")])
-    assert processed.get("intent")["name"] == "legal_family_property"
-    assert processed.get("crisis")["detected"] is False
 
 
 def test_without_crisis_examples_the_lexicon_still_works(tmp_path):
@@ -74,41 +38,60 @@ def test_a_changed_lexicon_changes_the_cache_fingerprint(tmp_path):
     assert CrisisDetector.fingerprint_addon({"lexicon_path": str(lexicon)}) != before
 
 
-def test_a_fallback_caused_by_a_ruled_out_crisis_candidate_is_undone(tmp_path):
-    ranking = [
-        {"name": "nlu_fallback", "confidence": 0.9},
-        {"name": "crisis_child_danger", "confidence": 0.38},
-        {"name": "legal_child_protection", "confidence": 0.37},
-        {"name": "greet", "confidence": 0.02},
-    ]
-    (processed,) = detector(tmp_path, model_threshold=0.99).process(
-        [message("我朋友的侄子以前被继父打过，还能追究吗", "nlu_fallback", ranking)]
-    )
-    assert processed.get("intent")["name"] == "legal_child_protection"
-
-
-def test_a_fallback_for_other_reasons_stands(tmp_path):
-    ranking = [{"name": "nlu_fallback", "confidence": 0.9}, {"name": "greet", "confidence": 0.05},
-               {"name": "thanks", "confidence": 0.045}]
-    (processed,) = detector(tmp_path, model_threshold=0.99).process([message("嗯嗯那个", "nlu_fallback", ranking)])
-    assert processed.get("intent")["name"] == "nlu_fallback"
-
-
 def test_the_fingerprint_works_when_rasa_passes_no_lexicon_path():
     assert CrisisDetector.fingerprint_addon({}) == CrisisDetector.fingerprint_addon({"lexicon_path": LEXICON})
 
 
-def test_a_place_only_answer_needs_the_lexicon_not_the_model_to_become_a_crisis(tmp_path):
-    eager = detector(tmp_path, model_threshold=0.0)  # the model alone would flag everything
+def test_the_detector_records_its_verdict_and_leaves_the_intent_alone(tmp_path):
+    (processed,) = detector(tmp_path).process(
+        [message("救命 他在打我", "legal_domestic_violence", [{"name": "legal_domestic_violence", "confidence": 0.9}])]
+    )
+    assert processed.get("crisis")["detected"] is True
+    assert processed.get("intent")["name"] == "legal_domestic_violence"
 
-    def place_only(text):
-        flagged = message(text, "inform_place")
-        flagged.set("crisis_lexicon_only", True)
-        return flagged
 
-    (place,) = eager.process([place_only("我在顺德")])
-    assert place.get("intent")["name"] == "inform_place" and not place.get("crisis")["detected"]
-    (danger,) = eager.process([place_only("救命 他在打我")])
-    assert danger.get("intent")["name"] == "crisis_violence"
-    (classified,) = eager.process([message("我在厕所躲着", "inform_place")])  # the classifier's guess is not enough
-    assert classified.get("intent")["name"].startswith("crisis_")
+def normalised(tmp_path, text):
+    normalizer, *_ = build(ChineseTextNormalizer, tmp_path / "normalizer")
+    return normalizer.process([message(text)])[0]
+
+
+@pytest.mark.parametrize("length", [661, 4100])
+def test_danger_in_the_middle_of_a_long_message_is_found(tmp_path, length):
+    lexicon_only = detector(tmp_path, model_threshold=0.99)
+    (processed,) = lexicon_only.process([normalised(tmp_path, story(length))])
+    assert processed.get("crisis")["detected"] is True
+    assert processed.get("crisis")["type"] == "violence" and processed.get("crisis")["source"] == "lexicon"
+
+
+@pytest.mark.parametrize("length", [661, 4100])
+def test_a_long_story_does_not_dilute_one_dangerous_sentence_for_the_model(tmp_path, length):
+    lexicon = tmp_path / "lexicon.yml"  # nothing the messages say: only the model can see the danger
+    lexicon.write_text("patterns: {violence: [不会出现的词]}\nnegation_cues: []\npast_cues: []\npresent_cues: []\n",
+                       encoding="utf-8")
+    # windows near the sentence's length: a model trained on 8 examples is easily outvoted
+    # (the trained model's own window size is tested in test_pipeline.py)
+    model_only = detector(tmp_path, lexicon_path=str(lexicon), window_chars=16, window_step=8)
+    calm = "抚养费怎么算，孩子玩手机，谢谢。" * (length // 16 + 1)
+    half = (length - len("他在掐我脖子。")) // 2
+    dangerous = calm[:half] + "他在掐我脖子。" + calm[: length - half - len("他在掐我脖子。")]
+    (danger,) = model_only.process([normalised(tmp_path, dangerous)])
+    assert len(dangerous) == length
+    assert danger.get("crisis")["detected"] is True
+    assert danger.get("crisis")["type"] == "violence" and danger.get("crisis")["source"] == "model"
+    (story_only,) = model_only.process([normalised(tmp_path, calm[:length])])
+    assert story_only.get("crisis")["detected"] is False
+
+
+def test_up_to_the_classifiers_limit_the_model_reads_the_message_whole(tmp_path):
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    default = detector(tmp_path / "a", window_chars=16, window_step=8)
+    never_windowed = detector(tmp_path / "b", window_chars=10_000, window_step=5_000)
+    calm = "抚养费怎么算，孩子玩手机，谢谢。"
+    text = calm * 30 + "他在掐我脖子。"
+    assert len(text) == 487 and default.assess(text) == never_windowed.assess(text)
+    assert default.assess(calm * 40 + "他在掐我脖子。") != never_windowed.assess(calm * 40 + "他在掐我脖子。")
+
+
+def test_a_window_step_longer_than_the_window_is_refused(tmp_path):
+    with pytest.raises(ValueError):
+        detector(tmp_path, window_chars=64, window_step=100)

@@ -1,6 +1,6 @@
 import pytest
 
-from nlu.normalizer import ORIGINAL_TEXT, ChineseTextNormalizer
+from nlu.normalizer import FULL_TEXT, ORIGINAL_TEXT, ChineseTextNormalizer
 from tests.nlu.components import build, message, training_data
 
 
@@ -39,3 +39,10 @@ def test_real_payloads_are_left_as_they_are(tmp_path):
     normalizer, *_ = build(ChineseTextNormalizer, tmp_path)
     (processed,) = normalizer.process([message("/request_human")])
     assert processed.get("text") == "/request_human"
+
+
+def test_the_whole_normalised_text_is_kept_beside_the_classifiers_shortened_copy(tmp_path):
+    normalizer, *_ = build(ChineseTextNormalizer, tmp_path, max_chars=50, tail_chars=10)
+    (processed,) = normalizer.process([message("離婚" + "字" * 996 + "怎麼辦")])
+    assert len(processed.get("text")) == 51
+    assert processed.get(FULL_TEXT) == "离婚" + "字" * 996 + "怎么办"

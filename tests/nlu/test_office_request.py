@@ -1,6 +1,8 @@
 import pytest
 
-from nlu.office_request import OfficeRequestClassifier
+from nlu.findings import ONLY_A_PLACE
+from nlu.intent_decision import IntentDecision
+from nlu.office_request import OfficeRequestDetector
 from nlu.place_extractor import PlaceExtractor
 from tests.nlu.components import build, message
 
@@ -8,8 +10,9 @@ from tests.nlu.components import build, message
 @pytest.fixture
 def pipeline(tmp_path):
     extractor, *_ = build(PlaceExtractor, tmp_path / "a")
-    classifier, *_ = build(OfficeRequestClassifier, tmp_path / "b")
-    return lambda text, intent: classifier.process(extractor.process([message(text, intent)]))[0]
+    detector, *_ = build(OfficeRequestDetector, tmp_path / "b")
+    decision, *_ = build(IntentDecision, tmp_path / "c")
+    return lambda text, intent: decision.process(detector.process(extractor.process([message(text, intent)])))[0]
 
 
 @pytest.mark.parametrize("text", ["顺德区妇联电话多少", "离我最近的妇联在哪里", "妇联的地址是什么", "市妇联几点上班", "怎么联系当地妇联"])
@@ -23,7 +26,7 @@ def test_where_is_the_federation_questions_become_find_office(pipeline, text):
 def test_a_bare_place_is_her_answer_to_where_are_you(pipeline, text):
     processed = pipeline(text, "nlu_fallback")
     assert processed.get("intent")["name"] == "inform_place"
-    assert processed.get("crisis_lexicon_only") is True  # nothing but a place: only the lexicon may see danger
+    assert processed.get(ONLY_A_PLACE) is True  # nothing but a place: only the lexicon may see danger
 
 
 @pytest.mark.parametrize("text, intent", [

@@ -1,6 +1,8 @@
 """The trained pipeline, end to end, on the inputs that break naive bots."""
 import pytest
 
+from tests.nlu.long_messages import CALM, story
+
 
 @pytest.mark.parametrize("text", ["", "   ", "\t\n", "😭😭😭", "👍🏻🙏", "\u200b\u200b"])
 def test_nothing_to_read_goes_to_the_clarification(model_parser, text):
@@ -48,3 +50,24 @@ def test_negated_and_past_mentions_are_not_crises(model_parser, text):
     parse = model_parser.parse(text)
     assert parse["crisis"]["detected"] is False
     assert not parse["intent"]["name"].startswith("crisis_")
+
+
+@pytest.mark.parametrize("length", [661, 4100])
+def test_danger_in_the_middle_of_a_long_message_gets_the_crisis_reply(model_parser, length):
+    parse = model_parser.parse(story(length))
+    assert parse["crisis"]["detected"] is True
+    assert parse["intent"]["name"] == "crisis_violence"
+
+
+@pytest.mark.parametrize("length", [661, 4100])
+def test_the_same_long_story_without_the_danger_is_not_a_crisis(model_parser, length):
+    parse = model_parser.parse(story(length, CALM))
+    assert parse["crisis"]["detected"] is False
+    assert not parse["intent"]["name"].startswith("crisis_")
+
+
+@pytest.mark.parametrize("length", [661, 4100])
+def test_a_dangerous_sentence_only_the_model_knows_is_not_diluted_by_a_long_story(model_parser, length):
+    parse = model_parser.parse(story(length, "真的撑不下去了 想从这里跳下去一了百了。"))
+    assert parse["crisis"]["detected"] is True and parse["crisis"]["source"] == "model"
+    assert parse["intent"]["name"] == "crisis_self_harm"

@@ -1,4 +1,4 @@
-from nlu.text import collapse_whitespace, normalize, shorten, strip_emoji
+from nlu.text import collapse_whitespace, normalize, overlapping_windows, shorten, strip_emoji
 
 
 def test_traditional_becomes_simplified():
@@ -45,3 +45,16 @@ def test_strip_emoji_keeps_chinese_punctuation():
 
 def test_repeated_punctuation_is_reduced():
     assert normalize("救命！！！！！！") == "救命!!"
+
+
+def test_overlapping_windows_cover_the_text_and_keep_every_short_passage_whole():
+    text = "".join(chr(0x4E00 + i) for i in range(300))
+    windows = overlapping_windows(text, 128, 64)
+    assert all(len(w) == 128 for w in windows) and windows[0] == text[:128] and windows[-1] == text[-128:]
+    for start in range(0, 300 - 64):
+        assert any(text[start:start + 64] in w for w in windows)
+    assert overlapping_windows("短", 128, 64) == ["短"]
+
+
+def test_normalize_without_a_limit_keeps_the_whole_message():
+    assert normalize("開" + "很" * 5000, max_chars=None) == "开" + "很" * 5000
