@@ -17,6 +17,8 @@ from typing import List, Optional
 from sqlalchemy import func, select
 
 from routing import auth, sla
+from routing.archive import consumer
+from routing.archive.sources import SqlBrokerSource
 from routing.console import canned, corrections, intents, sla_policy
 from routing.db import make_engine, make_session_factory
 from routing.migrate import upgrade
@@ -70,6 +72,14 @@ def start_sla_loop(settings: Settings, every_seconds: int = 5) -> threading.Thre
             time.sleep(every_seconds)
 
     thread = threading.Thread(target=loop, name="sla-sweep", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_archive_loop(settings: Settings, stop: Optional[threading.Event] = None) -> threading.Thread:
+    """Take Rasa's events from its event broker into the archive the console reads, in the background."""
+    source, factory = SqlBrokerSource(settings.event_broker_url), _sessions(settings)
+    thread = threading.Thread(target=consumer.run, args=(source, factory, stop), name="archive", daemon=True)
     thread.start()
     return thread
 
@@ -153,5 +163,6 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 2
         prepare(settings)
         start_sla_loop(settings)
+        start_archive_loop(settings)
         uvicorn.run(create_app(settings), host=args.host, port=args.port, **serve_options(settings))
     return 0

@@ -4,6 +4,9 @@ received → assigned → in_progress → replied → resolved, with escalated a
 returned (to the bot) on the side. A transition that the table does not allow
 raises `Conflict`; nothing is skipped or undone silently. Who may make a change is
 decided by routing/authorization.py, here as for every caller.
+
+This table is the only copy: the API, the console and the SLA sweep all change a status
+through `transition`, directly or through routing/handoff_operations.py.
 """
 from __future__ import annotations
 
@@ -49,8 +52,13 @@ class NewHandoff:
     contact: Optional[str] = None
 
 
-def _move(session: Session, handoff: Handoff, to_status: str, actor: str, note: Optional[str] = None) -> None:
-    if to_status not in ALLOWED[handoff.status]:
+def may_become(handoff: Handoff, to_status: str) -> bool:
+    return to_status in ALLOWED[handoff.status]
+
+
+def transition(session: Session, handoff: Handoff, to_status: str, actor: str, note: Optional[str] = None) -> None:
+    """The one way a status changes: checked against ALLOWED, and recorded as an event."""
+    if not may_become(handoff, to_status):
         raise Conflict(f"handoff {handoff.id} is {handoff.status}; cannot become {to_status}")
     session.add(HandoffEvent(handoff_id=handoff.id, from_status=handoff.status, to_status=to_status,
                              actor=actor, note=note, created_at=utcnow()))
@@ -90,7 +98,7 @@ def open_handoff(session: Session, request: NewHandoff, normal_hours: int, urgen
     if expert is not None:
         handoff.assignee_id = expert.id
         expert.last_assigned_at = now
-        _move(session, handoff, "assigned", "router", f"round-robin to {expert.username}")
+        transition(session, handoff, "assigned", "router", f"round-robin to {expert.username}")
     return handoff
 
 
@@ -113,13 +121,13 @@ def claim(session: Session, handoff: Handoff, user: User) -> Handoff:
     if handoff.status not in ("received", "assigned", "escalated"):
         raise Conflict(f"handoff is {handoff.status}; only new handoffs can be claimed")
     handoff.assignee_id = user.id
-    _move(session, handoff, "in_progress", user.username, "claimed")
+    transition(session, handoff, "in_progress", user.username, "claimed")
     return handoff
 
 
 def reply(session: Session, handoff: Handoff, user: User, text: str) -> HandoffMessage:
     authorize(user, "reply", handoff)
-    _move(session, handoff, "replied", user.username)
+    transition(session, handoff, "replied", user.username)
     message = HandoffMessage(handoff_id=handoff.id, sender="expert", text=text, author_id=user.id,
                              delivery="pending", created_at=utcnow())
     session.add(message)
@@ -131,7 +139,7 @@ def add_user_message(session: Session, handoff: Handoff, text: str) -> HandoffMe
     if handoff.status not in OPEN:
         raise Conflict(f"handoff is {handoff.status}")
     if handoff.status == "replied":
-        _move(session, handoff, "in_progress", "user", "she answered")
+        transition(session, handoff, "in_progress", "user", "she answered")
     message = HandoffMessage(handoff_id=handoff.id, sender="user", text=text, created_at=utcnow())
     session.add(message)
     return message
@@ -139,7 +147,7 @@ def add_user_message(session: Session, handoff: Handoff, text: str) -> HandoffMe
 
 def resolve(session: Session, handoff: Handoff, user: User, note: str) -> Handoff:
     authorize(user, "resolve", handoff)
-    _move(session, handoff, "resolved", user.username, note)
+    transition(session, handoff, "resolved", user.username, note)
     # Tell her the bot takes over again, through the same ordered relay as replies.
     session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text="handoff_closed",
                                delivery="pending", created_at=utcnow()))
@@ -149,13 +157,13 @@ def resolve(session: Session, handoff: Handoff, user: User, note: str) -> Handof
 def return_to_bot(session: Session, handoff: Handoff, user: User, note: str) -> Handoff:
     """Nothing for a person to do (e.g. the bot can answer it): hand the conversation back."""
     authorize(user, "return", handoff)
-    _move(session, handoff, "returned", user.username, note)
+    transition(session, handoff, "returned", user.username, note)
     session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text="handoff_closed",
                                delivery="pending", created_at=utcnow()))
     return handoff
 
 
 def escalate(session: Session, handoff: Handoff, actor: str, organisation_id: Optional[str], note: str) -> Handoff:
-    _move(session, handoff, "escalated", actor, note)
+    transition(session, handoff, "escalated", actor, note)
     handoff.escalated_to = organisation_id
     return handoff

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import List, Optional
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from routing.db import Base, UTCDateTime
@@ -133,3 +133,38 @@ class HandoffEvent(Base):
     actor: Mapped[str] = mapped_column(String(100))
     note: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ArchivedEvent(Base):
+    """One event of a conversation as Rasa's event broker published it (routing/archive/).
+    Only what staff read is kept: her messages, the bot's, and the FAQ slots; the console
+    reads conversations here, never from Rasa's tracker store. `id` is the archive's order."""
+
+    __tablename__ = "archived_events"
+    # A broker row taken twice is stored once; the fingerprint tells a replaced broker's rows apart.
+    __table_args__ = (UniqueConstraint("source", "broker_id", "fingerprint"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    broker_id: Mapped[int] = mapped_column(BigInteger)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    conversation_id: Mapped[str] = mapped_column(String(255), index=True)
+    event_type: Mapped[str] = mapped_column(String(16))  # user | bot | slot
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    text: Mapped[Optional[str]] = mapped_column(Text)
+    intent: Mapped[Optional[str]] = mapped_column(String(255))
+    confidence: Mapped[Optional[float]] = mapped_column(Float)
+    channel: Mapped[Optional[str]] = mapped_column(String(64))
+    external: Mapped[bool] = mapped_column(Boolean, default=False)  # trigger_intent's "EXTERNAL: …", not her words
+    buttons: Mapped[Optional[str]] = mapped_column(Text)  # a bot message's button titles, as a JSON list
+    slot: Mapped[Optional[str]] = mapped_column(String(64))
+    value: Mapped[Optional[str]] = mapped_column(Text)  # the slot's value, as JSON
+
+
+class ArchiveCursor(Base):
+    """The last broker row the archive took from each event source: it resumes there."""
+
+    __tablename__ = "archive_cursors"
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, default=0)
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -41,8 +41,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64_000
     rasa_url: str = "http://localhost:5005"
     rasa_token: str = ""  # Rasa's --auth-token, for trigger_intent
-    # The web console (routing/console/): Rasa's tracker store is read, never written.
-    tracker_db_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
+    # Rasa's SQL event broker (endpoints.yml `event_broker`), read only: `serve` archives
+    # its conversations into the routing database for the console (routing/archive/).
+    event_broker_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'events.db'}"
     cookie_secure: Optional[bool] = None  # None: Secure over HTTPS and outside demo mode
     console_session_hours: int = 10
     login_max_failures: int = 5  # per account and client address

@@ -65,6 +65,7 @@ class LiveAssistant:
         self.workdir = Path(workdir)
         self.rasa_port, self.action_port = free_port(), free_port()
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.event_broker_db = self.workdir / "events.db"  # Rasa's SQL event broker, for the routing backend
         self.action_url = f"http://127.0.0.1:{self.action_port}"
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(CHANNEL_SETTINGS + ("VIRTUAL_ENV", "PYTHONPATH"))}
@@ -86,7 +87,8 @@ class LiveAssistant:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
             f'action_endpoint:\n  url: "{self.action_url}/webhook"\n  token: "{self.action_token}"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n',
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
+            f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.event_broker_db}"\n',
             encoding="utf-8")
         return [str(RASA_BIN), "run", "--enable-api", f"--auth-token={self.api_token}", "-i", "127.0.0.1",
                 "--model", str(MODEL_PATH), "--port", str(self.rasa_port),

@@ -41,6 +41,8 @@ class RoutingProcess:
                          ROUTING_DATABASE_URL=database_url or f"sqlite:///{workdir / 'routing.db'}",
                          ROUTING_RASA_URL=rasa_url or "http://127.0.0.1:9",
                          ROUTING_RASA_TOKEN=rasa_token or secrets.token_urlsafe(32))
+        # never the project's own var/events.db: a test's archive reads only what the test wrote
+        self._env.setdefault("ROUTING_EVENT_BROKER_URL", f"sqlite:///{workdir / 'events.db'}")
 
     def run_command(self, *args: str) -> str:
         """Run `python -m routing ...` against the same database (e.g. create-user)."""

@@ -1,17 +1,50 @@
-"""Request and response bodies."""
+"""Request and response bodies.
+
+Responses are read from the database rows (`from_attributes`) through `shown_to`, the
+one place the API decides whether a viewer reads her words as written or masked
+(routing/authorization.py decides who may, routing/masking.py masks). Without that
+decision in the validation context, text is masked: a mistake hides her data rather
+than showing it.
+"""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, List, Optional
+from typing import Annotated, Any, List, Optional, Type, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, AliasChoices, AliasPath, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic import field_validator
 
 from routing import conversation_ids
+from routing.authorization import may_see_personal_data
+from routing.handoff_operations import OUTCOMES
+from routing.masking import mask
+from routing.models import Handoff, User
 
 MAX_TEXT = 4000
+HER_WORDS = ("user", "expert")  # message senders whose text may carry her personal data (as in the console)
+PERSONAL_DATA = "personal_data"  # validation context: may this viewer read her words as written?
 # One plain URL path segment: see routing/conversation_ids.py.
 ConversationId = Annotated[str, Field(min_length=1, max_length=conversation_ids.MAX_LENGTH),
                            AfterValidator(conversation_ids.checked)]
+OUTCOME_PATTERN = "^(" + "|".join(OUTCOMES) + ")$"
+Shown = TypeVar("Shown", bound=BaseModel)
+
+
+def shown_to(schema: Type[Shown], row: Any, viewer: Optional[User], handoff: Optional[Handoff] = None) -> Shown:
+    """`row` as `schema`, her words masked unless this viewer may read them on `handoff`
+    (the row itself when it is a handoff). `viewer` None: the action server, which sent them."""
+    allowed = viewer is None or may_see_personal_data(viewer, row if handoff is None else handoff)
+    return schema.model_validate(row, context={PERSONAL_DATA: allowed})
+
+
+def _shown(text: Optional[str], info: ValidationInfo) -> Optional[str]:
+    if text is None:
+        return None
+    return text if (info.context or {}).get(PERSONAL_DATA) else mask(text)
+
+
+HerWords = Annotated[str, AfterValidator(_shown)]
+MaybeHerWords = Annotated[Optional[str], AfterValidator(_shown)]
 
 
 class TokenRequest(BaseModel):
@@ -49,38 +82,71 @@ class NoteBody(BaseModel):
     note: str = Field(default="", max_length=MAX_TEXT)
 
 
-class MessageOut(BaseModel):
+class ResolveBody(NoteBody):
+    """Without an outcome, as before; with one, as the console resolves (it counts on the dashboard)."""
+
+    outcome: Optional[str] = Field(default=None, pattern=OUTCOME_PATTERN)
+
+
+class ReassignBody(BaseModel):
+    expert_id: int = Field(gt=0, lt=2**31)
+
+
+class FromRow(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class MessageOut(FromRow):
     sender: str
     text: str
     delivery: str
     created_at: datetime
 
+    @field_validator("text")
+    @classmethod
+    def _her_words_shown(cls, text: str, info: ValidationInfo) -> str:
+        return _shown(text, info) if info.data.get("sender") in HER_WORDS else text
 
-class EventOut(BaseModel):
+
+class EventOut(FromRow):
     from_status: Optional[str]
     to_status: str
     actor: str
-    note: Optional[str]
+    note: MaybeHerWords
     created_at: datetime
 
 
-class HandoffOut(BaseModel):
+class NoteOut(FromRow):
+    """An internal note: colleagues read it, she never does. The author by her title, as for holders."""
+
+    id: int
+    author: str = Field(validation_alias=AliasChoices(AliasPath("author", "title"), "author"))
+    text: HerWords
+    created_at: datetime
+
+
+_DEPARTMENT = Field(default=None, validation_alias=AliasChoices(AliasPath("department", "name"), "department"))
+# the role/title of who holds it, never personal details
+_HOLDER = Field(default=None, validation_alias=AliasChoices(AliasPath("assignee", "title"), "holder"))
+
+
+class HandoffOut(FromRow):
     id: str
     conversation_id: str
     channel: Optional[str]
     category: Optional[str]
     intent: Optional[str]
     urgent: bool
-    summary: str
+    summary: HerWords
     region: Optional[str]
     status: str
-    department: Optional[str]
-    holder: Optional[str]  # the role/title of who holds it, never personal details
+    department: Optional[str] = _DEPARTMENT
+    holder: Optional[str] = _HOLDER
     created_at: datetime
     due_at: datetime
 
 
-class ConversationStatus(BaseModel):
+class ConversationStatus(FromRow):
     """What the action server needs to tell her where her request stands: no summary,
     contact, region or messages, so the service token never reads her words."""
 
@@ -91,13 +157,47 @@ class ConversationStatus(BaseModel):
     intent: Optional[str]
     urgent: bool
     status: str
-    department: Optional[str]
-    holder: Optional[str]
+    department: Optional[str] = _DEPARTMENT
+    holder: Optional[str] = _HOLDER
     created_at: datetime
     due_at: datetime
 
 
 class HandoffDetail(HandoffOut):
-    contact: Optional[str]
+    contact: MaybeHerWords
     messages: List[MessageOut]
-    history: List[EventOut]
+    history: List[EventOut] = Field(validation_alias=AliasChoices("events", "history"))
+
+
+class Health(BaseModel):
+    status: str = "ok"
+
+
+class HandoffState(BaseModel):
+    """Her message was kept; where the handoff stands now."""
+
+    status: str
+
+
+class ConversationTranscript(BaseModel):
+    conversation_id: str
+    handoffs: List[HandoffDetail]
+
+
+class OfficeOut(FromRow):
+    id: str
+    name: str
+    level: str
+    region: str
+    address: Optional[str]
+    phone: Optional[str]
+    hours: Optional[str]
+    latitude: Optional[float]
+    longitude: Optional[float]
+    sample: bool
+    distance_km: Optional[float] = None
+
+    @field_validator("sample", mode="before")
+    @classmethod
+    def _never_none(cls, sample: Optional[bool]) -> bool:
+        return bool(sample)

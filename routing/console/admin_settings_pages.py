@@ -7,7 +7,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routing.console import forms, sla_policy
+from routing import sla_policy
+from routing.console import forms
 from routing.console.context import Console, ConsoleError, Viewer
 from routing.console.models import CannedReply
 from routing.models import Department, User

@@ -1,5 +1,5 @@
-"""The dashboard's figures for a period, computed from the tracker (requests, FAQ
-ratings) and the routing database (handoffs, replies). Pure: easy to test, and the
+"""The dashboard's figures for a period, computed from the conversation archive (requests,
+FAQ ratings) and the routing database (handoffs, replies). Pure: easy to test, and the
 page and the CSV export show the same numbers."""
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 Every form carries the version of the handoff it was rendered from; if the
 handoff changed since (a colleague claimed it, a supervisor moved it), the action
 stops with a conflict page instead of overwriting what happened meanwhile. Who may
-do what is decided by routing/authorization.py, through the lifecycle, exactly as
-for the API: no form checks a role of its own.
+do what is decided by routing/authorization.py, through routing/lifecycle.py and
+routing/handoff_operations.py, exactly as for the API: no form checks a role of its own.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from fastapi import APIRouter, BackgroundTasks, Depends
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from routing import lifecycle
-from routing.console import forms, handoff_ops, knowledge, labels
+from routing import handoff_operations, lifecycle
+from routing.console import forms, knowledge, labels
 from routing.console.context import ALL_ROLES, CONFLICT_MESSAGE, Console, ConsoleError, Viewer
 from routing.console.handoff_pages import state_of, visible_handoff
 from routing.console.models import CannedReply
@@ -97,7 +97,8 @@ def build_router(console: Console) -> APIRouter:
         """Notes never conflict with other changes, so they need no current version."""
         text = forms.text_field(form, "text", "内部备注", forms.NOTE_MAX, back=page_of(handoff_id))
         handoff = visible_handoff(db, handoff_id, viewer.user)
-        run(handoff, lambda: handoff_ops.add_note(db, handoff, viewer.user, text), "无法保存备注")
+        run(handoff, lambda: handoff_operations.add_note(db, handoff=handoff, author=viewer.user, text=text),
+            "无法保存备注")
         console.commit(db)
         return done(handoff_id)
 
@@ -108,7 +109,8 @@ def build_router(console: Console) -> APIRouter:
         if expert is None:
             raise ConsoleError(400, "请选择要转交的专家。", page_of(handoff_id))
         handoff = locked_current(db, handoff_id, viewer, form)
-        run(handoff, lambda: handoff_ops.reassign(db, handoff, viewer.user, expert), "无法转交")
+        run(handoff, lambda: handoff_operations.reassign(
+            db, handoff=handoff, actor=viewer.user, expert=expert), "无法转交")
         console.commit(db, page_of(handoff_id))
         return done(handoff_id)
 
@@ -117,7 +119,8 @@ def build_router(console: Console) -> APIRouter:
                  db: Session = Depends(console.db)) -> Response:
         text = forms.text_field(form, "note", "升级说明", forms.NOTE_MAX, required=False, back=page_of(handoff_id))
         handoff = locked_current(db, handoff_id, viewer, form)
-        run(handoff, lambda: handoff_ops.escalate_to_grassroots(db, handoff, viewer.user, text), "无法升级")
+        run(handoff, lambda: handoff_operations.escalate_to_grassroots(
+            db, handoff=handoff, actor=viewer.user, note=text), "无法升级")
         console.commit(db, page_of(handoff_id))
         return done(handoff_id)
 
@@ -128,7 +131,8 @@ def build_router(console: Console) -> APIRouter:
         outcome = forms.choice_field(form, "outcome", "处理结果", labels.OUTCOME, back)
         text = forms.text_field(form, "note", "办结说明", forms.NOTE_MAX, required=False, back=back)
         handoff = locked_current(db, handoff_id, viewer, form)
-        run(handoff, lambda: handoff_ops.resolve_with_outcome(db, handoff, viewer.user, outcome, text), "无法办结")
+        run(handoff, lambda: handoff_operations.resolve_with_outcome(
+            db, handoff=handoff, actor=viewer.user, outcome=outcome, note=text), "无法办结")
         console.commit(db, back)
         background.add_task(console.deliver_pending)
         return done(handoff_id)

@@ -1,37 +1,8 @@
-"""The SLA policy admins edit in the console; the environment gives the defaults.
+"""Moved to routing/sla_policy.py: the API, the console and the sweep share one policy.
 
-Read whenever a handoff is opened and on every sweep, so a change takes effect
-at once for new handoffs without a restart (existing due times are kept).
+Kept only so that routing/cli.py, which imports it from here, keeps working until it
+imports `routing.sla_policy` itself; new code imports the core module.
 """
-from __future__ import annotations
+from routing.sla_policy import FIELDS, SlaPolicy, current, save
 
-from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
-
-from routing.console.models import PolicySetting
-from routing.settings import Settings
-
-
-@dataclass(frozen=True)
-class SlaPolicy:
-    normal_hours: int
-    urgent_hours: int
-    reminder_before_hours: int
-
-
-FIELDS = ("normal_hours", "urgent_hours", "reminder_before_hours")
-
-
-def current(db: Session, settings: Settings) -> SlaPolicy:
-    stored = {row.key: row.value for row in db.query(PolicySetting).filter(PolicySetting.key.in_(FIELDS))}
-    return SlaPolicy(normal_hours=stored.get("normal_hours", settings.sla_normal_hours),
-                     urgent_hours=stored.get("urgent_hours", settings.sla_urgent_hours),
-                     reminder_before_hours=stored.get("reminder_before_hours", settings.reminder_before_hours))
-
-
-def save(db: Session, policy: SlaPolicy) -> None:
-    if policy.urgent_hours > policy.normal_hours:
-        raise ValueError("urgent handoffs cannot have longer than normal ones")
-    for name in FIELDS:
-        db.merge(PolicySetting(key=name, value=getattr(policy, name)))
+__all__ = ["FIELDS", "SlaPolicy", "current", "save"]

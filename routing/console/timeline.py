@@ -1,5 +1,5 @@
 """One handoff's whole conversation: what the bot saw before she asked for a person
-(from Rasa's tracker, with the classification and the FAQ given), then the
+(from the conversation archive, with the classification and the FAQ given), then the
 messages relayed since (from the handoff itself, with delivery state).
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _from_turn(turn: Turn, text: str) -> Line:
 
 
 def conversation_lines(turns: List[Turn], viewer: User, handoff: Optional[Handoff] = None) -> List[Line]:
-    """Tracker turns as lines; her words, and the experts' replies that may repeat them,
+    """Archived turns as lines; her words, and the experts' replies that may repeat them,
     masked unless the viewer may see them."""
     return [_from_turn(t, for_viewer(t.text, viewer, handoff) if t.kind in ("user", "expert") else t.text)
             for t in turns]
@@ -50,7 +50,7 @@ def handoff_lines(handoff: Handoff, turns: List[Turn], viewer: User) -> List[Lin
     for message in handoff.messages:
         copied_at_opening = message.sender in ("user", "bot") and message.created_at <= handoff.created_at
         if copied_at_opening and before:
-            continue  # the tracker already showed these, with more detail
+            continue  # the archive already showed these, with more detail
         if message.sender == "system":
             text = "已通知她：人工服务结束，机器人重新接手" if message.text == CLOSED_MARKER else message.text
             lines.append(Line("system", text, message.created_at, delivery=message.delivery))

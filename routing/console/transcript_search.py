@@ -1,4 +1,4 @@
-"""Staff search over conversations: turns from the tracker grouped per conversation,
+"""Staff search over conversations: turns from the conversation archive grouped per conversation,
 then filtered by channel, category, intent, handoff outcome and keyword."""
 from __future__ import annotations
 

@@ -111,7 +111,7 @@ def console_server(tmp_path_factory, fake_rasa):
     workdir = tmp_path_factory.mktemp("console")
     tracker = TrackerBuilder(workdir / "tracker.db")
     month_of_conversations(tracker)
-    extra = {"ROUTING_TRACKER_DB_URL": tracker.url, "ROUTING_COOKIE_SECURE": "false"}  # plain http on 127.0.0.1
+    extra = {"ROUTING_EVENT_BROKER_URL": tracker.url, "ROUTING_COOKIE_SECURE": "false"}  # plain http on 127.0.0.1
     with mock.patch.dict(os.environ, extra):
         routing = RoutingProcess(workdir, free_port(), rasa_url=fake_rasa.url)
     routing.run_command("load-org-data")  # migrates, then departments and offices

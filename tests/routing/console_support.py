@@ -1,5 +1,5 @@
 """Fixtures and helpers for the console tests: an app on the test database, users of
-every role, a tracker store with Rasa's schema, and logged-in clients."""
+every role, conversations in the archive (as taken from Rasa's event broker), and logged-in clients."""
 from __future__ import annotations
 
 import re
@@ -14,7 +14,7 @@ from routing.console import sessions as console_sessions
 from routing.models import utcnow
 from routing.settings import Settings
 from tests.routing.fake_relay import FakeRelay
-from tests.routing.tracker_builder import TrackerBuilder
+from tests.routing.tracker_builder import ArchiveBuilder
 
 PASSWORD = "a-long-password"
 USERS = [("lawyer1", "expert", "rights", "法律", "律师"), ("lawyer2", "expert", "rights", "法律", "律师"),
@@ -23,8 +23,8 @@ USERS = [("lawyer1", "expert", "rights", "法律", "律师"), ("lawyer2", "exper
 
 
 @pytest.fixture
-def tracker(tmp_path):
-    return TrackerBuilder(tmp_path / "tracker.db")
+def tracker(sessions):
+    return ArchiveBuilder(sessions)
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def console_app(sessions, database_url, tracker, relay, monkeypatch):
 
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))  # fast tests
     settings = Settings(database_url=database_url, demo_mode=False, service_token="service-secret-for-tests",
-                        rasa_token="rasa-token-for-the-routing-tests", tracker_db_url=tracker.url, cookie_secure=False)
+                        rasa_token="rasa-token-for-the-routing-tests", cookie_secure=False)
     with sessions() as db, db.begin():
         for username, role, department, specialty, title in USERS:
             auth.create_user(db, username=username, password=PASSWORD, role=role, department_id=department,

@@ -45,7 +45,7 @@ def deployment(tmp_path_factory):
            if not k.startswith(("RASA_", "ROUTING_", "ACTION_", "WEBCHAT_", "TELEGRAM_", "WECHAT_", "ASSISTANT_"))}
     env.update({name: str(port) for name, port in ports.items()},
                ASSISTANT_VAR_DIR=str(var), ROUTING_DATABASE_URL=f"sqlite:///{var / 'routing.db'}",
-               ROUTING_TRACKER_DB_URL=f"sqlite:///{var / 'tracker.db'}")
+               ROUTING_EVENT_BROKER_URL=f"sqlite:///{var / 'events.db'}")
     log = open(root / "run.log", "wb")
     process = subprocess.Popen(["bash", str(root / "scripts" / "run.sh")], cwd=root, env=env, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)

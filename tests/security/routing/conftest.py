@@ -16,7 +16,7 @@ def served(monkeypatch, tmp_path):
     environment = dict(ROUTING_DATABASE_URL=f"sqlite:///{tmp_path / 'routing.db'}", ROUTING_DEMO_MODE="false",
                        ROUTING_SERVICE_TOKEN="service-secret-for-the-served-tests",
                        ROUTING_RASA_TOKEN="rasa-secret-for-the-served-tests", ROUTING_COOKIE_SECURE="false",
-                       ROUTING_TRACKER_DB_URL=f"sqlite:///{tmp_path / 'tracker.db'}")
+                       ROUTING_EVENT_BROKER_URL=f"sqlite:///{tmp_path / 'events.db'}")
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("ROUTING_TRUSTED_PROXIES", raising=False)
