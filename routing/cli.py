@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from routing import auth, sla
 from routing.archive import consumer
 from routing.archive.sources import SqlBrokerSource
-from routing.console import canned, corrections, intents, sla_policy
+from routing import sla_policy
+from routing.console import canned, corrections, intents
 from routing.db import make_engine, make_session_factory
 from routing.migrate import upgrade
 from routing.models import User, utcnow
