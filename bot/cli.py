@@ -137,7 +137,7 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_telegram_poll(args: argparse.Namespace, settings: Settings) -> int:
-    from connectors.telegram_polling import run_polling
+    from connectors.telegram.polling import run_polling
 
     return run_polling()
 

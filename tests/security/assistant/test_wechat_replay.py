@@ -12,13 +12,13 @@ from dataclasses import replace
 import pytest
 from wechatpy.crypto import WeChatCrypto
 
-from connectors.wechat import WeChatInput, build_webhook
-from connectors.wechat_settings import WeChatSettings
-from connectors.wechat_store import WeChatStore
-from tests.connectors.fake_wechat_api import APP_ID, APP_SECRET, FakeWeChatApi
+from connectors.wechat.channel import WeChatInput, build_webhook
+from connectors.wechat.settings import WeChatSettings
+from connectors.wechat.store import WeChatStore
 from tests.connectors.sanic_server import ChannelServer
-from tests.connectors.test_wechat import AES_KEY, ScriptedAssistant, call, encrypted_post, reply_fields
-from tests.connectors.wechat_payloads import TOKEN, payload, signed_query
+from tests.connectors.wechat.fake_api import APP_ID, APP_SECRET, FakeWeChatApi
+from tests.connectors.wechat.payloads import TOKEN, payload, signed_query
+from tests.connectors.wechat.test_channel import AES_KEY, ScriptedAssistant, call, encrypted_post, reply_fields
 
 
 @pytest.fixture

@@ -1,0 +1,78 @@
+"""Typed values from the environment, for the channels' settings modules.
+
+credentials.yml only names the channels (Rasa stops on an unset `${VAR}` there), so
+each channel's `settings.py` reads its values from the environment through these
+readers. Each takes the mapping to read (the process environment unless a test gives
+another) and the variable's name; a value that is not of its type raises ValueError
+naming the variable and what it held, so a typo in a deployment is reported in a
+sentence an operator can act on. Unset or empty means the default; text is stripped.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Mapping, Optional, Tuple
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+Environ = Mapping[str, str]
+
+
+def environment(environ: Optional[Environ] = None) -> Environ:
+    """The mapping to read: the one given, else the process environment."""
+    return os.environ if environ is None else environ
+
+
+def text(environ: Environ, name: str, default: str = "") -> str:
+    return str(environ.get(name) or "").strip() or default
+
+
+def number(environ: Environ, name: str, default: float) -> float:
+    raw = environ.get(name) or ""
+    if raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as error:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from error
+
+
+def whole_number(environ: Environ, name: str, default: int) -> int:
+    raw = environ.get(name) or ""
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from error
+
+
+def flag(environ: Environ, name: str, default: bool) -> bool:
+    raw = (environ.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in TRUE_WORDS:
+        return True
+    if raw in FALSE_WORDS:
+        return False
+    raise ValueError(f"{name} must be true or false (also 1/0, yes/no, on/off), got {environ.get(name)!r}")
+
+
+def items(environ: Environ, name: str) -> Tuple[str, ...]:
+    """A comma-separated list, each item stripped, empty ones left out."""
+    return tuple(item.strip() for item in (environ.get(name) or "").split(",") if item.strip())
+
+
+def var_dir() -> Path:
+    """Where the assistant keeps local state: ASSISTANT_VAR_DIR, default var/ in the project.
+
+    bot.settings owns this rule; it is repeated here rather than imported so that
+    connectors never import bot/ (bot's command line imports the Telegram polling
+    runner, and the two packages would import each other). Like bot.settings, it reads
+    the process environment whatever mapping the other values come from.
+    tests/connectors/test_environment.py checks that the two agree.
+    """
+    value = Path(os.environ.get("ASSISTANT_VAR_DIR", "var"))
+    return value if value.is_absolute() else PROJECT_ROOT / value
