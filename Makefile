@@ -19,21 +19,23 @@ export PYTHONWARNINGS := ignore
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt contract/pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python3.10) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	$(PY) -m pip install --quiet -e ./contract
 	@touch $@
 	@echo "Installed the Rasa environment in $(VENV)."
 
-$(ROUTING_VENV)/.installed: routing/requirements.txt
+$(ROUTING_VENV)/.installed: routing/requirements.txt contract/pyproject.toml
 	@test -x $(ROUTING_PY) || $$(scripts/find-python3.11) -m venv $(ROUTING_VENV)
 	$(ROUTING_PY) -m pip install --quiet --upgrade pip
 	$(ROUTING_PY) -m pip install --quiet -r routing/requirements.txt
+	$(ROUTING_PY) -m pip install --quiet -e ./contract
 	@touch $@
 	@echo "Installed the routing backend environment in $(ROUTING_VENV)."
 
-install: $(VENV)/.installed $(ROUTING_VENV)/.installed ## create both virtualenvs and install the pinned dependencies
+install: $(VENV)/.installed $(ROUTING_VENV)/.installed ## create both virtualenvs, install the pinned dependencies and the shared contract/
 
 validate: $(VENV)/.installed ## check training data and domain for conflicts
 	$(RASA) data validate --max-history 5 --quiet
@@ -56,7 +58,7 @@ test-unit: $(MODEL) $(ROUTING_VENV)/.installed
 	$(PY) -m pytest -q tests --ignore=tests/routing --ignore=tests/security/routing --ignore=tests/browser
 
 test-routing: $(ROUTING_VENV)/.installed ## routing backend tests, on SQLite and PostgreSQL
-	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/routing tests/security/routing
+	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/routing tests/security/routing tests/contract
 
 test-browser: $(MODEL) $(ROUTING_VENV)/.installed browser-deps $(SOCKETIO_CLIENT) ## end-to-end tests in headless Chromium
 	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/browser

@@ -7,7 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
-from bot.taxonomy import CATEGORIES, CATEGORY_TITLES, load_taxonomy
+from assistant_contract.areas import AREA_TITLES, AREAS
+from bot.taxonomy import load_taxonomy
 from nlu.text import normalize
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -15,8 +16,8 @@ FALLBACK_INTENT = "nlu_fallback"
 
 def area_buttons() -> List[Dict[str, str]]:
     buttons = [
-        {"title": CATEGORY_TITLES[category], "payload": f'/choose_area{{"area":"{category}"}}'}
-        for category in CATEGORIES
+        {"title": AREA_TITLES[area], "payload": f'/choose_area{{"area":"{area}"}}'}
+        for area in AREAS
     ]
     buttons.append({"title": "转人工", "payload": "/request_human"})
     return buttons
@@ -54,7 +55,7 @@ class ActionChooseArea(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         area = tracker.get_slot("area")
-        if area not in CATEGORIES:
+        if area not in AREAS:
             dispatcher.utter_message(response="utter_clarify_area", buttons=area_buttons())
             return []
         return self.menu(dispatcher, area)

@@ -16,12 +16,13 @@ from actions import conversation
 from actions.factories import default_handoff_store
 from actions.handoff_types import HandoffRecord, HandoffRequest
 from actions.routing_protocol import HandoffStore, RoutingError
-from actions.time_format import local_time
-from bot.taxonomy import CATEGORY_TITLES, load_taxonomy
+from assistant_contract.areas import AREA_TITLES
+from assistant_contract.china_time import month_day_time
+from assistant_contract.handoffs import is_open
+from bot.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
 
-OPEN_STATUSES = {"received", "assigned", "in_progress"}
 EXPERT_BY_CATEGORY = {
     "legal": "律师",
     "care": "心理咨询师或社工",
@@ -47,11 +48,11 @@ class ActionRequestHuman(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         existing = await self._latest(tracker.sender_id)
-        if existing is not None and existing.status in OPEN_STATUSES:
+        if existing is not None and is_open(existing.status):
             dispatcher.utter_message(
                 text=(
                     f"你的求助（编号{existing.id}）已经在处理中，专人会在"
-                    f"{local_time(existing.due_at)}前在这个对话里回复你。"
+                    f"{month_day_time(existing.due_at)}前在这个对话里回复你。"
                     "有新的情况可以直接发给我，我会一并转给工作人员。"
                 )
             )
@@ -83,13 +84,13 @@ class ActionRequestHuman(Action):
             dispatcher.utter_message(response="utter_handoff_not_recorded")
             return []
         expert = EXPERT_BY_CATEGORY.get(category or "", "工作人员")
-        area = f"{CATEGORY_TITLES[category]}方面的" if category else ""
+        area = f"{AREA_TITLES[category]}方面的" if category else ""
         promise = "我们会优先处理，尽快联系你" if urgent else "专人会在48小时内回复你"
         recorded = "" if record.delivered else "（你的求助已经记录好，系统恢复后会马上转给工作人员）"
         dispatcher.utter_message(
             text=(
                 f"已为你登记转接{area}{expert}，编号{record.id}{recorded}。{promise}"
-                f"（最晚{local_time(record.due_at)}），回复会发到这个对话里。\n"
+                f"（最晚{month_day_time(record.due_at)}），回复会发到这个对话里。\n"
                 "等待的时候，可以把情况、时间和你的需要先发给我，我会一并转过去。"
                 "如果遇到危险，请立即拨打110。"
             )

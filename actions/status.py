@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.factories import default_handoff_store
 from actions.routing_protocol import HandoffStore, RoutingError
-from actions.time_format import local_time
+from assistant_contract.china_time import month_day_time
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +62,8 @@ class ActionTicketStatus(Action):
             status = "已记录，正在转交工作人员"
         dispatcher.utter_message(
             text=(
-                f"你的求助（编号{record.id}）于{local_time(record.created_at)}提交，"
-                f"目前状态：{status}。我们承诺在{local_time(record.due_at)}前回复你，"
+                f"你的求助（编号{record.id}）于{month_day_time(record.created_at)}提交，"
+                f"目前状态：{status}。我们承诺在{month_day_time(record.due_at)}前回复你，"
                 "回复会发到这个对话里。"
             )
         )

@@ -7,14 +7,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import yaml
+from assistant_contract.areas import AREAS
 
-CATEGORIES = ("entrepreneurship", "legal", "family_education", "care")
-CATEGORY_TITLES = {
-    "entrepreneurship": "创业创新",
-    "legal": "法律维权",
-    "family_education": "家庭教育",
-    "care": "关爱服务",
-}
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yml")
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -37,7 +31,7 @@ class Taxonomy:
         intents = {}
         for name, entry in (data.get("intents") or {}).items():
             category = entry.get("category")
-            if category is not None and category not in CATEGORIES:
+            if category is not None and category not in AREAS:
                 raise ValueError(f"intent {name}: unknown category {category!r}")
             intents[name] = IntentInfo(
                 name=name,

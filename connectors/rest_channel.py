@@ -4,7 +4,7 @@ credentials.yml names it `connectors.rest_channel.RestInput:` in place of `rest:
 name is still "rest", so the URL and the `input_channel` in the tracker stay the same.
 Before anything reaches Rasa:
 
-- `sender` must be a well-formed conversation id (`connectors.conversation_ids`),
+- `sender` must be a well-formed conversation id (`assistant_contract.conversation_ids`),
   else 400 with a JSON error; a body that is not a JSON object, or a `message` that is
   not text, is a 400 too;
 - a conversation another channel started (her Telegram chat, her WeChat openid, a web
@@ -28,7 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-from connectors.conversation_ids import sender_problem
+from assistant_contract import conversation_ids
 from connectors.intent_gate import admitted_text, latest_input_channel
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,12 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 NOT_AN_OBJECT = "the body must be a JSON object with `sender` and `message`"
 NOT_TEXT = "message must be text"
 ANOTHER_CHANNEL = "this conversation belongs to another channel"
+
+
+def sender_problem(sender: Any) -> Optional[str]:
+    """Why `sender` cannot name a conversation (a sentence for the client), or None when it can."""
+    problem = conversation_ids.problem(sender)
+    return f"sender {problem}" if problem else None
 
 
 def _read(request: Request) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
 
+from assistant_contract.handoffs import HANDOFF_CLOSED, OPEN_STATUSES, is_open
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,6 @@ from routing.assignment import pick_expert
 from routing.authorization import Forbidden  # noqa: F401  (lifecycle.Forbidden, as callers know it)
 from routing.models import Department, Handoff, HandoffEvent, HandoffMessage, User, utcnow
 
-OPEN = ("received", "assigned", "in_progress", "replied", "escalated")
 ALLOWED = {
     "received": {"assigned", "in_progress", "escalated", "returned"},
     "assigned": {"assigned", "in_progress", "escalated", "returned"},
@@ -72,7 +72,7 @@ def due_time(created: datetime, urgent: bool, normal_hours: int, urgent_hours: i
 def open_handoff(session: Session, request: NewHandoff, normal_hours: int, urgent_hours: int) -> Handoff:
     """Collect at once, route to the department, assign round-robin when someone is free."""
     existing = session.scalars(
-        select(Handoff).where(Handoff.conversation_id == request.conversation_id, Handoff.status.in_(OPEN))
+        select(Handoff).where(Handoff.conversation_id == request.conversation_id, Handoff.status.in_(OPEN_STATUSES))
     ).first()
     if existing is not None:
         return existing
@@ -136,7 +136,7 @@ def reply(session: Session, handoff: Handoff, user: User, text: str) -> HandoffM
 
 def add_user_message(session: Session, handoff: Handoff, text: str) -> HandoffMessage:
     """Her message while the handoff is open: kept, and the ball is back with the expert."""
-    if handoff.status not in OPEN:
+    if not is_open(handoff.status):
         raise Conflict(f"handoff is {handoff.status}")
     if handoff.status == "replied":
         transition(session, handoff, "in_progress", "user", "she answered")
@@ -149,7 +149,7 @@ def resolve(session: Session, handoff: Handoff, user: User, note: str) -> Handof
     authorize(user, "resolve", handoff)
     transition(session, handoff, "resolved", user.username, note)
     # Tell her the bot takes over again, through the same ordered relay as replies.
-    session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text="handoff_closed",
+    session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text=HANDOFF_CLOSED,
                                delivery="pending", created_at=utcnow()))
     return handoff
 
@@ -158,7 +158,7 @@ def return_to_bot(session: Session, handoff: Handoff, user: User, note: str) -> 
     """Nothing for a person to do (e.g. the bot can answer it): hand the conversation back."""
     authorize(user, "return", handoff)
     transition(session, handoff, "returned", user.username, note)
-    session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text="handoff_closed",
+    session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text=HANDOFF_CLOSED,
                                delivery="pending", created_at=utcnow()))
     return handoff
 

@@ -11,7 +11,6 @@ from routing.db import Base, UTCDateTime
 
 ORG_LEVELS = ("province", "city", "county", "town", "village")
 ROLES = ("expert", "supervisor", "staff", "admin")
-CATEGORIES = ("entrepreneurship", "legal", "family_education", "care")
 
 
 def utcnow() -> datetime:

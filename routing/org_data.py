@@ -11,7 +11,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routing.models import CATEGORIES, ORG_LEVELS, Department, Handoff, Organisation
+from assistant_contract.areas import AREAS
+from routing.models import ORG_LEVELS, Department, Handoff, Organisation
 
 SAMPLE_FILE = Path(__file__).resolve().parent / "data" / "organisations.yml"
 CSV_COLUMNS = ("id", "name", "level", "parent", "region", "address", "phone", "hours", "latitude", "longitude")
@@ -43,7 +44,7 @@ def read_csv(text: str) -> Dict[str, Any]:
 def check(data: Dict[str, Any], require_departments: bool = True) -> List[str]:
     problems: List[str] = []
     departments = data.get("departments") or []
-    if require_departments and {d.get("category") for d in departments} != set(CATEGORIES):
+    if require_departments and {d.get("category") for d in departments} != set(AREAS):
         problems.append("departments must cover exactly the four categories")
     organisations = data.get("organisations") or []
     by_id: Dict[str, Dict[str, Any]] = {}

@@ -15,10 +15,10 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routing.conversation_ids import path_segment
+from assistant_contract.conversation_ids import path_segment
+from assistant_contract.handoffs import EXPERT_REPLY, HANDOFF_CLOSED
 from routing.models import Handoff, HandoffMessage, User
 
-CLOSED_MARKER = "handoff_closed"
 _ROUND_LOCK = threading.Lock()  # delivery rounds of this process never overlap
 
 
@@ -38,10 +38,10 @@ class RasaRelay:
         return response.status_code == 200
 
     def deliver(self, message: HandoffMessage, handoff: Handoff, author: Optional[User]) -> bool:
-        if message.sender == "system" and message.text == CLOSED_MARKER:
-            return self._trigger(handoff.conversation_id, "handoff_closed", {})
+        if message.sender == "system" and message.text == HANDOFF_CLOSED:
+            return self._trigger(handoff.conversation_id, HANDOFF_CLOSED, {})
         role = author.title if author else "工作人员"
-        return self._trigger(handoff.conversation_id, "expert_reply",
+        return self._trigger(handoff.conversation_id, EXPERT_REPLY,
                              {"expert_text": message.text, "expert_role": role})
 
     def deliver_pending(self, session: Session) -> int:

@@ -7,20 +7,17 @@ region is known, to the grassroots federation of that region.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import List, Optional
 
+from assistant_contract.china_time import month_day_time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from routing import directory, lifecycle
 from routing.models import Handoff, HandoffEvent, Organisation
 
-CHINA_TIME = timezone(timedelta(hours=8))
 
-
-def _china_time(moment: datetime) -> str:
-    return moment.astimezone(CHINA_TIME).strftime("%m月%d日 %H:%M")
 
 
 ESCALATABLE = ("received", "assigned", "in_progress", "replied")
@@ -52,6 +49,6 @@ def sweep(session: Session, now: datetime, reminder_before_hours: int) -> SweepR
         elif handoff.due_at <= soon and handoff.reminded_at is None:
             handoff.reminded_at = now
             session.add(HandoffEvent(handoff_id=handoff.id, from_status=handoff.status, to_status=handoff.status,
-                                     actor="sla", note=f"提醒：将于{_china_time(handoff.due_at)}（北京时间）到期", created_at=now))
+                                     actor="sla", note=f"提醒：将于{month_day_time(handoff.due_at)}（北京时间）到期", created_at=now))
             result.reminded.append(handoff.id)
     return result

@@ -14,7 +14,7 @@ from typing import Annotated, Any, List, Optional, Type, TypeVar
 from pydantic import AfterValidator, AliasChoices, AliasPath, BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic import field_validator
 
-from routing import conversation_ids
+from assistant_contract import conversation_ids
 from routing.authorization import may_see_personal_data
 from routing.handoff_operations import OUTCOMES
 from routing.masking import mask
@@ -23,9 +23,18 @@ from routing.models import Handoff, User
 MAX_TEXT = 4000
 HER_WORDS = ("user", "expert")  # message senders whose text may carry her personal data (as in the console)
 PERSONAL_DATA = "personal_data"  # validation context: may this viewer read her words as written?
-# One plain URL path segment: see routing/conversation_ids.py.
+
+
+def _conversation_id(value: str) -> str:
+    """One plain URL path segment (assistant_contract.conversation_ids); else a 422."""
+    problem = conversation_ids.problem(value)
+    if problem:
+        raise ValueError(f"conversation_id {problem}")
+    return value
+
+
 ConversationId = Annotated[str, Field(min_length=1, max_length=conversation_ids.MAX_LENGTH),
-                           AfterValidator(conversation_ids.checked)]
+                           AfterValidator(_conversation_id)]
 OUTCOME_PATTERN = "^(" + "|".join(OUTCOMES) + ")$"
 Shown = TypeVar("Shown", bound=BaseModel)
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from routing.console import intents, labels, sessions
-from routing.conversation_ids import path_segment
+from assistant_contract.conversation_ids import path_segment
 from routing.masking import for_viewer, mask
 from routing.models import User
 from routing.relay import deliver_round

@@ -10,7 +10,9 @@ from datetime import date, datetime, timedelta
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from routing.console.intents import category_of
-from routing.console.labels import CATEGORY, CHINA_TIME, OPEN_STATUSES, STATUS
+from assistant_contract.china_time import china_day
+from assistant_contract.handoffs import OPEN_STATUSES
+from routing.console.labels import CATEGORY, STATUS
 from routing.console.tracker_reader import Turn
 from routing.models import Handoff
 
@@ -46,10 +48,6 @@ class Figures:
     @property
     def total_requests(self) -> int:
         return sum(sum(day.values()) for day in self.requests_by_day.values())
-
-
-def china_day(moment: datetime) -> date:
-    return moment.astimezone(CHINA_TIME).date()
 
 
 def city_of(region: Optional[str]) -> str:

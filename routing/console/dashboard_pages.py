@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from routing.console import charts, labels
 from routing.console.context import DASHBOARD_ROLES, Console, ConsoleError, Viewer
 from routing.console.dashboard_figures import Figures, compute, csv_rows, duration_text, percent_text
-from routing.console.labels import CHINA_TIME
+from assistant_contract.china_time import CHINA_TIME
 from routing.console.periods import PeriodError, parse_period
 from routing.masking import mask
 from routing.models import Handoff, utcnow

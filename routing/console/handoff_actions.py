@@ -19,7 +19,7 @@ from routing.console import forms, knowledge, labels
 from routing.console.context import ALL_ROLES, CONFLICT_MESSAGE, Console, ConsoleError, Viewer
 from routing.console.handoff_pages import state_of, visible_handoff
 from routing.console.models import CannedReply
-from routing.conversation_ids import path_segment
+from assistant_contract.conversation_ids import path_segment
 from routing.models import Handoff, User
 
 

@@ -2,6 +2,8 @@
 the history, and the actions the viewer may take; kept live by server-sent events."""
 from __future__ import annotations
 
+from assistant_contract.handoffs import OPEN_STATUSES
+
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Request
@@ -50,7 +52,7 @@ def state_of(handoff: Handoff) -> str:
 def permissions(user: User, handoff: Handoff) -> dict:
     """Which forms the page shows: what the policy (routing/authorization.py) permits,
     where the handoff's state allows it."""
-    open_now = handoff.status in labels.OPEN_STATUSES
+    open_now = handoff.status in OPEN_STATUSES
     return dict(
         can_claim=permits(user, "claim", handoff) and handoff.status in ("received", "assigned", "escalated")
         and (handoff.assignee_id in (None, user.id) or handoff.status == "escalated"),

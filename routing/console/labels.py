@@ -1,15 +1,14 @@
 """What the console shows for each internal code, in simplified Chinese."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Optional
+from datetime import datetime, timedelta
 
-CHINA_TIME = timezone(timedelta(hours=8), "北京时间")  # no daylight saving in China
+from assistant_contract.areas import AREA_TITLES
+from assistant_contract.china_time import in_china, month_day_time
 
 STATUS = {"received": "新收到", "assigned": "已分派", "in_progress": "处理中", "replied": "已回复",
           "escalated": "已升级", "resolved": "已办结", "returned": "已交还机器人"}
-OPEN_STATUSES = ("received", "assigned", "in_progress", "replied", "escalated")
-CATEGORY = {"legal": "法律维权", "entrepreneurship": "创业创新", "family_education": "家庭教育", "care": "关爱服务"}
+CATEGORY = AREA_TITLES  # the contract owns the areas and their titles
 ROLE = {"expert": "专家", "supervisor": "主管", "staff": "工作人员", "admin": "管理员"}
 SENDER = {"user": "她", "bot": "机器人", "expert": "专家", "system": "系统"}
 DELIVERY = {"pending": "待送达", "delivered": "已送达", "failed": "送达失败", "none": ""}
@@ -19,14 +18,11 @@ CHANNEL = {"rest": "网页", "callback": "回调", "telegram": "Telegram", "wech
 ACTOR = {"bot": "机器人", "router": "自动分派", "sla": "时限提醒", "user": "她"}
 
 
-def local_time(value: Optional[datetime]) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(CHINA_TIME).strftime("%m月%d日 %H:%M")
+local_time = month_day_time
 
 
 def local_date(value: datetime) -> str:
-    return value.astimezone(CHINA_TIME).strftime("%Y-%m-%d")
+    return in_china(value).strftime("%Y-%m-%d")
 
 
 def time_left(due: datetime, now: datetime) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Tuple
 
-from routing.console.labels import CHINA_TIME
+from assistant_contract.china_time import CHINA_TIME
 from routing.models import utcnow
 
 EARLIEST = date(2000, 1, 1)

@@ -5,6 +5,8 @@ and a word. The page listens for changes (live.py) and reloads only its rows.
 """
 from __future__ import annotations
 
+from assistant_contract.handoffs import OPEN_STATUSES
+
 from dataclasses import dataclass
 from typing import List, Optional
 
@@ -34,14 +36,14 @@ class QueueFilters:
         status = params.get("status", "")
         category = params.get("category", "")
         urgency = params.get("urgency", "")
-        return cls(status=status if status in labels.OPEN_STATUSES else "",
+        return cls(status=status if status in OPEN_STATUSES else "",
                    category=category if category in labels.CATEGORY else "",
                    urgency=urgency if urgency in ("urgent", "normal") else "",
                    region=params.get("region", "").strip()[:50], mine=params.get("mine") == "1")
 
 
 def open_handoffs(db: Session, user: User, filters: QueueFilters) -> List[Handoff]:
-    query = select(Handoff).where(Handoff.status.in_(labels.OPEN_STATUSES)).order_by(Handoff.due_at, Handoff.id)
+    query = select(Handoff).where(Handoff.status.in_(OPEN_STATUSES)).order_by(Handoff.due_at, Handoff.id)
     if filters.status:
         query = query.where(Handoff.status == filters.status)
     if filters.category:
@@ -70,7 +72,7 @@ def build_router(console: Console) -> APIRouter:
     def queue(request: Request, viewer: Viewer = Depends(console.viewer(*QUEUE_ROLES)),
               db: Session = Depends(console.db)) -> Response:
         regions = sorted({r for r in db.scalars(select(Handoff.region).where(
-            Handoff.status.in_(labels.OPEN_STATUSES), Handoff.region.is_not(None)))})
+            Handoff.status.in_(OPEN_STATUSES), Handoff.region.is_not(None)))})
         return console.render(request, "queue.html", viewer, regions=regions,
                               query=str(request.url.query), **rows_context(db, viewer, request))
 

@@ -4,6 +4,8 @@ messages relayed since (from the handoff itself, with delivery state).
 """
 from __future__ import annotations
 
+from assistant_contract.handoffs import HANDOFF_CLOSED
+
 from dataclasses import dataclass
 from datetime import datetime
 from typing import List, Optional
@@ -15,7 +17,6 @@ from routing.masking import for_viewer
 from routing.console.tracker_reader import Turn
 from routing.models import Handoff, User
 
-CLOSED_MARKER = "handoff_closed"
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def handoff_lines(handoff: Handoff, turns: List[Turn], viewer: User) -> List[Lin
         if copied_at_opening and before:
             continue  # the archive already showed these, with more detail
         if message.sender == "system":
-            text = "已通知她：人工服务结束，机器人重新接手" if message.text == CLOSED_MARKER else message.text
+            text = "已通知她：人工服务结束，机器人重新接手" if message.text == HANDOFF_CLOSED else message.text
             lines.append(Line("system", text, message.created_at, delivery=message.delivery))
             continue
         text = for_viewer(message.text, viewer, handoff) if message.sender in ("user", "expert") else message.text

@@ -7,6 +7,8 @@ store Rasa keeps its trackers in.
 """
 from __future__ import annotations
 
+from assistant_contract.handoffs import EXPERT_REPLY
+
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -69,7 +71,7 @@ def turns_from_events(events: Iterable[ArchivedEvent]) -> List[Turn]:
             turns.append(Turn(event.id, sender_id, "user", event.text or "", event.at, event.intent,
                               event.confidence, event.channel))
         elif event.event_type == "bot":
-            kind = "expert" if triggered.get(sender_id) == "expert_reply" else "bot"  # an expert's relayed reply
+            kind = "expert" if triggered.get(sender_id) == EXPERT_REPLY else "bot"  # an expert's relayed reply
             turns.append(Turn(event.id, sender_id, kind, _bot_text(event), event.at))
             last_bot[sender_id] = len(turns) - 1
         elif event.event_type == "slot" and event.slot == "last_faq_id" and _slot_value(event):

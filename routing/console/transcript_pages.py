@@ -16,7 +16,7 @@ from routing.console.models import HandoffOutcome
 from routing.console.periods import PeriodError, parse_period
 from routing.console.timeline import conversation_lines
 from routing.console.transcript_search import MAX_DAYS, SearchFilters, search
-from routing.conversation_ids import path_segment
+from assistant_contract.conversation_ids import path_segment
 from routing.masking import mask
 from routing.models import Handoff
 

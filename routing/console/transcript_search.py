@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable, Dict, Iterable, List, Optional, Set
 
 from routing.console.intents import category_of
-from routing.console.labels import CHINA_TIME
+from assistant_contract.china_time import CHINA_TIME
 from routing.console.tracker_reader import Turn
 
 MAX_DAYS = 366

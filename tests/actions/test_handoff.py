@@ -1,4 +1,5 @@
 import asyncio
+from dataclasses import replace
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -55,6 +56,19 @@ def test_a_second_request_does_not_open_a_duplicate():
     assert len(store.records) == 1
     assert "已经在处理中" in messages[0]["text"]
     assert events[0]["value"] == store.records[0].id
+
+
+@pytest.mark.parametrize("status", ["replied", "escalated"])
+def test_a_request_already_answered_or_escalated_still_counts_as_open(status):
+    """The routing backend's open statuses (assistant_contract): an escalated crisis
+    handoff is still being worked on, so asking again must not open a second one."""
+    store = InMemoryHandoffStore()
+    tracker = make_tracker([user_event("转人工", "request_human")])
+    run(store, tracker)
+    store.records[0] = replace(store.records[0], status=status)
+    messages, _ = run(store, tracker)
+    assert len(store.records) == 1
+    assert "已经在处理中" in messages[0]["text"]
 
 
 def test_a_bare_request_has_no_area_and_says_so_kindly():

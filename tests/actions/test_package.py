@@ -10,7 +10,7 @@ from typing import Dict, List, Set
 from tests.conftest import PROJECT_ROOT
 
 ACTIONS = PROJECT_ROOT / "actions"
-STANDALONE = ("handoff_types", "time_format")
+STANDALONE = ("handoff_types",)
 
 
 def imported_actions_modules(path: Path) -> Set[str]:

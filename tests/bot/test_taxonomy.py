@@ -1,7 +1,8 @@
 import pytest
 import yaml
 
-from bot.taxonomy import CATEGORIES, Taxonomy, load_taxonomy
+from assistant_contract.areas import AREAS
+from bot.taxonomy import Taxonomy, load_taxonomy
 from tests.conftest import PROJECT_ROOT
 
 
@@ -14,7 +15,7 @@ def test_every_domain_intent_is_in_the_taxonomy_and_back():
 
 def test_each_area_has_routable_topics_and_crisis_intents_are_marked():
     taxonomy = load_taxonomy()
-    for category in CATEGORIES:
+    for category in AREAS:
         assert len(taxonomy.topics_in(category)) >= 4
     assert taxonomy.is_crisis("crisis_self_harm") and taxonomy.category_of("crisis_self_harm") == "care"
     assert not taxonomy.is_crisis("legal_domestic_violence")

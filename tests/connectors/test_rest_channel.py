@@ -8,7 +8,7 @@ from typing import Any, List
 
 import pytest
 
-from connectors.rest_channel import RestInput
+from connectors.rest_channel import RestInput, sender_problem
 from tests.connectors.sanic_server import ChannelServer
 from tests.connectors.test_intent_gate import FakeStores, FakeTracker, bot, her
 
@@ -96,3 +96,12 @@ def test_only_buttons_offered_in_her_conversation_are_commands(server, assistant
 def test_streaming_still_works(server):
     status, body = post(server, {"sender": "woman-1", "message": "你好"}, query="?stream=true")
     assert status == 200 and json.loads(body.splitlines()[0])["text"] == "收到：你好"
+
+
+@pytest.mark.parametrize("sender", ["", "a" * 129, "a b", "a/b", "a?b", "..", None, 5])
+def test_a_malformed_sender_is_named_in_the_refusal(sender):
+    assert "sender must be" in sender_problem(sender)
+
+
+def test_a_well_formed_sender_passes():
+    assert sender_problem("woman-1") is None

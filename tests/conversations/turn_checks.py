@@ -6,6 +6,8 @@ each means). A key without a function here is reported as "not implemented" by
 """
 from __future__ import annotations
 
+from assistant_contract.handoffs import is_open
+
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any, Callable, Dict, List, Optional
@@ -14,8 +16,6 @@ from tests.conversations.turn_observation import TurnObservation, area_of, crisi
 
 PASS, FAIL, NOT_IMPLEMENTED = "pass", "fail", "not implemented"
 EMERGENCY_NUMBERS = ("110", "120")
-# The routing backend's open statuses (routing/lifecycle.py OPEN; a test keeps them equal).
-OPEN_STATUSES = ("received", "assigned", "in_progress", "replied", "escalated")
 LONG_MESSAGE = 40  # characters: a shorter line ("在的，你说") may fairly come back
 
 
@@ -62,7 +62,7 @@ def check_danger(expected: str, seen: TurnObservation) -> CheckResult:
 
 def handoff_state(handoff: Optional[Dict[str, Any]]) -> str:
     """none | opened | urgent, from a routing status (or a waiting outbox request)."""
-    if not handoff or handoff.get("status") not in OPEN_STATUSES:
+    if not handoff or not is_open(handoff.get("status")):
         return "none"
     return "urgent" if handoff.get("urgent") else "opened"
 

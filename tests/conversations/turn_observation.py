@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from bot.taxonomy import CATEGORIES, load_taxonomy
+from assistant_contract.areas import AREAS
+from bot.taxonomy import load_taxonomy
 
 AREA_SLOTS = ("service_area", "area")
 CRISIS_ACTIONS = ("action_crisis_response", "utter_crisis_not_safe")
@@ -81,7 +82,7 @@ def area_of(observation: TurnObservation) -> Tuple[str, str]:
     """(area or "none", why) by the rule in the module docstring."""
     slots = observation.slots_set()
     for name in AREA_SLOTS:
-        if slots.get(name) in CATEGORIES:
+        if slots.get(name) in AREAS:
             return slots[name], f"slot {name} set this turn"
     category = load_taxonomy().category_of_parse(observation.parse) if observation.parse else None
     if category:
