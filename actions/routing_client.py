@@ -13,9 +13,10 @@ from dataclasses import asdict
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Optional
-from urllib.parse import quote
 
 import httpx
+from assistant_contract.conversation_ids import path_segment
+from assistant_contract.handoff_request import request_body
 
 from actions.handoff_types import HandoffRecord, HandoffRequest
 from actions.routing_protocol import RoutingRefused, RoutingUnavailable
@@ -139,15 +140,11 @@ class RoutingClient:
             raise RoutingRefused(response.status_code, "unreadable answer") from error
 
     async def open_handoff(self, request: HandoffRequest) -> HandoffRecord:
-        body = asdict(request)
-        body["transcript"] = [
-            {"role": line["role"], "text": line["text"]} for line in request.transcript
-            if line.get("role") in ("user", "bot")
-        ]
+        body = request_body(**asdict(request))  # cut to what the backend accepts (assistant_contract)
         return await self._answer("POST", "/api/v1/handoffs", parse=_record, json=body)
 
     async def latest_for(self, conversation_id: str) -> Optional[HandoffRecord]:
-        path = f"/api/v1/conversations/{quote(conversation_id, safe='')}/status"
+        path = f"/api/v1/conversations/{path_segment(conversation_id)}/status"
         return await self._answer("GET", path, parse=_record, missing=True)
 
     async def offices_for_region(self, region: str, level: Optional[str] = None) -> List[Dict[str, Any]]:
@@ -161,5 +158,5 @@ class RoutingClient:
         return await self._answer("GET", "/api/v1/offices/nearest", parse=_offices, params=params)
 
     async def forward_message(self, handoff_id: str, text: str) -> None:
-        path = f"/api/v1/handoffs/{quote(handoff_id, safe='')}/messages"
+        path = f"/api/v1/handoffs/{path_segment(handoff_id)}/messages"
         await self._answer("POST", path, json={"text": text[:MAX_MESSAGE_CHARS]})

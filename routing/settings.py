@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import List, Optional
 
+from assistant_contract.handoff_request import MAX_BODY_BYTES
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -38,7 +39,7 @@ class Settings(BaseSettings):
     sla_normal_hours: int = 48
     sla_urgent_hours: int = 1
     reminder_before_hours: int = 6
-    max_body_bytes: int = 64_000
+    max_body_bytes: int = MAX_BODY_BYTES  # the action server cuts requests to fit (assistant_contract)
     rasa_url: str = "http://localhost:5005"
     rasa_token: str = ""  # Rasa's --auth-token, for trigger_intent
     # Rasa's SQL event broker (endpoints.yml `event_broker`), read only: `serve` archives

@@ -14,7 +14,9 @@ from typing import Annotated, Any, List, Optional, Type, TypeVar
 from pydantic import AfterValidator, AliasChoices, AliasPath, BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic import field_validator
 
-from assistant_contract import conversation_ids
+from assistant_contract import conversation_ids, handoff_request
+from assistant_contract.areas import AREAS
+from assistant_contract.handoff_request import LIMITS
 from routing.authorization import may_see_personal_data
 from routing.handoff_operations import OUTCOMES
 from routing.masking import mask
@@ -67,20 +69,22 @@ class TokenResponse(BaseModel):
 
 
 class TranscriptLine(BaseModel):
-    role: str = Field(pattern="^(user|bot)$")
-    text: str = Field(max_length=MAX_TEXT * 5)
+    role: str = Field(pattern="^(" + "|".join(handoff_request.TRANSCRIPT_ROLES) + ")$")
+    text: str = Field(max_length=handoff_request.TRANSCRIPT_LINE_MAX_CHARS)
 
 
 class HandoffCreate(BaseModel):
+    """The limits are the contract's (assistant_contract.handoff_request), which the sender cuts to."""
+
     conversation_id: ConversationId
-    channel: Optional[str] = Field(default=None, max_length=50)
-    category: Optional[str] = Field(default=None, pattern="^(entrepreneurship|legal|family_education|care)$")
-    intent: Optional[str] = Field(default=None, max_length=64)
+    channel: Optional[str] = Field(default=None, max_length=LIMITS["channel"])
+    category: Optional[str] = Field(default=None, pattern="^(" + "|".join(AREAS) + ")$")
+    intent: Optional[str] = Field(default=None, max_length=LIMITS["intent"])
     urgent: bool = False
-    summary: str = Field(default="", max_length=2000)
-    transcript: List[TranscriptLine] = Field(default_factory=list, max_length=100)
-    region: Optional[str] = Field(default=None, max_length=100)
-    contact: Optional[str] = Field(default=None, max_length=200)
+    summary: str = Field(default="", max_length=LIMITS["summary"])
+    transcript: List[TranscriptLine] = Field(default_factory=list, max_length=handoff_request.TRANSCRIPT_MAX_LINES)
+    region: Optional[str] = Field(default=None, max_length=LIMITS["region"])
+    contact: Optional[str] = Field(default=None, max_length=LIMITS["contact"])
 
 
 class TextBody(BaseModel):

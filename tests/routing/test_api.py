@@ -186,3 +186,16 @@ def test_an_expert_can_return_a_handoff_to_the_bot_and_she_is_told(client, rasa)
 def test_her_region_is_kept_and_shown_with_the_handoff(client):
     created = open_handoff(client, "woman-region", region="广东省佛山市顺德区")
     assert created["region"] == "广东省佛山市顺德区"
+
+
+def test_whatever_the_action_server_sends_within_the_contract_is_accepted(client):
+    """The sender cuts to assistant_contract's limits; the backend takes every such request."""
+    from assistant_contract.handoff_request import request_body
+
+    body = request_body(conversation_id="woman-long", channel="telegram" * 20, category="legal",
+                        intent="legal_divorce_" * 10, urgent=True, summary="他打我，" * 3000,
+                        transcript=[{"role": "user", "text": "字" * 30_000}] * 120 + [{"role": "bot", "text": "好"}],
+                        region="广东省佛山市顺德区" * 30, contact="1" * 300)
+    response = client.post("/api/v1/handoffs", json=body, headers=SERVICE)
+    assert response.status_code == 201, response.text[:300]
+    assert response.json()["urgent"] is True
