@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.factories import default_directory
 from actions.routing_protocol import OfficeDirectory, RoutingError
-from bot.gazetteer import Gazetteer, Place, load_gazetteer
+from nlu.gazetteer import Gazetteer, Place, load_gazetteer
 
 logger = logging.getLogger(__name__)
 

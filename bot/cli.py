@@ -122,7 +122,7 @@ def run_retrieval_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_sample_directory(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.gazetteer import load_gazetteer
+    from nlu.gazetteer import load_gazetteer
     from bot.sample_directory import write_sample
 
     count = write_sample(load_gazetteer(), Path(args.out))

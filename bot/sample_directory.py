@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 
 import yaml
 
-from bot.gazetteer import Gazetteer, Place
+from nlu.gazetteer import Gazetteer, Place
 
 ROUTING_DATA = Path(__file__).resolve().parent.parent / "routing" / "data"
 SAMPLE_FILE = ROUTING_DATA / "organisations.yml"

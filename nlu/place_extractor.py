@@ -27,7 +27,7 @@ LEVEL_ENTITY = "org_level"
 
 @lru_cache(maxsize=2)
 def _matcher(rules_path: str, rules_digest: str) -> PlaceMatcher:
-    from bot.gazetteer import load_gazetteer
+    from nlu.gazetteer import load_gazetteer
 
     return PlaceMatcher.from_files(load_gazetteer(), Path(rules_path))
 

@@ -14,7 +14,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import yaml
 
-from bot.gazetteer import Gazetteer, Place
+from nlu.gazetteer import Gazetteer, Place
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
 ORG_LEVEL_PATTERN = re.compile(r"(省|市|区|县|镇|乡|街道|街|村|社区)(?:级)?(?:的)?(?:妇联|妇女联合会)|(妇女之家)")

@@ -5,7 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.find_office import ActionFindOffice
 from actions.routing_protocol import RoutingRefused, RoutingUnavailable
-from bot.gazetteer import load_gazetteer
+from nlu.gazetteer import load_gazetteer
 from tests.conftest import make_tracker, user_event
 
 SHUNDE = {"id": "org-440606", "name": "佛山市顺德区妇女联合会", "level": "county", "region": "广东省佛山市顺德区",

@@ -1,4 +1,4 @@
-from bot.gazetteer import load_gazetteer
+from nlu.gazetteer import load_gazetteer
 from bot.sample_directory import GRASSROOTS_FILE, SAMPLE_FILE, build, render
 
 import yaml

@@ -1,7 +1,7 @@
 import pytest
 import yaml
 
-from bot.gazetteer import load_gazetteer
+from nlu.gazetteer import load_gazetteer
 from bot.sample_directory import SAMPLE_FILE
 from nlu.place_matcher import PlaceMatcher, org_level
 

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.gazetteer import great_circle_km, load_gazetteer
+from nlu.gazetteer import great_circle_km, load_gazetteer
 
 
 @pytest.fixture(scope="module")
