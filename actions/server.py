@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
-import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
+
+from bot.environment import DEVELOPMENT, deployment, environment, text, whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +35,12 @@ class ActionServerSettings:
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "ActionServerSettings":
-        environ = os.environ if environ is None else environ
+        environ = environment(environ)
         settings = cls(
-            host=environ.get("ACTION_SERVER_HOST", "127.0.0.1"),
-            port=int(environ.get("ACTION_SERVER_PORT", "5055")),
-            token=environ.get("ACTION_SERVER_TOKEN", "").strip(),
-            development=environ.get("ASSISTANT_ENV", "development") == "development",
+            host=text(environ, "ACTION_SERVER_HOST", "127.0.0.1"),
+            port=whole_number(environ, "ACTION_SERVER_PORT", 5055),
+            token=text(environ, "ACTION_SERVER_TOKEN"),
+            development=deployment(environ) == DEVELOPMENT,
         )
         if len(settings.token) < MIN_TOKEN_LENGTH and not settings.development:
             raise InsecureSettings(

@@ -1,4 +1,8 @@
-"""`python -m bot`: command-line entry points (triage, eval)."""
+"""`python -m bot`: command-line entry points (triage, eval).
+
+The Telegram polling runner is `python -m connectors.telegram.polling`, not a command
+here: bot/ never imports connectors/ (tests/connectors/test_dependencies.py).
+"""
 from __future__ import annotations
 
 import argparse
@@ -136,12 +140,6 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
     return run(args.model or settings.model_path, Path(args.data), Path(args.out))
 
 
-def run_telegram_poll(args: argparse.Namespace, settings: Settings) -> int:
-    from connectors.telegram.polling import run_polling
-
-    return run_polling()
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -177,9 +175,6 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--model", type=Path)
     bench.set_defaults(handler=run_bench)
 
-    poll = commands.add_parser("telegram-poll", help="fetch Telegram updates by long polling and hand each to "
-                                                     "the local Rasa server (no public address needed)")
-    poll.set_defaults(handler=run_telegram_poll)
     return parser
 
 

@@ -1,26 +1,13 @@
 """Typed settings read from the environment. Every default works on a laptop."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping, Optional
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from bot.environment import PROJECT_ROOT, deployment, environment, path, text, var_dir, whole_number
 
-
-def _path(name: str, default: str) -> Path:
-    value = Path(os.environ.get(name, default))
-    return value if value.is_absolute() else PROJECT_ROOT / value
-
-
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as error:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from error
+__all__ = ["PROJECT_ROOT", "Settings"]
 
 
 @dataclass(frozen=True)
@@ -35,19 +22,18 @@ class Settings:
     routing_token: str
 
     @classmethod
-    def from_env(cls) -> "Settings":
-        var_dir = _path("ASSISTANT_VAR_DIR", "var")
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Settings":
+        environ = environment(environ)
+        state = var_dir(environ)
         settings = cls(
-            environment=os.environ.get("ASSISTANT_ENV", "development"),
-            model_path=_path("ASSISTANT_MODEL", "models/assistant.tar.gz"),
-            var_dir=var_dir,
-            handoff_store_path=_path(
-                "ASSISTANT_HANDOFF_DB", str(var_dir / "handoff_requests.db")
-            ),
-            sla_normal_hours=_int("SLA_NORMAL_HOURS", 48),
-            sla_urgent_hours=_int("SLA_URGENT_HOURS", 1),
-            routing_url=os.environ.get("ROUTING_URL", "http://localhost:8000"),
-            routing_token=os.environ.get("ROUTING_SERVICE_TOKEN", ""),  # make run: var/secrets/
+            environment=deployment(environ),
+            model_path=path(environ, "ASSISTANT_MODEL", "models/assistant.tar.gz"),
+            var_dir=state,
+            handoff_store_path=path(environ, "ASSISTANT_HANDOFF_DB", str(state / "handoff_requests.db")),
+            sla_normal_hours=whole_number(environ, "SLA_NORMAL_HOURS", 48),
+            sla_urgent_hours=whole_number(environ, "SLA_URGENT_HOURS", 1),
+            routing_url=text(environ, "ROUTING_URL", "http://localhost:8000"),
+            routing_token=text(environ, "ROUTING_SERVICE_TOKEN"),  # make run: var/secrets/
         )
         if settings.sla_urgent_hours <= 0 or settings.sla_normal_hours <= 0:
             raise ValueError("SLA hours must be positive")

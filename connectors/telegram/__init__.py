@@ -1,4 +1,4 @@
-"""The Telegram channel: `TelegramInput` in credentials.yml; `python -m bot telegram-poll` on a laptop.
+"""The Telegram channel: `TelegramInput` in credentials.yml; `python -m connectors.telegram.polling` on a laptop.
 
 channel.py (routes, secret check, dedupe, what each update does) builds on
 updates.py (reading an update), output.py and render.py (the assistant's replies as

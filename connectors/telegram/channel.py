@@ -8,7 +8,7 @@ answer 503 and Rasa starts as usual.
 Routes (under /webhooks/telegram/): `GET /` health, `POST /webhook` updates. Telegram
 sends the secret given to setWebhook in X-Telegram-Bot-Api-Secret-Token; anything
 without it is refused before it is read. The polling runner
-(`python -m bot telegram-poll`) posts to the same route with the same secret, so both
+(`python -m connectors.telegram.polling`) posts to the same route with the same secret, so both
 modes share one path, one dedupe and one store. No network call is made while the
 blueprint is built or per request beyond the replies themselves; setWebhook runs once
 at start-up, only when TELEGRAM_WEBHOOK_URL is set.

@@ -1,4 +1,4 @@
-"""`python -m bot telegram-poll`: Telegram without a public address.
+"""`python -m connectors.telegram.polling`: Telegram without a public address.
 
 Long-polls getUpdates and posts each update, unchanged, to the local Rasa server's
 Telegram webhook with the webhook secret, in order, one at a time. So polling and
@@ -150,7 +150,7 @@ class PollingRunner:
 
 
 def run_polling(settings: Optional[TelegramSettings] = None) -> int:
-    """Entry point for the CLI: runs until Ctrl-C or SIGTERM."""
+    """The command's body: runs until Ctrl-C or SIGTERM; 2 when the configuration stops it."""
     import signal
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -170,3 +170,7 @@ def run_polling(settings: Optional[TelegramSettings] = None) -> int:
         print(f"telegram-poll: {error}")
         return 2
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_polling())

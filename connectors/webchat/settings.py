@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Tuple
 
-from connectors.environment import environment, items, text
+from bot.environment import environment, items, text
 
 logger = logging.getLogger(__name__)
 

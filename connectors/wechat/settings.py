@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
 
-from connectors.environment import environment, number, text, var_dir
+from bot.environment import environment, number, text, var_dir
 
 WECHAT_API_BASE_URL = "https://api.weixin.qq.com/cgi-bin/"
 AES_KEY_LENGTH = 43  # EncodingAESKey as shown in 公众平台: 43 characters of base64

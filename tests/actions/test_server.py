@@ -29,3 +29,15 @@ def test_token_matches_only_the_exact_token(given, expected):
 
 def test_no_token_configured_matches_nothing():
     assert token_matches("", "") is False
+
+
+def test_the_port_is_a_whole_number_named_when_wrong():
+    assert ActionServerSettings.from_env({}).port == 5055
+    assert ActionServerSettings.from_env({"ACTION_SERVER_PORT": "6000"}).port == 6000
+    with pytest.raises(ValueError, match="ACTION_SERVER_PORT must be a whole number, got 'http'"):
+        ActionServerSettings.from_env({"ACTION_SERVER_PORT": "http"})
+
+
+def test_an_empty_assistant_env_is_not_development():
+    with pytest.raises(InsecureSettings):
+        ActionServerSettings.from_env({"ASSISTANT_ENV": "", "ACTION_SERVER_TOKEN": "short"})

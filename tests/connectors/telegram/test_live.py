@@ -182,7 +182,7 @@ def test_the_polling_runner_hands_updates_to_rasa(live):
     chat = 9009
     runner_env = dict(env, TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_WEBHOOK_SECRET=SECRET,
                       TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_RASA_URL=rasa_url)
-    runner = subprocess.Popen([sys.executable, "-m", "bot", "telegram-poll"], cwd=PROJECT_ROOT, env=runner_env,
+    runner = subprocess.Popen([sys.executable, "-m", "connectors.telegram.polling"], cwd=PROJECT_ROOT, env=runner_env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         api.queue_update(text_update(900, chat, "你好"))

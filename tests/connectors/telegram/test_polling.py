@@ -2,14 +2,16 @@
 channel server (stub dialogue) with the secret, confirmed only once taken."""
 import asyncio
 import logging
+import subprocess
+import sys
 import time
 
 import pytest
 
-from bot.cli import main as cli_main
-from connectors.telegram.polling import PollingConfigurationError, PollingRunner
+from connectors.telegram.polling import PollingConfigurationError, PollingRunner, run_polling
 from connectors.telegram.store import TelegramStore
 from tests.connectors.telegram.channel_server import StubDialogue, channel_for, serve, settings_for
+from tests.conftest import PROJECT_ROOT
 from tests.connectors.telegram.fake_api import FakeTelegramApi, callback_update, text_update
 
 CHAT = 77
@@ -128,13 +130,23 @@ def test_a_secret_rasa_refuses_stops_the_runner_with_a_clear_error(api, tmp_path
 def test_the_command_refuses_to_start_without_a_token(monkeypatch, capsys):
     for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"):
         monkeypatch.delenv(name, raising=False)
-    assert cli_main(["telegram-poll"]) == 2
+    assert run_polling() == 2
     assert "TELEGRAM_BOT_TOKEN is not set" in capsys.readouterr().out
+
+
+def test_python_dash_m_runs_the_runner(monkeypatch):
+    """`python -m connectors.telegram.polling` is the command (bot/ does not import connectors/)."""
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-m", "connectors.telegram.polling"],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stdout
 
 
 def test_the_bot_token_never_reaches_the_log(api, tmp_path, caplog):
     """httpx logs each request URL at INFO (getUpdates every few seconds), and the URL holds the token."""
-    logging.getLogger("httpx").setLevel(logging.NOTSET)  # as in a fresh `python -m bot telegram-poll`
+    logging.getLogger("httpx").setLevel(logging.NOTSET)  # as in a fresh `python -m connectors.telegram.polling`
     dialogue = StubDialogue()
     api.queue_update(text_update(1, CHAT, "你好"))
     with caplog.at_level(logging.INFO):

@@ -1,10 +1,11 @@
-"""Typed values from the environment for the channels' settings; the var dir as bot.settings reads it."""
+"""The Rasa side's one reader of the environment: typed values, project paths, the var dir, ASSISTANT_ENV."""
 import os
+from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
-from connectors.environment import environment, flag, items, number, text, var_dir, whole_number
+from bot.environment import (PROJECT_ROOT, deployment, environment, flag, items, number, path, text, var_dir,
+                             whole_number)
 
 
 def test_the_process_environment_unless_a_mapping_is_given():
@@ -47,10 +48,31 @@ def test_lists_are_comma_separated_and_empty_items_left_out():
     assert items({}, "ORIGINS") == ()
 
 
-@pytest.mark.parametrize("value", [None, "var", "elsewhere/state", "/srv/assistant/var", ""])
-def test_the_var_dir_is_the_one_bot_settings_names(monkeypatch, value):
+def test_a_relative_path_is_taken_from_the_project_root_and_unset_or_blank_is_the_default(tmp_path):
+    environ = {"MODEL": "models/other.tar.gz", "ABSOLUTE": str(tmp_path), "BLANK": " "}
+    assert path(environ, "MODEL", "x") == PROJECT_ROOT / "models" / "other.tar.gz"
+    assert path(environ, "ABSOLUTE", "x") == tmp_path
+    assert path(environ, "BLANK", "var") == path(environ, "UNSET", "var") == PROJECT_ROOT / "var"
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, PROJECT_ROOT / "var"), ("var", PROJECT_ROOT / "var"), ("", PROJECT_ROOT / "var"),
+    ("elsewhere/state", PROJECT_ROOT / "elsewhere" / "state"), ("/srv/assistant/var", Path("/srv/assistant/var")),
+])
+def test_the_var_dir_rule(monkeypatch, value, expected):
+    """ASSISTANT_VAR_DIR, default var/, relative to the project; from the mapping given, else the process."""
     if value is None:
         monkeypatch.delenv("ASSISTANT_VAR_DIR", raising=False)
     else:
         monkeypatch.setenv("ASSISTANT_VAR_DIR", value)
-    assert var_dir() == Settings.from_env().var_dir
+    assert var_dir() == expected
+    assert var_dir({} if value is None else {"ASSISTANT_VAR_DIR": value}) == expected
+
+
+@pytest.mark.parametrize("environ, expected", [
+    ({}, "development"), ({"ASSISTANT_ENV": "production"}, "production"),
+    ({"ASSISTANT_ENV": ""}, ""), ({"ASSISTANT_ENV": " development"}, " development"),
+])
+def test_only_an_unset_assistant_env_means_development(environ, expected):
+    """Empty or misspelt is not development: the strict checks for secrets apply."""
+    assert deployment(environ) == expected

@@ -1,11 +1,16 @@
-"""Typed values from the environment, for the channels' settings modules.
+"""Typed values from the environment: the one reader for every settings module of the Rasa side.
+
+bot.settings, actions.server and each channel's `settings.py` build a frozen dataclass
+in `from_env(environ=None)` from these readers. Each takes the mapping to read (the
+process environment unless a test gives another) and the variable's name; a value
+that is not of its type raises ValueError naming the variable and what it held, so a
+typo in a deployment is reported in a sentence an operator can act on. Unset or empty
+means the default; text is stripped.
 
 credentials.yml only names the channels (Rasa stops on an unset `${VAR}` there), so
-each channel's `settings.py` reads its values from the environment through these
-readers. Each takes the mapping to read (the process environment unless a test gives
-another) and the variable's name; a value that is not of its type raises ValueError
-naming the variable and what it held, so a typo in a deployment is reported in a
-sentence an operator can act on. Unset or empty means the default; text is stripped.
+the channels read their values here too. connectors/ may import this module and
+nothing else of bot/, so it imports nothing of the project (tests/connectors/
+test_dependencies.py holds both rules).
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from typing import Mapping, Optional, Tuple
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+DEVELOPMENT = "development"
 
 Environ = Mapping[str, str]
 
@@ -65,14 +71,25 @@ def items(environ: Environ, name: str) -> Tuple[str, ...]:
     return tuple(item.strip() for item in (environ.get(name) or "").split(",") if item.strip())
 
 
-def var_dir() -> Path:
+def path(environ: Environ, name: str, default: str) -> Path:
+    """A file or folder; a relative one is taken from the project root, not the working directory."""
+    value = Path(text(environ, name, default))
+    return value if value.is_absolute() else PROJECT_ROOT / value
+
+
+def var_dir(environ: Optional[Environ] = None) -> Path:
     """Where the assistant keeps local state: ASSISTANT_VAR_DIR, default var/ in the project.
 
-    bot.settings owns this rule; it is repeated here rather than imported so that
-    connectors never import bot/ (bot's command line imports the Telegram polling
-    runner, and the two packages would import each other). Like bot.settings, it reads
-    the process environment whatever mapping the other values come from.
-    tests/connectors/test_environment.py checks that the two agree.
+    One folder for the whole process, so the channels call this without their mapping:
+    a test that hands a channel its own values still finds the var dir the process has.
     """
-    value = Path(os.environ.get("ASSISTANT_VAR_DIR", "var"))
-    return value if value.is_absolute() else PROJECT_ROOT / value
+    return path(environment(environ), "ASSISTANT_VAR_DIR", "var")
+
+
+def deployment(environ: Environ) -> str:
+    """ASSISTANT_ENV as given, `development` only when unset.
+
+    Not stripped, and empty is not the default: anything but exactly `development`
+    (a typo, a blank line in an env file) gets the strict checks for secrets.
+    """
+    return environ.get("ASSISTANT_ENV", DEVELOPMENT)
