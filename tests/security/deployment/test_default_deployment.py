@@ -10,6 +10,7 @@ import os
 import signal
 import stat
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -135,12 +136,27 @@ def test_routing_backend_accepts_service_calls_only_with_this_installs_token(dep
     assert status_of(f"{routing}/api/v1/handoffs", "POST", handoff, {"Authorization": f"Bearer {real}"}) == 201
 
 
-def test_a_chat_through_the_deployment_still_works(deployment):
+def say(deployment, sender: str, text: str) -> list:
     request = urllib.request.Request(f"http://127.0.0.1:{deployment['RASA_PORT']}/webhooks/rest/webhook",
-                                     data=json.dumps({"sender": "demo", "message": "你好"}).encode("utf-8"),
+                                     data=json.dumps({"sender": sender, "message": text}).encode("utf-8"),
                                      headers={"Content-Type": "application/json"}, method="POST")
     with urllib.request.urlopen(request, timeout=60) as response:
-        assert json.loads(response.read())[0]["text"]
+        return json.loads(response.read())
+
+
+def test_her_conversation_runs_through_every_service_with_this_installs_secrets(deployment):
+    """Rasa reaches the action server with its token (a custom action answers the danger), and
+    the action server reaches the routing backend with the service token (the urgent handoff)."""
+    assert say(deployment, "deploy-hello", "你好")[0]["text"]
+    replies = say(deployment, "deploy-danger", "他拿着刀在门外 我好怕")
+    assert replies and "110" in replies[0]["text"]
+    status_url = f"http://127.0.0.1:{deployment['ROUTING_PORT']}/api/v1/conversations/deploy-danger/status"
+    headers = {"Authorization": f"Bearer {deployment['secrets']['routing_service_token']}"}
+    deadline = time.monotonic() + 30
+    while status_of(status_url, headers=headers) != 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    with urllib.request.urlopen(urllib.request.Request(status_url, headers=headers), timeout=30) as response:
+        assert json.loads(response.read())["urgent"] is True
 
 
 def test_secrets_databases_and_logs_are_readable_by_this_user_only(deployment):
