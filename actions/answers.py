@@ -1,97 +1,237 @@
-"""Answering a request from the FAQ: answer when sure, offer choices when close,
-say so and offer a person when not sure."""
+"""Answering what she asks, in the conversation it belongs to.
+
+One message is read in this order (README, "Dialogue design"):
+1. she asks for a person too ("我要找律师！前夫一年没给抚养费了"), or she is
+   answering "what is it about?" after asking for one: the handoff opens under
+   the topic, which is answered while she waits;
+2. "说简单点": the plain version of the topic in play;
+3. inside a crisis episode, a short or unsure message is read in the danger's
+   frame ("接下来我该怎么办", "要拍照吗");
+4. a topic button the assistant showed: that topic's overview and its questions;
+5. a short follow-up in the topic in play ("要钱吗", "我兒子今年九歲，他想跟我"):
+   the sentences that answer it, never the whole answer again;
+6. a new question: the FAQ answer, or a choice between close questions, or the
+   topic's overview; outside the four areas only a confident answer;
+7. nothing clear: "帮帮我" gets warmth and the way in; anything else one question
+   back, and a person on the second miss.
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+import re
+
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.knowledge_index import (
-    ANSWER_THRESHOLD,
-    SUGGEST_THRESHOLD,
-    FaqMatch,
-    KnowledgeIndex,
-    default_index,
-)
+from actions import conversation
+from actions.clarify import area_buttons, area_menu
+from actions.context import EXPERT_OFFER, Turn, ask, set_topic
+from actions.crisis_followup import NEXT, QUESTION, respond_in_episode
+from actions.follow_up import aspects_of
+from actions.factories import default_directory
+from actions.office_details import OFFICE_DETAIL, office_details
+from actions.handoff import ask_what_about, open_for_message
+from actions.her_turn import HerTurnAction, Reply
+from actions.knowledge_answer import ANSWER, CHOOSE, find_answer
+from actions.person_request import person_request, takes_back, without_request
+from actions.status import describe
+from actions.topic_answers import answer_entry, answer_in_topic, answer_two, choose, overview, plain
+from bot.knowledge_base import FaqEntry
+from bot.knowledge_index import KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 
-FEEDBACK_BUTTONS = [
-    {"title": "有帮助", "payload": '/feedback{"helpful":"yes"}'},
-    {"title": "没帮助", "payload": '/feedback{"helpful":"no"}'},
-]
+FOLLOW_UP_INTENTS = {"ask_follow_up", "nlu_fallback", "out_of_scope", "inform_place", "ask_for_help"}
+STATUS_QUESTION = re.compile(r"(什么时候|多久|几时|还没|怎么还|几点).{0,8}(联系|回复|回我|打电话|找我|理我)"
+                             r"|(律师|专家|工作人员|老师|咨询师).{0,6}(什么时候|多久|几时|还没)")
+SECOND_QUESTION = re.compile(r"还想问问?|还想知道|还有就是|另外|顺便问问?|再问一下|以及|[？?。；;]")
+MIN_PART = 5
+FALLBACK = "nlu_fallback"
 
 
-def faq_reply(dispatcher: CollectingDispatcher, match: FaqMatch) -> List[Dict[str, Any]]:
-    """Send one FAQ answer with its legal basis, next step and the feedback buttons."""
-    dispatcher.utter_message(text=match.entry.full_text())
-    dispatcher.utter_message(response="utter_ask_feedback", buttons=FEEDBACK_BUTTONS)
-    return [SlotSet("last_faq_id", match.entry.id)]
+def _entry(index: KnowledgeIndex, faq_id: Optional[str]) -> Optional[FaqEntry]:
+    return next((e for e in index.knowledge.faq if e.id == faq_id), None) if faq_id else None
 
 
-class ActionAnswerRequest(Action):
-    """The reply to a request in one of the four service areas, and to an
-    out-of-scope message that the FAQ nevertheless answers with confidence."""
+def reads_in_crisis(turn: Turn) -> bool:
+    """Inside the danger's frame: short or context-only messages; a question with a
+    topic of its own ("离婚冷静期是多少天", "佢欠嘅赌债要我还咩") is answered as itself."""
+    if turn.intent in FOLLOW_UP_INTENTS:
+        return True
+    crisis_area = (turn.topic or {}).get("area")
+    return not turn.sure and turn.short and turn.category in (None, crisis_area) and len(turn.text) <= 12
 
-    def __init__(self, index: Optional[KnowledgeIndex] = None) -> None:
+
+def reads_as_follow_up(turn: Turn) -> bool:
+    """A short or unsure message right after a topic, that names no sure new topic."""
+    if turn.intent in FOLLOW_UP_INTENTS:
+        return True
+    return bool(turn.category) and not turn.sure and turn.short
+
+
+async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index: KnowledgeIndex,
+                         words: Optional[str] = None, guessed: bool = False) -> List[Dict[str, Any]]:
+    """The steps of the module docstring, first match wins. `words`: the part of her
+    message to answer when a yes/no came first ("算了 还是先不离了 想问问…");
+    `guessed`: the intent that brought the message here is only a guess (small talk
+    at 0.12, a yes/no with more words), so a topic in play is where it is read."""
+    text = words if words is not None else turn.text
+    request = person_request(text)
+    if request and not without_request(text) and not (turn.topic or {}).get("area") and not turn.person_request:
+        return ask_what_about(turn, reply, request)  # "想找个心理医生": what about, first
+    if request or (turn.person_request and not takes_back(text)):
+        return await open_for_message(turn, reply, action.store, index, request)
+    if turn.person_request:  # she took the request back before anything opened
+        reply.say_response("utter_handoff_not_opened")
+        return [SlotSet("person_request", None), ask(None)]
+    if turn.handoff_open and STATUS_QUESTION.search(text):  # "律师什么时候联系我" while she waits
+        return await status_of_request(action, turn, reply)
+    if turn.intent == "ask_simpler" and (turn.sure or not turn.service_reading):
+        return plain(turn, reply, index)
+    if turn.in_crisis_frame and (reads_in_crisis(turn) or guessed and not turn.service_reading):
+        mode = NEXT if turn.intent == "ask_for_help" or "next" in aspects_of(text) else QUESTION
+        return respond_in_episode(turn, reply, index, mode)
+    category, intent = turn.category, turn.intent
+    if turn.is_button and category:
+        return overview(turn, reply, index, intent)
+    topic = turn.topic
+    if topic and topic.get("office") and OFFICE_DETAIL.search(text):
+        answered = await _office_detail(action, reply, topic["office"], text)
+        if answered:
+            return [ask(None)]
+    if topic and topic.get("crisis") and turn.episode and (guessed or reads_as_follow_up(turn)):
+        return respond_in_episode(turn, reply, index, QUESTION)
+    if topic and topic.get("area") and (guessed or reads_as_follow_up(turn)):
+        extra = ["where"] if any(e.get("entity") == "place" for e in turn.tracker.latest_message.get("entities") or []) else []
+        entry = _entry(index, topic.get("faq_id"))
+        answered = answer_in_topic(turn, reply, index, entry, topic["area"], extra)
+        if answered is not None:
+            return answered
+        if intent != "ask_for_help":  # "帮帮我" the topic cannot answer: the way in, below
+            return continue_topic(turn, reply, entry, topic)
+    reading = turn.service_reading if not category and intent != "out_of_scope" or (
+        intent == "out_of_scope" and not turn.sure) else None
+    if reading:  # the classifier's best reading in an area: "我想偷偷问下离婚的事" (ask_for_help)
+        category, intent = reading["category"], reading["intent"]
+    elif intent == "ask_for_help":
+        reply.say_fresh("utter_help_way_in") or reply.say("我在，你说。")
+        reply.messages[-1]["buttons"] = area_buttons()
+        return [ask(None)]
+    two = two_questions(index, text, category)
+    if two:
+        return answer_two(turn, reply, *two, intent if category else None)
+    found = find_answer(index, text, category)
+    if found.kind == ANSWER and found.entry:
+        if topic and found.entry.id == topic.get("faq_id"):  # the same entry again: its side, not all of it
+            answered = answer_in_topic(turn, reply, index, found.entry, found.entry.category)
+            if answered is not None:
+                return answered
+        return answer_entry(turn, reply, found.entry, intent if category else None)
+    if found.kind == CHOOSE:
+        return choose(turn, reply, found.choices, category)
+    if category and category_of(intent):
+        return overview(turn, reply, index, intent)
+    if category:  # an unsure message whose two readings share an area
+        return area_menu(turn, reply, category)
+    return clarify(turn, reply)
+
+
+def two_questions(index: KnowledgeIndex, text: str, category: Optional[str]) -> Optional[Tuple[FaqEntry, FaqEntry]]:
+    """Two clear questions joined in one message, each answered by its own entry."""
+    parts = [p for p in SECOND_QUESTION.split(text, maxsplit=1) if p and len(p.strip(" ,，。")) >= MIN_PART]
+    if len(parts) != 2:
+        return None
+    found = [find_answer(index, part, category) for part in parts]
+    if all(f.kind == ANSWER and f.entry for f in found) and found[0].entry.id != found[1].entry.id:
+        return found[0].entry, found[1].entry
+    return None
+
+
+async def status_of_request(action: HerTurnAction, turn: Turn, reply: Reply) -> List[Dict[str, Any]]:
+    try:
+        record = await action.store.latest_for(turn.tracker.sender_id)
+    except Exception:  # noqa: BLE001 - she must get a reply whatever broke
+        record = None
+    if record is None:
+        reply.say_response("utter_status_unavailable")
+    else:
+        reply.say(describe(record))
+    return [ask(None)]
+
+
+def continue_topic(turn: Turn, reply: Reply, entry: Optional[FaqEntry], topic: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """A short message in the topic that no sentence of it answers ("白天上班也一直哭",
+    "他5岁"): stay with the topic instead of the four-area menu, say what it comes to,
+    and offer the person who can go into her case."""
+    if entry is not None and not reply.say("我明白了。" + entry.plain_text()):
+        reply.say("我明白了。")
+    elif entry is None:
+        reply.say("我明白了，你再多说几句具体情况，我帮你看看。")
+    reply.say_fresh("utter_offer_expert_short")
+    return set_topic(turn, topic["area"], topic.get("intent"), topic.get("faq_id"), crisis=topic.get("crisis")) + [
+        ask(EXPERT_OFFER)]
+
+
+async def _office_detail(action: HerTurnAction, reply: Reply, region: str, text: str) -> bool:
+    try:
+        details = await office_details(getattr(action, "directory", None) or default_directory(), region, text)
+    except Exception:  # noqa: BLE001 - the question is answered another way
+        return False
+    return bool(details) and reply.say(details)
+
+
+def clarify(turn: Turn, reply: Reply) -> List[Dict[str, Any]]:
+    """Nothing clear: one question back; on the second miss in a row, a person."""
+    if turn.intent == "out_of_scope":
+        reply.say_fresh("utter_out_of_scope") or reply.say("这个我答不上来。")
+        return [ask(None)]
+    if conversation.previous_user_intent(turn.tracker) == FALLBACK and turn.intent == FALLBACK:
+        reply.say_response("utter_clarify_again")
+        return [ask(EXPERT_OFFER)]
+    if not turn.text:
+        reply.say(turn.text_of("utter_clarify_empty"), area_buttons())
+    else:
+        reply.say(turn.text_of("utter_clarify_area"), area_buttons())
+    return [ask(None)]
+
+
+class ActionAnswerRequest(HerTurnAction):
+    """Every question of hers that is not danger, small talk, a yes/no or a command."""
+
+    def __init__(self, store=None, index: Optional[KnowledgeIndex] = None, directory=None) -> None:
+        super().__init__(store)
         self._index = index
+        self.directory = directory
 
     def name(self) -> Text:
         return "action_answer_request"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        index = self._index or default_index()
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        category = load_taxonomy().category_of(intent)
-        text = tracker.latest_message.get("text") or ""
-        matches = index.search_faq(text, category) if text else []
-        events: List[Dict[str, Any]] = [SlotSet("service_area", category)] if category else []
-        best = matches[0] if matches else None
-        if best and best.score >= ANSWER_THRESHOLD:
-            return events + faq_reply(dispatcher, best)
-        # Outside the four areas only a confident answer is given (e.g. hotlines).
-        close = [m for m in matches if m.score >= SUGGEST_THRESHOLD] if category else []
-        if close:
-            buttons = [
-                {"title": m.entry.question, "payload": f'/choose_faq{{"faq_id":"{m.entry.id}"}}'}
-                for m in close
-            ]
-            buttons.append({"title": "都不是，转人工", "payload": "/request_human"})
-            dispatcher.utter_message(response="utter_suggest_faq", buttons=buttons)
-            return events
-        if category:
-            dispatcher.utter_message(response="utter_knowledge_unsure")
-            dispatcher.utter_message(response=f"utter_topic_{intent}")
-            dispatcher.utter_message(response="utter_offer_expert")
-        elif intent == "out_of_scope":
-            dispatcher.utter_message(response="utter_out_of_scope")
-        else:
-            dispatcher.utter_message(response="utter_clarify_area")
-        return events
+    async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
+        return await answer_message(self, turn, reply, self._index or default_index())
 
 
-class ActionAnswerFaq(Action):
+class ActionAnswerFaq(HerTurnAction):
     """She picked one of the suggested questions."""
 
-    def __init__(self, index: Optional[KnowledgeIndex] = None) -> None:
+    def __init__(self, store=None, index: Optional[KnowledgeIndex] = None) -> None:
+        super().__init__(store)
         self._index = index
 
     def name(self) -> Text:
         return "action_answer_faq"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
         index = self._index or default_index()
-        faq_id = tracker.get_slot("faq_id")
-        entry = next((e for e in index.knowledge.faq if e.id == faq_id), None)
+        entry = _entry(index, turn.tracker.get_slot("faq_id"))
         if entry is None:
-            dispatcher.utter_message(response="utter_clarify_area")
-            return []
-        return faq_reply(dispatcher, FaqMatch(entry, 1.0))
+            reply.say(turn.text_of("utter_clarify_area"), area_buttons())
+            return [ask(None)]
+        crisis = (turn.topic or {}).get("crisis") if turn.episode else None
+        events = answer_entry(turn, reply, entry)
+        if crisis:  # a button of the crisis reply: the frame stays
+            events += set_topic(turn, entry.category, f"crisis_{crisis}", entry.id, crisis=crisis, answered=True)
+        return events
 
 
 class ActionRecordFeedback(Action):
@@ -107,6 +247,10 @@ class ActionRecordFeedback(Action):
         dispatcher.utter_message(
             response="utter_feedback_thanks" if helpful else "utter_feedback_sorry"
         )
-        return [SlotSet("helpful", None), SlotSet("last_feedback", {
+        return [SlotSet("helpful", None), ask(None if helpful else EXPERT_OFFER), SlotSet("last_feedback", {
             "faq_id": tracker.get_slot("last_faq_id"), "helpful": helpful,
         })]
+
+
+def category_of(intent: str) -> Optional[str]:
+    return load_taxonomy().category_of(intent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Text
 
+from assistant_contract.areas import AREAS
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -30,6 +31,14 @@ def case_query(tracker: Tracker) -> str:
     return previous[-1] if previous else ""
 
 
+def _area(tracker: Tracker, found) -> Optional[str]:
+    """The area the cases are about: the best case's, else the topic in play."""
+    if found and found[0][0].category in AREAS:
+        return found[0][0].category
+    topic = tracker.get_slot("topic")
+    return topic.get("area") if isinstance(topic, dict) else None
+
+
 class ActionSearchCases(Action):
     def __init__(self, index: Optional[KnowledgeIndex] = None) -> None:
         self._index = index
@@ -46,18 +55,19 @@ class ActionSearchCases(Action):
             return []
         found = [(case, score) for case, score in (self._index or default_index()).search_cases(query)
                  if score >= MIN_CASE_SCORE]
+        area = _area(tracker, found)
         if not found:
             dispatcher.utter_message(response="utter_no_similar_case")
-            return []
-        cards = "\n\n".join(f"{n}. {case.card()}" for n, (case, _) in enumerate(found, start=1))
-        dispatcher.utter_message(
-            text=f"找到{len(found)}个类似的案例（均已匿名处理）：\n\n{cards}\n\n点下面的按钮看完整经过。",
+            return [SlotSet("service_area", area)] if area else []
+        cards = "\n".join(f"{n}. {case.card()}" for n, (case, _) in enumerate(found, start=1))
+        dispatcher.utter_message(  # one message: channels send a paragraph per message
+            text=f"找到{len(found)}个类似的案例（均已匿名处理）：\n{cards}\n点下面的按钮看完整经过。",
             buttons=[
                 {"title": f"看第{n}个", "payload": f'/show_case{{"case_id":"{case.id}"}}'}
                 for n, (case, _) in enumerate(found, start=1)
             ],
         )
-        return [SlotSet("case_ids", [case.id for case, _ in found])]
+        return [SlotSet("case_ids", [case.id for case, _ in found])] + ([SlotSet("service_area", area)] if area else [])
 
 
 class ActionShowCase(Action):
@@ -76,6 +86,7 @@ class ActionShowCase(Action):
         if case is None:
             dispatcher.utter_message(response="utter_no_similar_case")
             return []
-        dispatcher.utter_message(text=case.story())
+        dispatcher.utter_message(text=case.story().replace("\n\n", "\n"))
         dispatcher.utter_message(response="utter_offer_expert")
-        return []
+        return [SlotSet("pending_question", "expert_offer")] + (
+            [SlotSet("service_area", case.category)] if case.category in AREAS else [])

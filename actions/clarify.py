@@ -1,4 +1,6 @@
-"""When the model is unsure: ask which service area she means, then offer a person."""
+"""When the area is clear and the question is not, or nothing is: the area's
+topics as buttons, or the four areas. Every button leads to an answer: a topic
+button gets that topic's overview and its questions (actions/topic_answers.py)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -6,43 +8,33 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import conversation
+from actions.context import Turn, ask, set_topic
+from actions.her_turn import Reply
 from assistant_contract.areas import AREA_TITLES, AREAS
-from bot.taxonomy import load_taxonomy
-from nlu.text import normalize
 
-FALLBACK_INTENT = "nlu_fallback"
+from bot.taxonomy import load_taxonomy
 
 
 def area_buttons() -> List[Dict[str, str]]:
     buttons = [
-        {"title": AREA_TITLES[area], "payload": f'/choose_area{{"area":"{area}"}}'}
-        for area in AREAS
+        {"title": AREA_TITLES[category], "payload": f'/choose_area{{"area":"{category}"}}'}
+        for category in AREAS
     ]
     buttons.append({"title": "转人工", "payload": "/request_human"})
     return buttons
 
 
-class ActionClarify(Action):
-    """Two-stage fallback: first ask for the area, on a second miss offer a human."""
+def topic_buttons(area: str) -> List[Dict[str, str]]:
+    buttons = [{"title": info.title or info.name, "payload": f"/{info.name}"}
+               for info in load_taxonomy().topics_in(area)]
+    buttons.append({"title": "转人工", "payload": "/request_human"})
+    return buttons
 
-    def name(self) -> Text:
-        return "action_clarify"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        text = tracker.latest_message.get("text") or ""
-        area = load_taxonomy().category_of_parse(tracker.latest_message)
-        if area:
-            return ActionChooseArea().menu(dispatcher, area)  # the area is clear, the topic is not
-        if conversation.previous_user_intent(tracker) == FALLBACK_INTENT:
-            dispatcher.utter_message(response="utter_clarify_again")
-        elif not normalize(text):
-            dispatcher.utter_message(response="utter_clarify_empty", buttons=area_buttons())
-        else:
-            dispatcher.utter_message(response="utter_clarify_area", buttons=area_buttons())
-        return []
+def area_menu(turn: Turn, reply: Reply, area: str) -> List[Dict[str, Any]]:
+    """The common topics of one area: the area is clear, the topic is not."""
+    reply.say(turn.text_of("utter_area_menu"), topic_buttons(area))
+    return set_topic(turn, area) + [ask(None)]
 
 
 class ActionChooseArea(Action):
@@ -54,18 +46,13 @@ class ActionChooseArea(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        turn = Turn(tracker, domain)
+        reply = Reply(turn)
         area = tracker.get_slot("area")
         if area not in AREAS:
-            dispatcher.utter_message(response="utter_clarify_area", buttons=area_buttons())
-            return []
-        return self.menu(dispatcher, area)
-
-    @staticmethod
-    def menu(dispatcher: CollectingDispatcher, area: str) -> List[Dict[Text, Any]]:
-        buttons = [
-            {"title": info.title or info.name, "payload": f"/{info.name}"}
-            for info in load_taxonomy().topics_in(area)
-        ]
-        buttons.append({"title": "转人工", "payload": "/request_human"})
-        dispatcher.utter_message(response="utter_area_menu", buttons=buttons)
-        return []
+            reply.say(turn.text_of("utter_clarify_area"), area_buttons())
+            reply.send(dispatcher)
+            return [ask(None)]
+        events = area_menu(turn, reply, area)
+        reply.send(dispatcher)
+        return events

@@ -4,14 +4,19 @@ from __future__ import annotations
 import logging
 import math
 from typing import Any, Dict, List, Optional, Text
-from urllib.parse import quote
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant_contract.areas import AREA_TITLES
+
+from actions.context import Turn
 from actions.factories import default_directory
+from actions.knowledge_answer import ANSWER, find_answer
+from actions.office_details import HOTLINE, SAFETY_LINE, map_link
 from actions.routing_protocol import OfficeDirectory, RoutingError
+from bot.knowledge_index import KnowledgeIndex, default_index
 from nlu.gazetteer import Gazetteer, Place, load_gazetteer
 
 logger = logging.getLogger(__name__)
@@ -20,19 +25,11 @@ LEVEL_TITLES = {
     "province": "省妇联", "city": "市妇联", "county": "区（县）妇联",
     "town": "乡镇（街道）妇联", "village": "村（社区）妇联",
 }
+OTHER_QUESTION = 0.25  # the classifier's confidence in the other question, to answer it with its overview
 GUANGDONG_REACH_KM = 60.0  # farther than this from every Guangdong county centre is outside the province
 SHARE_LOCATION = {"title": "发送我的位置", "payload": "/share_location"}
-HOTLINE = "12338"
-SAFETY_LINE = "去之前最好先打电话确认。如果遇到危险，请先拨打110。"
 DIRECTORY_UNAVAILABLE = ("抱歉，查询妇联地址的服务暂时出了点问题。你可以先拨打12338妇女维权公益服务热线，"
                          "会由当地妇联接听并告诉你最近的妇联在哪里。" + SAFETY_LINE)
-
-
-def map_link(office: Dict[str, Any]) -> Optional[str]:
-    if office.get("latitude") is None or office.get("longitude") is None:
-        return None
-    return (f"https://uri.amap.com/marker?position={office['longitude']},{office['latitude']}"
-            f"&name={quote(office['name'])}")
 
 
 def describe(office: Dict[str, Any], with_distance: bool) -> str:
@@ -63,9 +60,11 @@ def _entity(tracker: Tracker, name: str) -> Optional[Any]:
 class ActionFindOffice(Action):
     """Answers with the offices serving her place, or asks where she is."""
 
-    def __init__(self, directory: Optional[OfficeDirectory] = None, gazetteer: Optional[Gazetteer] = None) -> None:
+    def __init__(self, directory: Optional[OfficeDirectory] = None, gazetteer: Optional[Gazetteer] = None,
+                 index: Optional[KnowledgeIndex] = None) -> None:
         self._directory = directory
         self._gazetteer = gazetteer
+        self._index = index
 
     def name(self) -> Text:
         return "action_find_office"
@@ -82,14 +81,20 @@ class ActionFindOffice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if self._follow_up(tracker, domain, intent):  # "我今年46 在乐昌坪石镇" after the screening answer
+            from actions.answers import ActionAnswerRequest  # noqa: PLC0415 - answers never imports this module
+
+            return await ActionAnswerRequest(directory=self._directory, index=self._index).run(
+                dispatcher, tracker, domain)
         level = _entity(tracker, "org_level") or tracker.get_slot("office_level")
         latitude, longitude = _number(_entity(tracker, "latitude")), _number(_entity(tracker, "longitude"))
         try:
             if latitude is not None and longitude is not None and -90 <= latitude <= 90 and -180 <= longitude <= 180:
-                return await self._near_location(dispatcher, latitude, longitude, level)
+                return self._office_topic(tracker, await self._near_location(dispatcher, latitude, longitude, level))
             region = _entity(tracker, "place") or tracker.get_slot("region")
             if region:
-                return await self._for_place(dispatcher, region, level)
+                events = self._office_topic(tracker, await self._for_place(dispatcher, region, level))
+                return events + self._and_the_other_question(dispatcher, tracker, domain)
         except Exception as error:  # noqa: BLE001 - down or refused: never leave her without a way to reach someone
             if isinstance(error, RoutingError):
                 logger.warning("office lookup failed: %s", error)
@@ -98,6 +103,50 @@ class ActionFindOffice(Action):
             dispatcher.utter_message(text=DIRECTORY_UNAVAILABLE)
             return []
         return self._ask_where(dispatcher, tracker, intent) + [SlotSet("office_level", level)]
+
+    def _and_the_other_question(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: Dict[Text, Any]) -> List[Dict]:
+        """"想问下创业补贴 顺便问问番禺的妇联在哪": two questions, two answers. The office
+        came first; the other question gets its short answer and a button to read it all."""
+        turn = Turn(tracker, domain)
+        reading = turn.service_reading if turn.intent == "find_office" else None
+        if not reading:
+            return []
+        found = find_answer(self._index or default_index(), turn.text, reading["category"])
+        if found.kind != ANSWER or not found.entry:
+            overview = turn.text_of(f"utter_topic_{reading['intent']}")
+            if not overview or float(reading["confidence"]) < OTHER_QUESTION:
+                return []
+            dispatcher.utter_message(text=f"另外，你问的{AREA_TITLES[reading['category']]}方面：\n{overview}")
+            return [SlotSet("service_area", reading["category"])]
+        entry = found.entry
+        dispatcher.utter_message(
+            text=f"另外，你问的“{entry.question.rstrip('？?')}”：\n{entry.plain_text()}",
+            buttons=[{"title": "看完整回答", "payload": f'/choose_faq{{"faq_id":"{entry.id}"}}'}])
+        return [SlotSet("service_area", entry.category), SlotSet("last_faq_id", entry.id)]
+
+    @staticmethod
+    def _office_topic(tracker: Tracker, events: List[Dict]) -> List[Dict]:
+        """An office shown is the topic for a moment: "有电话吗", "返工时间系几点" ask about it."""
+        region = next((e["value"] for e in events if e.get("name") == "region"), None)
+        if not region:
+            return events
+        number = sum(1 for e in tracker.events if e.get("event") == "user")
+        return events + [SlotSet("topic", {"office": region, "area": None, "turn": number})]
+
+    @staticmethod
+    def _follow_up(tracker: Tracker, domain: Dict[Text, Any], intent: Optional[str]) -> bool:
+        """A place said in passing while a topic is in play, not her answer to "你在哪里":
+        the classifier guessed inform_place (a message that is nothing but a place is
+        decided with confidence 1.0), and the assistant did not ask where she is.
+        The answering action takes the message over."""
+        turn = Turn(tracker, domain)
+        if tracker.get_slot("awaiting_place"):
+            return False  # she was asked where she is: whatever she says is about the place
+        if intent in ("nlu_fallback", "out_of_scope"):
+            return True  # after an office card, not an answer to "你在哪里"
+        says_more = len(turn.text) > 16  # a story with a place in it, not a place
+        return intent == "inform_place" and turn.confidence < 1.0 and (turn.topic is not None or says_more)
 
     def _ask_where(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[str]) -> List[Dict]:
         asked_before = bool(tracker.get_slot("awaiting_place"))
@@ -165,3 +214,4 @@ class ActionFindOffice(Action):
             parts.append("（目前是示例数据，正式上线后会换成当地妇联公布的地址和电话，以当地公布为准。）")
         parts.append(SAFETY_LINE)
         dispatcher.utter_message(text="\n".join(parts))  # one message: channels split on blank lines
+

@@ -1,5 +1,17 @@
-"""Handing her over to a person: record the request and tell her what happens next.
+"""Handing her over to a person, routed by what she needs.
 
+A handoff opens only when she asks for a person (or after a crisis, in
+actions/crisis.py), and goes to the department of her topic:
+- her message names the topic too ("我要找律师！前夫一年没给抚养费了"): it opens
+  at once under that topic, and the topic is answered while she waits;
+- the conversation already has a topic (she asks for a person after an answer):
+  it opens under that topic;
+- nothing says what it is about ("转人工", "我要找律师"): one question first, so
+  that the handoff reaches the right department instead of a queue nobody owns;
+  her next message opens it (under its topic, or the role she named), unless she
+  takes the request back; "马上转接" opens it as it is;
+- the classifier said "request_human" but her words ask for no one ("我想找个
+  工做"): nothing opens; a clear answer is given, or she is asked.
 Whatever the routing backend does, she gets a reply: a recorded request (sent
 now or later from the outbox), or, when it cannot be recorded, the 12338 hotline.
 """
@@ -8,17 +20,20 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions import conversation
-from actions.factories import default_handoff_store
-from actions.handoff_types import HandoffRecord, HandoffRequest
-from actions.routing_protocol import HandoffStore, RoutingError
 from assistant_contract.areas import AREA_TITLES
 from assistant_contract.china_time import month_day_time
 from assistant_contract.handoffs import is_open
+from rasa_sdk.events import SlotSet
+
+from actions import conversation
+from actions.context import EXPERT_OFFER, HANDOFF_CONFIRM, HANDOFF_TOPIC, Turn, ask, set_topic
+from actions.handoff_types import HandoffRecord, HandoffRequest
+from actions.her_turn import HerTurnAction, Reply
+from actions.knowledge_answer import ANSWER, Finding, find_answer
+from actions.person_request import PersonRequest, person_request, without_request
+from actions.routing_protocol import HandoffStore, RoutingError
+from actions.topic_answers import answer_entry
+from bot.knowledge_index import KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -29,79 +44,119 @@ EXPERT_BY_CATEGORY = {
     "family_education": "家庭教育指导师",
     "entrepreneurship": "创业就业导师",
 }
+SURE_REQUEST = 0.5
 
 
-class ActionRequestHuman(Action):
-    """Open a handoff request (urgent after a crisis) and say how she will be contacted."""
+def topic_of(turn: Turn, index: KnowledgeIndex, request: Optional[PersonRequest] = None) -> Finding:
+    """What her message is about, when it says: the FAQ answer for it, within the area
+    the classifier gave, else the area of the person she asked for."""
+    words = without_request(turn.text) if request else turn.text
+    return find_answer(index, words, turn.category or (request.category if request else None))
 
-    def __init__(self, store: Optional[HandoffStore] = None) -> None:
-        self._store = store
+
+async def latest_open(store: HandoffStore, conversation_id: str) -> Optional[HandoffRecord]:
+    """Her open request, if one is known; when the backend cannot say, a new request
+    is opened (and waits in the outbox) rather than none."""
+    try:
+        record = await store.latest_for(conversation_id)
+    except Exception as error:  # noqa: BLE001
+        logger.warning("could not look up the latest handoff of %s: %s", conversation_id, type(error).__name__)
+        return None
+    return record if record is not None and is_open(record.status) else None
+
+
+async def open_handoff(turn: Turn, reply: Reply, store: HandoffStore, category: Optional[str],
+                       intent: Optional[str], role: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Open (or find) her handoff and tell her who will answer and when."""
+    tracker = turn.tracker
+    done = [SlotSet("person_request", None), ask(None)]
+    existing = await latest_open(store, tracker.sender_id)
+    if existing is not None:
+        reply.say(f"你的求助（编号{existing.id}）已经在处理中，专人会在{month_day_time(existing.due_at)}前在这个对话里"
+                  "回复你。有新的情况可以直接发给我，我会一并转给工作人员。")
+        return done + [SlotSet("handoff_id", existing.id), SlotSet("handoff_open", True)]
+    taxonomy = load_taxonomy()
+    urgent = bool(tracker.get_slot("urgent"))
+    try:
+        record = await store.open_request(HandoffRequest(
+            conversation_id=tracker.sender_id, channel=conversation.channel(tracker), category=category,
+            intent=intent or conversation.latest_service_intent(tracker, taxonomy), urgent=urgent,
+            summary=conversation.summary(tracker, taxonomy), transcript=conversation.transcript(tracker),
+            region=tracker.get_slot("region")))
+    except RoutingError as error:  # refused: the outbox keeps only what may go later
+        logger.warning("handoff for %s not recorded: %s", tracker.sender_id, error)
+        reply.say_response("utter_handoff_not_recorded")
+        return done
+    except Exception:  # noqa: BLE001 - she must get a reply whatever broke
+        logger.exception("handoff for %s not recorded", tracker.sender_id)
+        reply.say_response("utter_handoff_not_recorded")
+        return done
+    expert = EXPERT_BY_CATEGORY.get(category or "") or (role if role and role != "工作人员" else "工作人员")
+    area = f"{AREA_TITLES[category]}方面的" if category else ""
+    promise = "我们会优先处理，尽快联系你" if urgent else "专人会在48小时内回复你"
+    recorded = "" if record.delivered else "（你的求助已经记录好，系统恢复后会马上转给工作人员）"
+    reply.say(f"已为你登记转接{area}{expert}，编号{record.id}{recorded}。{promise}（最晚{month_day_time(record.due_at)}），"
+              "回复会发到这个对话里。\n等待的时候，有新情况可以直接发给我，我会一并转过去。如果遇到危险，请立即拨打110。")
+    events = done + [SlotSet("handoff_id", record.id), SlotSet("handoff_open", True)]
+    return events + ([SlotSet("service_area", category)] if category else [])
+
+
+async def open_for_message(turn: Turn, reply: Reply, store: HandoffStore, index: KnowledgeIndex,
+                           request: Optional[PersonRequest]) -> List[Dict[str, Any]]:
+    """Open the handoff under the topic of this message (answered while she waits),
+    else the topic in play, else the role she named."""
+    pending = turn.person_request or {}
+    found = topic_of(turn, index, request)
+    topic = turn.topic or {}
+    named_role = request.category if request else None  # 律师, 老师: she said whom she wants
+    category = (found.entry.category if found.kind == ANSWER and found.entry else None) or named_role \
+        or turn.category or pending.get("category") or topic.get("area")
+    role = (request.role if request else None) or pending.get("role")
+    events = await open_handoff(turn, reply, store, category, turn.intent if turn.category else None, role)
+    if found.kind == ANSWER and found.entry and found.entry.category != "service":
+        events += answer_entry(turn, reply, found.entry, turn.intent, feedback=False)
+    elif category:
+        events += set_topic(turn, category, turn.intent if turn.category else None)
+    return events
+
+
+def ask_what_about(turn: Turn, reply: Reply, request: PersonRequest) -> List[Dict[str, Any]]:
+    """One question before the handoff opens: what it is about (or open it as it is)."""
+    role = request.role if request.role != "工作人员" else "真人工作人员"
+    reply.say_response("utter_ask_handoff_topic", role=role)
+    return [SlotSet("person_request", {"role": request.role, "category": request.category}), ask(HANDOFF_TOPIC)]
+
+
+class ActionRequestHuman(HerTurnAction):
+    """She asks for a person: open it routed by her topic, or ask what it is about first."""
+
+    def __init__(self, store: Optional[HandoffStore] = None, index: Optional[KnowledgeIndex] = None) -> None:
+        super().__init__(store)
+        self._index = index
 
     def name(self) -> Text:
         return "action_request_human"
 
-    @property
-    def store(self) -> HandoffStore:
-        return self._store or default_handoff_store()
+    async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
+        index = self._index or default_index()
+        request = person_request(turn.text)
+        explicit = request is not None or turn.is_button or turn.confidence >= SURE_REQUEST
+        if turn.handoff_open or await latest_open(self.store, turn.tracker.sender_id) is not None:
+            return await open_for_message(turn, reply, self.store, index, request)
+        if not explicit:  # the classifier guessed a request her words do not make
+            found = topic_of(turn, index)
+            if found.kind == ANSWER and found.entry:
+                return answer_entry(turn, reply, found.entry)
+            reply.say_response("utter_confirm_handoff")
+            return [ask(HANDOFF_CONFIRM)]
+        found = topic_of(turn, index, request)
+        says_more = bool(without_request(turn.text)) if request else False  # "我要找律师 老公要跟我抢孩子"
+        if found.kind == ANSWER or says_more or turn.person_request or (turn.topic or {}).get("area") \
+                or turn.pending == HANDOFF_CONFIRM:
+            return await open_for_message(turn, reply, self.store, index, request)
+        return ask_what_about(turn, reply, request or PersonRequest("工作人员", None))
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        existing = await self._latest(tracker.sender_id)
-        if existing is not None and is_open(existing.status):
-            dispatcher.utter_message(
-                text=(
-                    f"你的求助（编号{existing.id}）已经在处理中，专人会在"
-                    f"{month_day_time(existing.due_at)}前在这个对话里回复你。"
-                    "有新的情况可以直接发给我，我会一并转给工作人员。"
-                )
-            )
-            return [SlotSet("handoff_id", existing.id), SlotSet("handoff_open", True)]
 
-        taxonomy = load_taxonomy()
-        intent = conversation.latest_service_intent(tracker, taxonomy)
-        category = tracker.get_slot("service_area") or taxonomy.category_of(intent)
-        urgent = bool(tracker.get_slot("urgent"))
-        try:
-            record = await self.store.open_request(
-                HandoffRequest(
-                    conversation_id=tracker.sender_id,
-                    channel=conversation.channel(tracker),
-                    category=category,
-                    intent=intent,
-                    urgent=urgent,
-                    summary=conversation.summary(tracker, taxonomy),
-                    transcript=conversation.transcript(tracker),
-                    region=tracker.get_slot("region"),
-                )
-            )
-        except RoutingError as error:  # refused: the outbox keeps only what may go later
-            logger.warning("handoff for %s not recorded: %s", tracker.sender_id, error)
-            dispatcher.utter_message(response="utter_handoff_not_recorded")
-            return []
-        except Exception:  # noqa: BLE001 - she must get a reply whatever broke
-            logger.exception("handoff for %s not recorded", tracker.sender_id)
-            dispatcher.utter_message(response="utter_handoff_not_recorded")
-            return []
-        expert = EXPERT_BY_CATEGORY.get(category or "", "工作人员")
-        area = f"{AREA_TITLES[category]}方面的" if category else ""
-        promise = "我们会优先处理，尽快联系你" if urgent else "专人会在48小时内回复你"
-        recorded = "" if record.delivered else "（你的求助已经记录好，系统恢复后会马上转给工作人员）"
-        dispatcher.utter_message(
-            text=(
-                f"已为你登记转接{area}{expert}，编号{record.id}{recorded}。{promise}"
-                f"（最晚{month_day_time(record.due_at)}），回复会发到这个对话里。\n"
-                "等待的时候，可以把情况、时间和你的需要先发给我，我会一并转过去。"
-                "如果遇到危险，请立即拨打110。"
-            )
-        )
-        return [SlotSet("handoff_id", record.id), SlotSet("handoff_open", True)]
-
-    async def _latest(self, conversation_id: str) -> Optional[HandoffRecord]:
-        """Her open request, if one is known; when the backend cannot say, a new
-        request is opened (and waits in the outbox) rather than none."""
-        try:
-            return await self.store.latest_for(conversation_id)
-        except Exception as error:  # noqa: BLE001
-            logger.warning("could not look up the latest handoff of %s: %s", conversation_id, type(error).__name__)
-            return None
+def offer_expert(reply: Reply) -> List[Dict[str, Any]]:
+    reply.say_response("utter_offer_expert")
+    return [ask(EXPERT_OFFER)]

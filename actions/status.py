@@ -7,7 +7,9 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import Turn
 from actions.factories import default_handoff_store
+from actions.handoff_types import HandoffRecord
 from actions.routing_protocol import HandoffStore, RoutingError
 from assistant_contract.china_time import month_day_time
 
@@ -22,6 +24,20 @@ STATUS_TEXT = {
     "escalated": "已转给你所在地的妇联跟进",
     "returned": "已经结束，由我继续为你服务",
 }
+
+
+def describe(record: HandoffRecord) -> str:
+    """Where her request stands: its number, status, who holds it (role only) and when
+    she will be answered at the latest."""
+    status = STATUS_TEXT.get(record.status, record.status)
+    if record.holder and record.status not in ("received", "resolved", "returned"):
+        status += f"（由{record.holder}负责）"
+    if not record.delivered:
+        status = "已记录，正在转交工作人员"
+    promise = "紧急求助1小时内" if record.urgent else "一般48小时内"
+    return (f"你的求助（编号{record.id}）于{month_day_time(record.created_at)}提交，"
+            f"目前状态：{status}。我们承诺在{month_day_time(record.due_at)}前回复你（{promise}），"
+            "回复会发到这个对话里。")
 
 
 class ActionTicketStatus(Action):
@@ -55,16 +71,9 @@ class ActionTicketStatus(Action):
                 ],
             )
             return []
-        status = STATUS_TEXT.get(record.status, record.status)
-        if record.holder and record.status not in ("received", "resolved", "returned"):
-            status += f"（由{record.holder}负责）"
-        if not record.delivered:
-            status = "已记录，正在转交工作人员"
-        dispatcher.utter_message(
-            text=(
-                f"你的求助（编号{record.id}）于{month_day_time(record.created_at)}提交，"
-                f"目前状态：{status}。我们承诺在{month_day_time(record.due_at)}前回复你，"
-                "回复会发到这个对话里。"
-            )
-        )
+        text = describe(record)
+        if text in Turn(tracker, domain).said():  # asked again: the news in fewer words, not the same text
+            text = (f"你的求助（编号{record.id}）还在处理中：{STATUS_TEXT.get(record.status, record.status)}，"
+                    f"最晚{month_day_time(record.due_at)}前会有人在这里回复你。着急的话可以拨打12338。")
+        dispatcher.utter_message(text=text)
         return []

@@ -33,6 +33,7 @@ KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 FAQ_CATEGORIES = ("entrepreneurship", "legal", "family_education", "care", "service")
 TELEGRAM_LIMIT = 4096
 MIN_PARAPHRASES = 6
+PLAIN_LIMIT = 80  # characters: the version for "说简单点", readable by someone who reads little
 
 
 class KnowledgeError(ValueError):
@@ -48,10 +49,28 @@ class FaqEntry:
     answer: str
     references: Tuple[str, ...]
     next_step: str
+    plain: str = ""  # under PLAIN_LIMIT characters, everyday words
 
     @property
     def questions(self) -> Tuple[str, ...]:
         return (self.question,) + self.paraphrases
+
+    def answer_text(self) -> str:
+        """The answer as one chat message: channels send a paragraph per message
+        (Rasa splits text on blank lines), so paragraphs become lines."""
+        return "\n".join(part.strip() for part in self.answer.split("\n") if part.strip())
+
+    def basis_and_next_step(self) -> str:
+        """The legal basis and what to do next, as one message."""
+        basis = "依据：" + "；".join(self.references) if self.references else ""
+        return "\n".join(part for part in (basis, self.next_step.strip()) if part)
+
+    def plain_text(self) -> str:
+        """The short plain version; the answer's first sentence when none is written."""
+        if self.plain:
+            return self.plain
+        first = self.answer_text().split("\n")[0]
+        return first if len(first) <= PLAIN_LIMIT else first[: PLAIN_LIMIT - 1] + "…"
 
     def full_text(self) -> str:
         """What she reads: the answer, its legal basis, and what to do next."""
@@ -123,9 +142,12 @@ def _faq_entry(item: Dict[str, Any], where: str) -> Tuple[FaqEntry, List[str]]:
         answer=str(item["answer"]).strip(),
         references=tuple(str(r) for r in item["references"] or ()),
         next_step=str(item["next_step"]).strip(),
+        plain=str(item.get("plain") or "").strip(),
     )
     if entry.category not in FAQ_CATEGORIES:
         problems.append(f"{where}: unknown category '{entry.category}'")
+    if len(entry.plain) >= PLAIN_LIMIT or "\n" in entry.plain:
+        problems.append(f"{where}: 'plain' must be one line under {PLAIN_LIMIT} characters")
     if len(entry.paraphrases) < MIN_PARAPHRASES:
         problems.append(f"{where}: needs at least {MIN_PARAPHRASES} paraphrases")
     if len(entry.full_text()) > TELEGRAM_LIMIT:

@@ -7,6 +7,10 @@ output); `IntentDecision` turns it into the intent: a crisis raised here wins
 over everything, and a crisis intent of the classifier that the verdict does
 not support (negated or past) is taken out there.
 
+The verdict also says whose danger it is (`whose`: self, child or other;
+nlu/whose_danger.py), so that a mother writing about her son, or a woman about
+her friend, is answered as the one who can help, not as the one at risk.
+
 Both signals read the whole normalised message (`full_text`), never the
 classifier's shortened copy, whatever its length. The model learned from
 messages of a sentence or two: it reads a message whole up to
@@ -35,6 +39,7 @@ from nlu.crisis_lexicon import CRISIS_TYPES, CrisisLexicon
 from nlu.findings import CRISIS
 from nlu.normalizer import FULL_TEXT
 from nlu.text import overlapping_windows
+from nlu.whose_danger import whose_danger
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +162,8 @@ class CrisisDetector(GraphComponent):
         """The verdict for one whole normalised text: detected, type, probability, evidence."""
         hits = self._lexicon.find(text) if text else []
         lexicon_type = self._lexicon.imminent_type(text) if hits else None
-        probability, probabilities, threshold = self._most_dangerous_window(text, bool(hits))
+        calmer = bool(hits) or (bool(text) and self._lexicon.aftermath(text))
+        probability, probabilities, threshold = self._most_dangerous_window(text, calmer)
         if lexicon_type:
             detected, crisis_type, source = True, lexicon_type, "lexicon"
         else:
@@ -168,9 +174,15 @@ class CrisisDetector(GraphComponent):
                 else None
             )
             source = "model" if detected else None
+        whose, who = (
+            whose_danger(text, crisis_type, [h.phrase for h in hits if h.crisis_type == crisis_type and h.imminent])
+            if detected else (None, None)
+        )
         return {
             "detected": detected,
             "type": crisis_type,
+            "whose": whose,  # self | child | other: the reply speaks to the one writing
+            "who": who,
             "probability": round(probability, 4),
             "source": source,
             "phrases": [
@@ -182,14 +194,16 @@ class CrisisDetector(GraphComponent):
     def _most_dangerous_window(self, text: str, any_hits: bool) -> Tuple[float, Dict[str, float], float]:
         """The model's view of the window most likely in danger: its probability of
         danger, its type probabilities, and the threshold that window must reach
-        (the higher one where the lexicon found negated or past phrases in it)."""
+        (the higher one where the lexicon found negated or past phrases in it, or
+        news that help has come: "警察把他带走了" is aftermath, not a new alarm)."""
         windows = (
             [text] if len(text) <= int(self._config["whole_text_chars"])
             else overlapping_windows(text, int(self._config["window_chars"]), int(self._config["window_step"]))
         )
         views = []
         for window, probabilities in zip(windows, self._type_probabilities(windows)):
-            with_hits = any_hits if len(windows) == 1 else bool(any_hits and self._lexicon.find(window))
+            with_hits = any_hits if len(windows) == 1 else bool(
+                any_hits and (self._lexicon.find(window) or self._lexicon.aftermath(window)))
             threshold = self._config["override_threshold" if with_hits else "model_threshold"]
             views.append((1.0 - probabilities.get(NO_CRISIS, 1.0), probabilities, threshold))
         return max(views, key=lambda view: (view[0] >= view[2], view[0]))

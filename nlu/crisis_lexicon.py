@@ -41,6 +41,8 @@ class CrisisLexicon:
         past_cues: Iterable[str],
         present_cues: Iterable[str],
         negation_window: int = 4,
+        aftermath_cues: Iterable[str] = (),
+        still_in_danger: Iterable[str] = (),
     ) -> None:
         unknown = set(patterns) - set(CRISIS_TYPES)
         if unknown:
@@ -54,6 +56,8 @@ class CrisisLexicon:
         self._past_cues = tuple(past_cues)
         self._present_cues = tuple(present_cues)
         self._negation_window = negation_window
+        self._aftermath = [re.compile(cue) for cue in aftermath_cues]
+        self._still = tuple(still_in_danger)
 
     @classmethod
     def from_dict(cls, data: dict) -> "CrisisLexicon":
@@ -66,6 +70,8 @@ class CrisisLexicon:
             past_cues=data["past_cues"],
             present_cues=data["present_cues"],
             negation_window=int(data.get("negation_window", 4)),
+            aftermath_cues=data.get("aftermath_cues") or (),
+            still_in_danger=data.get("still_in_danger") or (),
         )
 
     @classmethod
@@ -97,6 +103,10 @@ class CrisisLexicon:
         if last_cue < 0:
             return False
         return not any(cue in clause[last_cue:end] for cue in self._present_cues)
+
+    def aftermath(self, text: str) -> bool:
+        """Help has come or she is out of the danger, and nothing says it is still going on."""
+        return any(cue.search(text) for cue in self._aftermath) and not any(cue in text for cue in self._still)
 
     def imminent_type(self, text: str) -> Optional[str]:
         """The most specific danger type among the imminent hits, or None."""

@@ -13,13 +13,18 @@ intent from the classifier's ranking and those findings, first match wins:
    the lexicon still can. The vetoed verdict is what the parse output shows.
 2. Nothing to read (empty, emoji only) → `nlu_fallback` (1.0): the
    clarification asks her to say more.
-3. A question where the federation is or how to reach it → `find_office`.
-4. Nothing but a place name, her answer to "你在哪里" → `inform_place`.
-5. An explicit request for cases → `ask_case`, whatever topic it names.
-   (3–5 are explicit wording the classifier follows less well than the topic
-   words; none of them matches an empty message, 3 and 4 cannot both hold, and a
+3. An exit command in any wording ("安全退出", "退出", "清空聊天", "他过来了 快删";
+   `nlu/safe_exit.py`) → `safe_exit` (1.0): with him in the room it must never
+   depend on how sure the classifier is, nor become a request for a person.
+   Read here from the text, as the pipeline's list of finding components was
+   not to change with this step.
+4. A question where the federation is or how to reach it → `find_office`.
+5. Nothing but a place name, her answer to "你在哪里" → `inform_place`.
+6. An explicit request for cases → `ask_case`, whatever topic it names.
+   (4–6 are explicit wording the classifier follows less well than the topic
+   words; none of them matches an empty message, 4 and 5 cannot both hold, and a
    case request is never only a place.)
-6. Otherwise the classifier's top intent, unless it is unsure: below
+7. Otherwise the classifier's top intent, unless it is unsure: below
    `threshold`, or less than `ambiguity_threshold` ahead of the runner-up →
    `nlu_fallback` (confidence `threshold`), as Rasa's FallbackClassifier did.
    A crisis intent that the detector did not confirm (negated, past) is ruled
@@ -44,15 +49,17 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.findings import ASKS_FOR_CASES, ASKS_FOR_OFFICE, CRISIS, NOTHING_TO_READ, ONLY_A_PLACE
+from nlu.safe_exit import asks_to_exit
 
 FALLBACK_INTENT = "nlu_fallback"
 FIND_OFFICE = "find_office"
 INFORM_PLACE = "inform_place"
 CASE_INTENT = "ask_case"
+SAFE_EXIT = "safe_exit"
 CRISIS_PREFIX = "crisis_"
 
 Ranking = List[Dict[str, Any]]
@@ -79,12 +86,14 @@ class Findings:
     asks_for_office: bool = False
     only_a_place: bool = False
     asks_for_cases: bool = False
+    asks_to_exit: bool = False
     crisis: Optional[Dict[str, Any]] = None
 
     @classmethod
     def of(cls, message: Message) -> "Findings":
         return cls(
             nothing_to_read=bool(message.get(NOTHING_TO_READ)),
+            asks_to_exit=asks_to_exit(message.get(TEXT) or ""),
             asks_for_office=bool(message.get(ASKS_FOR_OFFICE)),
             only_a_place=bool(message.get(ONLY_A_PLACE)),
             asks_for_cases=bool(message.get(ASKS_FOR_CASES)),
@@ -116,7 +125,8 @@ class IntentRules:
         """The steps of the module docstring, first match wins."""
         verdict = self._after_veto(found)
         unsure = self.unsure(float(intent.get("confidence") or 0.0), ranking)
-        rules = [name for name, matched in ((FIND_OFFICE, found.asks_for_office),
+        rules = [name for name, matched in ((SAFE_EXIT, found.asks_to_exit and not found.nothing_to_read),
+                                            (FIND_OFFICE, found.asks_for_office),
                                             (INFORM_PLACE, found.only_a_place),
                                             (CASE_INTENT, found.asks_for_cases)) if matched]
         under = self._under_the_winner(ranking, unsure, found.nothing_to_read, rules)
@@ -124,9 +134,9 @@ class IntentRules:
             confidence = 1.0 if verdict.get("source") == "lexicon" else max(float(verdict["probability"]), 0.5)
             ranked = _on_top(under, crisis_intent(verdict["type"]), confidence)
             return Decision(ranked[0], ranked, verdict)
-        if found.nothing_to_read or rules:  # 2–5
+        if found.nothing_to_read or rules:  # 2–6
             return Decision(under[0], under, verdict)
-        top, ranked = self._classifier_answer(intent, ranking, unsure)  # 6
+        top, ranked = self._classifier_answer(intent, ranking, unsure)  # 7
         return Decision(top, ranked, verdict)
 
     def _under_the_winner(self, ranking: Ranking, unsure: bool, nothing_to_read: bool, rules: List[str]) -> Ranking:

@@ -1,15 +1,22 @@
+"""Answering a question in its conversation (actions/answers.py): new questions, clear
+winners, choices, topic buttons, follow-ups, plain words, help, two needs."""
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerFaq, ActionAnswerRequest, ActionRecordFeedback
 from bot.knowledge_index import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, FaqMatch, KnowledgeIndex
-from tests.conftest import make_tracker, user_event
+from tests.actions.dialogue_support import bot_event, run_action, said, topic, user_event
+from tests.actions.fakes import InMemoryHandoffStore
 from tests.knowledge_fixture import write_knowledge
 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     return KnowledgeIndex(write_knowledge(tmp_path_factory.mktemp("knowledge")))
+
+
+@pytest.fixture(scope="module")
+def real_index():
+    return KnowledgeIndex()
 
 
 class FixedScores:
@@ -22,62 +29,135 @@ class FixedScores:
         return [FaqMatch(self.knowledge.faq_by_id(i), s) for i, s in self._scores][:limit]
 
 
-def answer(index, text, intent):
-    dispatcher = CollectingDispatcher()
-    events = ActionAnswerRequest(index).run(dispatcher, make_tracker([user_event(text, intent)]), {})
-    return dispatcher.messages, events
+def answer(index, events, slots=None, store=None):
+    return run_action(ActionAnswerRequest(store or InMemoryHandoffStore(), index), events, slots)
 
 
-def test_a_confident_match_is_answered_with_basis_next_step_and_feedback(index):
+def test_a_confident_match_is_three_messages_answer_basis_and_feedback(index):
     assert index.search_faq("保护令去哪里申请", "legal")[0].score >= ANSWER_THRESHOLD
-    messages, events = answer(index, "保护令去哪里申请", "legal_domestic_violence")
-    assert "基层人民法院" in messages[0]["text"] and "依据：" in messages[0]["text"] and "12338" in messages[0]["text"]
-    assert [b["title"] for b in messages[1]["buttons"]] == ["有帮助", "没帮助"]
-    assert {"name": "last_faq_id", "value": "legal.dv.protection_order"}.items() <= events[-1].items()
-    assert events[0]["name"] == "service_area" and events[0]["value"] == "legal"
+    messages, slots = answer(index, [user_event("保护令去哪里申请", "legal_domestic_violence")])
+    assert len(messages) == 3
+    assert "基层人民法院" in messages[0]["text"] and "\n\n" not in "".join(m["text"] for m in messages)
+    assert messages[1]["text"].startswith("依据：") and "12338" in messages[1]["text"]
+    assert [b["title"] for b in messages[2]["buttons"]] == ["有帮助", "没帮助"]
+    assert slots["last_faq_id"] == "legal.dv.protection_order" and slots["service_area"] == "legal"
+    assert slots["topic"]["faq_id"] == "legal.dv.protection_order" and slots["pending_question"] == "answer_feedback"
 
 
-def test_a_middle_score_offers_the_close_questions_and_a_person(index):
+def test_a_clear_winner_below_the_threshold_is_answered_not_hedged(index):
+    clear = FixedScores(index, [("legal.divorce.child_support", 0.22), ("legal.dv.protection_order", 0.05)])
+    messages, _ = answer(clear, [user_event("前夫不给抚养费", "legal_family_property")])
+    assert "百分之二十至三十" in messages[0]["text"]
+    assert "我想确认一下" not in said(messages) and "没有把握" not in said(messages)
+
+
+def test_two_close_questions_are_offered_as_a_choice_and_one_is_never(index):
     middle = (SUGGEST_THRESHOLD + ANSWER_THRESHOLD) / 2
-    fixed = FixedScores(index, [("family_education.phone_addiction", middle),
-                                ("legal.divorce.child_support", SUGGEST_THRESHOLD),
-                                ("legal.dv.protection_order", SUGGEST_THRESHOLD - 0.01)])
-    messages, _ = answer(fixed, "孩子的事情想问问", "family_screen_study")
-    assert messages[0]["response"] == "utter_suggest_faq"
+    two = FixedScores(index, [("family_education.phone_addiction", middle),
+                              ("legal.divorce.child_support", middle - 0.02),
+                              ("legal.dv.protection_order", SUGGEST_THRESHOLD - 0.01)])
+    messages, _ = answer(two, [user_event("孩子的事情想问问", "family_screen_study")])
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads == ['/choose_faq{"faq_id":"family_education.phone_addiction"}',
                         '/choose_faq{"faq_id":"legal.divorce.child_support"}', "/request_human"]
+    one = FixedScores(index, [("legal.dv.protection_order", SUGGEST_THRESHOLD + 0.01)])
+    messages, _ = answer(one, [user_event("单位不给交社保怎么办", "legal_employment")])
+    assert not any(b["payload"].startswith("/choose_faq") for m in messages for b in m.get("buttons") or [])
+    assert "单位不得因此降薪" in messages[0]["text"]  # the topic's overview, not a hedge
 
 
-def test_a_weak_match_says_it_is_not_sure_and_offers_an_expert(index):
-    fixed = FixedScores(index, [("legal.dv.protection_order", SUGGEST_THRESHOLD - 0.01)])
-    messages, _ = answer(fixed, "单位不给交社保怎么办", "legal_employment")
-    assert [m["response"] for m in messages] == [
-        "utter_knowledge_unsure", "utter_topic_legal_employment", "utter_offer_expert"]
+def test_every_topic_button_leads_to_an_answer_and_its_questions(real_index):
+    messages, slots = answer(real_index, [user_event("/legal_domestic_violence", "legal_domestic_violence")])
+    assert "家暴" in messages[0]["text"] and "没有把握" not in said(messages)
+    assert any(b["payload"].startswith("/choose_faq") for b in messages[1]["buttons"])
+    assert slots["service_area"] == "legal"
 
 
-def test_a_chosen_question_is_answered(index):
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker([user_event("/choose_faq", "choose_faq")], slots={"faq_id": "legal.divorce.child_support"})
-    ActionAnswerFaq(index).run(dispatcher, tracker, {})
-    assert "百分之二十至三十" in dispatcher.messages[0]["text"]
+def test_a_short_follow_up_is_read_in_the_topic_and_answers_that_side(real_index):
+    events = [user_event("離婚之後孩子撫養權是怎麼判的", "legal_divorce"), bot_event("孩子的抚养……"),
+              user_event("我兒子今年九歲，他想跟我", "ask_follow_up", 0.3)]
+    messages, slots = answer(real_index, events,
+                             {"topic": topic("legal", "legal.divorce.custody", "legal_divorce")})
+    assert "八周岁" in messages[0]["text"] and "创业创新" not in said(messages)
+    assert slots["service_area"] == "legal" and slots["topic"]["faq_id"] == "legal.divorce.custody"
 
 
-@pytest.mark.parametrize("helpful, response", [("yes", "utter_feedback_thanks"), ("no", "utter_feedback_sorry")])
-def test_feedback_is_kept_with_the_conversation(helpful, response):
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker([user_event("/feedback", "feedback")],
-                           slots={"helpful": helpful, "last_faq_id": "legal.dv.protection_order"})
-    events = ActionRecordFeedback().run(dispatcher, tracker, {})
-    assert dispatcher.messages[0]["response"] == response
-    feedback = next(e for e in events if e["name"] == "last_feedback")["value"]
-    assert feedback == {"faq_id": "legal.dv.protection_order", "helpful": helpful == "yes"}
+def test_a_follow_up_on_cost_keeps_the_topic_and_brings_no_other_area(real_index):
+    events = [user_event("想找个心理咨询师聊聊", "care_mental_health"), bot_event("……"),
+              user_event("要钱吗", "ask_follow_up", 0.7)]
+    messages, slots = answer(real_index, events, {"topic": topic("care", "care.psychological_support")})
+    assert slots["service_area"] == "care" and "保护令" not in said(messages)
+    assert "12356" in said(messages)
+
+
+def test_a_new_fact_gets_a_new_answer_never_the_same_long_text(real_index):
+    entry = real_index.knowledge.faq_by_id("legal.fraud")
+    events = [user_event("网上有人说能帮我贷款 今天到账", "legal_fraud"), bot_event(entry.answer_text()),
+              user_event("要先交2000手续费", "ask_follow_up", 0.2)]
+    messages, _ = answer(real_index, events, {"topic": topic("legal", "legal.fraud", "legal_fraud")})
+    assert entry.answer_text() not in [m["text"] for m in messages]
+    assert "不要" in said(messages)
+
+
+def test_she_asks_for_simpler_words_and_gets_the_plain_version(real_index):
+    messages, slots = answer(real_index, [user_event("我字认得不多 你说的看不太懂", "ask_simpler")],
+                             {"topic": topic("legal", "legal.divorce.process")})
+    plain = real_index.knowledge.faq_by_id("legal.divorce.process").plain
+    assert plain in messages[0]["text"] and len(plain) < 80
+    assert slots["service_area"] == "legal"
+
+
+def test_help_me_is_met_with_warmth_and_the_way_in(real_index):
+    messages, _ = answer(real_index, [user_event("帮帮我", "ask_for_help", 0.95)])
+    assert "帮不上忙" not in said(messages) and "110" in messages[0]["text"]
+    assert [b["title"] for b in messages[0]["buttons"]][:4] == ["创业创新", "法律维权", "家庭教育", "关爱服务"]
+
+
+def test_a_request_for_a_person_and_a_topic_opens_a_routed_handoff_and_answers(real_index):
+    store = InMemoryHandoffStore()
+    messages, slots = answer(real_index, [user_event("我要找律师！前夫一年没给抚养费了", "legal_family_property", 0.55)],
+                             store=store)
+    assert store.requests[0].category == "legal" and slots["handoff_open"] is True
+    assert "律师" in messages[0]["text"] and len(messages) <= 3
+    assert any("抚养费" in m["text"] for m in messages[1:])
+
+
+def test_a_request_for_a_person_without_a_topic_asks_what_about_first(real_index):
+    store = InMemoryHandoffStore()
+    messages, slots = answer(real_index, [user_event("想找个心理医生", "care_mental_health", 0.4)], store=store)
+    assert store.requests == [] and slots["person_request"]["category"] == "care"
+    assert "马上转接" in said(messages)
+
+
+def test_while_a_handoff_is_open_a_question_is_answered_and_passed_on_verbatim(real_index):
+    store = InMemoryHandoffStore()
+    words = "对了 产假是多少天来着😊"
+    event = user_event(words, "legal_employment", 0.8)
+    event["parse_data"]["text"] = "对了,产假是多少天来着"  # the normaliser's copy, as Rasa keeps it
+    messages, _ = answer(real_index, [event], {"handoff_open": True, "handoff_id": "h1"}, store)
+    assert store.forwarded == [("woman-1", "h1", words)]
+    assert "98" in said(messages) and "已经转给负责你求助的工作人员" in messages[-1]["text"]
 
 
 def test_out_of_scope_is_declined_unless_the_faq_is_sure(index):
     weak = FixedScores(index, [("legal.dv.protection_order", ANSWER_THRESHOLD - 0.05)])
-    messages, events = answer(weak, "今天天气怎么样", "out_of_scope")
-    assert [m["response"] for m in messages] == ["utter_out_of_scope"] and events == []
+    messages, _ = answer(weak, [user_event("今天天气怎么样", "out_of_scope", 0.9)])
+    assert "帮不上忙" in messages[0]["text"]
     sure = FixedScores(index, [("legal.dv.protection_order", ANSWER_THRESHOLD)])
-    messages, _ = answer(sure, "保护令", "out_of_scope")
+    messages, _ = answer(sure, [user_event("保护令", "out_of_scope", 0.9)])
     assert "基层人民法院" in messages[0]["text"]
+
+
+def test_a_chosen_question_is_answered(index):
+    messages, _ = run_action(ActionAnswerFaq(InMemoryHandoffStore(), index), [user_event("/choose_faq", "choose_faq")],
+                             {"faq_id": "legal.divorce.child_support"})
+    assert "百分之二十至三十" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("helpful, expected", [("yes", "utter_feedback_thanks"), ("no", "utter_feedback_sorry")])
+def test_feedback_is_kept_with_the_conversation(helpful, expected):
+    messages, slots = run_action(ActionRecordFeedback(), [user_event("/feedback", "feedback")],
+                                 {"helpful": helpful, "last_faq_id": "legal.dv.protection_order"})
+    assert messages[0]["response"] == expected
+    assert slots["pending_question"] == (None if helpful == "yes" else "expert_offer")
+    assert slots["last_feedback"] == {"faq_id": "legal.dv.protection_order", "helpful": helpful == "yes"}

@@ -62,3 +62,17 @@ def test_status_names_the_role_holding_it_never_the_person():
     record = asyncio.run(store.open_request(HandoffRequest("woman-1", "rest", "legal", "legal_divorce", False, "离婚")))
     store.records[-1] = replace(record, status="in_progress", holder="律师")
     assert "专人正在处理（由律师负责）" in status(store)[0]["text"]
+
+
+def test_asking_again_gets_the_news_in_other_words_not_the_same_text():
+    from tests.conftest import bot_event
+
+    store = InMemoryHandoffStore()
+    asyncio.run(store.open_request(HandoffRequest("woman-1", "rest", "legal", "legal_divorce", False, "离婚")))
+    first = status(store)[0]["text"]
+    assert "48小时" in first
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker([user_event("我的求助有人处理吗", "ticket_status"), bot_event(first),
+                            user_event("怎么还没人回我", "ticket_status")])
+    asyncio.run(ActionTicketStatus(store=store).run(dispatcher, tracker, {}))
+    assert dispatcher.messages[0]["text"] != first and "还在处理中" in dispatcher.messages[0]["text"]

@@ -87,3 +87,31 @@ def test_duplicate_ids_and_unknown_categories_are_rejected(tmp_path):
     with pytest.raises(KnowledgeError) as error:
         KnowledgeBase.load(tmp_path)
     assert "duplicate FAQ id" in str(error.value) and "unknown category" in str(error.value)
+
+
+# ---- plain versions (说简单点) ----------------------------------------------------------
+
+def test_every_faq_entry_has_a_plain_version_in_everyday_length():
+    from bot.knowledge_base import PLAIN_LIMIT, KnowledgeBase
+
+    entries = KnowledgeBase.load().faq
+    missing = [e.id for e in entries if not e.plain]
+    too_long = [e.id for e in entries if len(e.plain) >= PLAIN_LIMIT]
+    assert missing == [] and too_long == []
+
+
+def test_a_plain_version_too_long_for_a_phone_line_is_refused(tmp_path):
+    from bot.knowledge_base import KnowledgeBase, KnowledgeError
+    from tests.knowledge_fixture import FAQ, write_knowledge
+
+    long_plain = [dict(FAQ[0], plain="很" * 90)] + FAQ[1:]
+    with pytest.raises(KnowledgeError, match="plain"):
+        KnowledgeBase.load(write_knowledge(tmp_path, faq=long_plain))
+
+
+def test_an_answer_is_one_message_and_its_basis_and_next_step_another():
+    from bot.knowledge_base import KnowledgeBase
+
+    entry = KnowledgeBase.load().faq_by_id("legal.dv.evidence")
+    assert "\n\n" not in entry.answer_text() and "伤处照片" in entry.answer_text()
+    assert entry.basis_and_next_step().startswith("依据：") and "\n\n" not in entry.basis_and_next_step()

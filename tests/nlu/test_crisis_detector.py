@@ -95,3 +95,10 @@ def test_up_to_the_classifiers_limit_the_model_reads_the_message_whole(tmp_path)
 def test_a_window_step_longer_than_the_window_is_refused(tmp_path):
     with pytest.raises(ValueError):
         detector(tmp_path, window_chars=64, window_step=100)
+
+
+def test_news_that_help_has_come_needs_the_higher_threshold_from_the_model(tmp_path):
+    eager = detector(tmp_path, model_threshold=0.0, override_threshold=1.01)  # the model alone would always fire
+    (calm,) = eager.process([message("我安全了,警察把他带走了")])
+    (alarm,) = eager.process([message("他又回来了,在门口")])
+    assert calm.get("crisis")["detected"] is False and alarm.get("crisis")["detected"] is True

@@ -87,3 +87,19 @@ def test_a_child_saying_they_do_not_want_to_live_is_a_child_in_danger(lexicon):
 
 def test_charcoal_burning_is_self_harm(lexicon):
     assert lexicon.imminent_type(normalize("烧了炭 门窗都关了")) == "self_harm"
+
+
+@pytest.mark.parametrize("text", ["我已经报警了", "我安全了 警察把他带走了", "救护车来了 我室友陪着我",
+                                  "差人嚟咗 佢俾人拉咗", "我抱着女儿跑到邻居家了 也报了警"])
+def test_news_that_help_has_come_is_aftermath(lexicon, text):
+    assert lexicon.aftermath(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["报了警 可他又回来了", "警察还没来 他还在砸门", "救命 他在打我"])
+def test_danger_still_going_on_is_not_aftermath(lexicon, text):
+    assert not lexicon.aftermath(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["好了 他去洗澡了 剛才說到房子", "佢走咗 我冇事"])
+def test_he_is_away_for_now_is_aftermath(lexicon, text):
+    assert lexicon.aftermath(normalize(text))

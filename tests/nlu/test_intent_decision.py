@@ -160,3 +160,25 @@ def test_only_the_classifier_and_the_decision_set_the_intent():
     setters = {path.name for path in (ROOT / "nlu").glob("*.py")
                if re.search(r"\.set\(\s*INTENT\b", path.read_text(encoding="utf-8"))}
     assert setters == {"intent_ensemble.py", "intent_decision.py"}
+
+
+# ---- safe exit --------------------------------------------------------------------------
+
+def test_an_exit_command_is_safe_exit_whatever_the_classifier_guessed(tmp_path):
+    guesses = [("安全退出", [{"name": "nlu_fallback", "confidence": 0.1}]),
+               ("我要安全退出", [{"name": "request_human", "confidence": 0.11}]),
+               ("他过来了,快删", [{"name": "crisis_violence", "confidence": 0.4}])]  # normalised, as the decision reads it
+    for text, ranking in guesses:
+        (processed,) = decided(tmp_path, [message(text, ranking[0]["name"], ranking)])
+        assert processed.get("intent") == {"name": "safe_exit", "confidence": 1.0}, text
+
+
+def test_danger_still_comes_before_an_exit_command(tmp_path):
+    (processed,) = decided(tmp_path, [message("他拿着刀冲过来了 快删", "safe_exit")], detector(tmp_path))
+    assert processed.get("intent")["name"] == "crisis_violence"
+
+
+def test_a_question_with_an_exit_word_keeps_its_intent(tmp_path):
+    ranking = [{"name": "care_volunteer", "confidence": 0.8}]
+    (processed,) = decided(tmp_path, [message("我想退出志愿者", "care_volunteer", ranking)])
+    assert processed.get("intent")["name"] == "care_volunteer"

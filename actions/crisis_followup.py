@@ -1,0 +1,172 @@
+"""After the crisis reply: the crisis episode, until she leaves it.
+
+What she writes next is read in the frame of the danger, not on its own words:
+"我已经报警了" is news, not a new emergency; "我安全了 警察把他带走了" gets
+what fits now, not "你现在有危险"; "接下来我该怎么办" gets the next steps of
+*this* danger (shelter, medical care and evidence, a protection order after
+violence; someone to stay with and 12356 after a suicide disclosure; a hospital
+within 72 hours after a rape; the child's injuries and guardianship when a child
+was hurt), never a text about another topic; pressing 我现在安全 after a suicide
+disclosure never brings the protection-order template.
+
+A reply here is one message, in order: what her news means (报警了, 警察来了,
+他走了, 有人陪, 在医院, 受了伤), the next steps for the danger (each variant once:
+the second time a short reminder with buttons), the urgent expert already on the
+way, and the question still open (safe now? someone with you?).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk.events import SlotSet
+
+from actions.context import CRISIS_SAFETY, Turn, ask, set_topic
+from actions.her_turn import HerTurnAction, Reply
+from actions.follow_up import answer_follow_up
+from actions.topic_answers import answer_in_topic
+from bot.knowledge_index import KnowledgeIndex, default_index
+from bot.taxonomy import load_taxonomy
+
+FACTS = (  # (name, her words) in the order they are answered
+    ("police_called", r"报警|报了警|报咗警|打了110|打110|110打通|打咗110|call(ed)? the police"),
+    ("police_came", r"警察(来|到|在|把|已经)|派出所|差人|民警|带走|抓走|拉走|带去|捉咗|拉咗"),
+    ("he_left", r"(他|佢|那个人)(已经)?.{0,2}(走了|走咗|出去|出门|睡着|睡了|去洗澡|去上班|不在|离开)"),
+    ("she_left", r"(跑|逃|走)(了)?(出来|出嚟|到)|在(我妈|娘家|朋友|邻居|亲戚|妹妹|姐姐|同事|闺蜜).{0,2}(家|屋企)|离开(了)?(那里|家)|不在家|喺朋友"),
+    ("company", r"陪着|陪我|陪住|在我身边|在身边|室友|有人陪|来了陪|在旁边"),
+    ("medical", r"(在|到|去了|送到?|进了)(医院|急诊|卫生院)|救护车|120(来|到)|医生(在|来|给|说)|急诊室"),
+    ("injured", r"流血|受伤|伤口|出血|骨折|头晕|血印|淤青|伤到"),
+    ("not_safe", r"不安全|又回来|又来了|还在外面|在砸门|在踹门|还在追|找到我了"),
+    ("safe", r"安全了|没事了|冇事|安全喇|没事|安全啦|i'?m safe|已经安全"),
+)
+SAFE_FACTS = {"police_came", "he_left", "she_left", "company", "safe"}
+ACKNOWLEDGE = {"police_called": "utter_aftermath_police_called", "police_came": "utter_aftermath_police_came",
+               "he_left": "utter_aftermath_he_left", "she_left": "utter_aftermath_she_left",
+               "company": "utter_aftermath_company", "medical": "utter_aftermath_medical",
+               "injured": "utter_aftermath_injured"}
+SAFE_NOW, NOT_SAFE, UPDATE, NEXT, QUESTION = "safe", "not_safe", "update", "next", "question"
+# The FAQ entries a question inside each danger's frame is answered from first (and then the area's).
+FRAME_ENTRIES = {
+    "violence": ("legal.dv.evidence", "legal.dv.protection_order", "legal.dv.what_to_do"),
+    "child_danger": ("legal.child_abuse_report", "legal.dv.protection_order", "legal.divorce.custody"),
+    "self_harm": ("care.psychological_support", "care.postpartum_depression"),
+    "sexual_assault": ("legal.dv.evidence", "legal.sexual_harassment"),
+}
+FRAME_SCORE = 2.0  # at least one cue word of what she asks, or a few of her words, in the sentences
+SAFETY_BUTTONS = [{"title": "我现在安全", "payload": "/affirm"}, {"title": "我不安全", "payload": "/deny"}]
+
+
+def facts_in(text: str) -> List[str]:
+    """What her news says, in the order of FACTS (a "没事" inside "不安全" aside)."""
+    found = [name for name, pattern in FACTS if re.search(pattern, text or "", re.IGNORECASE)]
+    if "not_safe" in found:
+        found = [f for f in found if f != "safe"]
+    return found
+
+
+def next_steps_response(episode: Dict[str, Any]) -> str:
+    kind, whose = episode.get("type"), episode.get("whose")
+    if whose == "other" and kind in ("violence", "self_harm", "sexual_assault"):
+        return f"utter_crisis_next_{kind}_other"
+    if whose == "child" and kind == "self_harm":
+        return "utter_crisis_next_self_harm_other"
+    return f"utter_crisis_next_{kind}"
+
+
+def safe_response(episode: Dict[str, Any]) -> str:
+    if episode.get("whose") == "other" or (episode.get("whose") == "child" and episode.get("type") == "self_harm"):
+        return "utter_crisis_safe_other"
+    return f"utter_crisis_safe_{episode.get('type')}"
+
+
+def respond_in_episode(turn: Turn, reply: Reply, index: KnowledgeIndex, mode: str) -> List[Dict[str, Any]]:
+    """The reply inside an open crisis episode (see the module docstring)."""
+    episode = dict(turn.episode or {})
+    kind = episode.get("type") or "violence"
+    facts = facts_in(turn.text)
+    if mode == UPDATE and "not_safe" in facts:
+        mode = NOT_SAFE
+    if mode == NOT_SAFE:
+        reply.say_response(f"utter_crisis_not_safe_{kind}", must=True)
+        episode["safe"] = False
+        return _episode_events(turn, episode, CRISIS_SAFETY)
+    safe_now = mode == SAFE_NOW or bool(SAFE_FACTS & set(facts))
+    lines = [turn.text_of(ACKNOWLEDGE[f] if not (f == "medical" and kind == "self_harm")
+                          else "utter_aftermath_medical_self_harm") for f in facts if f in ACKNOWLEDGE]
+    if safe_now and not episode.get("safe") and not lines:
+        lines.append(turn.text_of(safe_response(episode)))
+    if lines:
+        reply.say("\n".join(dict.fromkeys(lines)))
+    answered = None
+    if mode == QUESTION:
+        area = load_taxonomy().category_of(f"crisis_{kind}")
+        answered = answer_in_frame(turn, reply, index, kind, area)
+    if answered is None and (mode in (NEXT, SAFE_NOW) or safe_now or mode == QUESTION):
+        reply.say_fresh(next_steps_response(episode)) or reply.say_response(next_steps_response(episode)) \
+            or reply.say_response(f"utter_crisis_still_{kind}")
+    if episode.get("handoff_id"):
+        reply.say(turn.text_of("utter_crisis_expert_on_way", handoff_id=episode["handoff_id"]))
+    question = None
+    if not safe_now and not episode.get("safe"):
+        reply.add_to_last("你现在安全吗？")
+        reply.messages[-1]["buttons"] = reply.messages[-1]["buttons"] or SAFETY_BUTTONS
+        question = CRISIS_SAFETY
+    elif "company" not in facts and not episode.get("company") and episode.get("whose") == "self":
+        reply.add_to_last(turn.text_of("utter_crisis_ask_company"))
+    episode["safe"] = bool(episode.get("safe") or safe_now)
+    episode["company"] = bool(episode.get("company") or "company" in facts)
+    reply.as_one_message()
+    return _episode_events(turn, episode, question) + (answered or [])
+
+
+def answer_in_frame(turn: Turn, reply: Reply, index: KnowledgeIndex, kind: str,
+                    area: Optional[str]) -> Optional[List[Dict[str, Any]]]:
+    """Her question in the danger's frame: from the entries of that danger first
+    ("要拍照吗" after violence: the evidence entry), else from its area."""
+    frame = [e for e in index.knowledge.faq if e.id in FRAME_ENTRIES.get(kind, ())]
+    frame.sort(key=lambda e: FRAME_ENTRIES[kind].index(e.id))
+    passage = answer_follow_up(turn.text, None, frame) if frame else None
+    if passage is not None and passage.score >= FRAME_SCORE:
+        reply.say(f"关于“{passage.entry.question.rstrip('？?')}”：\n{passage.text}")
+        return set_topic(turn, area, f"crisis_{kind}", passage.entry.id, crisis=kind, answered=True)
+    return answer_in_topic(turn, reply, index, None, area)
+
+
+def _episode_events(turn: Turn, episode: Dict[str, Any], question: Optional[str]) -> List[Dict[str, Any]]:
+    kind = episode.get("type") or "violence"
+    area = load_taxonomy().category_of(f"crisis_{kind}")
+    return [SlotSet("crisis_episode", episode), ask(question)] + set_topic(
+        turn, area, f"crisis_{kind}", None, crisis=kind)
+
+
+def welcome_back(turn: Turn, reply: Reply, index: KnowledgeIndex) -> List[Dict[str, Any]]:
+    """Her news outside a crisis (he went out, she can talk again): back to the topic she left."""
+    topic = turn.topic or {}
+    entry = next((e for e in index.knowledge.faq if e.id == topic.get("faq_id")), None)
+    if topic.get("area"):
+        reply.say("好，你回来了，我们接着说。")
+        answered = answer_in_topic(turn, reply, index, entry, topic["area"])
+        if answered is not None:
+            return answered
+        if entry is not None:
+            reply.say("刚才说到：" + entry.plain_text())
+        return set_topic(turn, topic["area"], topic.get("intent"), topic.get("faq_id")) + [ask(None)]
+    reply.say("我在。你现在方便说话吗？发生了什么，慢慢告诉我。如果有危险，请先拨打110。")
+    return [ask(None)]
+
+
+class ActionCrisisFollowup(HerTurnAction):
+    """Her news since the danger (报警了, 警察来了, 他走了, 在朋友家, 救护车来了)."""
+
+    def __init__(self, store=None, index: Optional[KnowledgeIndex] = None) -> None:
+        super().__init__(store)
+        self._index = index
+
+    def name(self) -> Text:
+        return "action_crisis_followup"
+
+    async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
+        index = self._index or default_index()
+        if turn.episode:
+            return respond_in_episode(turn, reply, index, UPDATE)
+        return welcome_back(turn, reply, index)

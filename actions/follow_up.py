@@ -1,0 +1,119 @@
+"""Short follow-ups in the topic in play: "要钱吗", "去哪里告", "要多久",
+"他不同意怎么办", "我兒子今年九歲，他想跟我", "要先交2000手续费".
+
+She asks about one side of the answer she just read (what it costs, where to go,
+how long, what to bring, whether she can sue, what if he refuses, what her
+child's age changes) or tells a new fact. Sending the whole answer again would
+be the same long text word for word; sending the menu of four areas would lose
+her. So the reply is the few sentences of the topic's FAQ entries that speak to
+that side and to her own words: each cue word of the side counts (two at most),
+the words she shares with a sentence count less. The entry she just read is
+preferred; an entry the caller found for her words in the same area is taken
+when it answers that side clearly better.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from bot.knowledge_base import FaqEntry
+
+# What she asks about → words in her message; words a sentence needs to answer it.
+ASPECTS: Dict[str, Tuple[str, str]] = {
+    "cost": (r"钱|费|收费|免费|贵|价格|使唔使|花多少",
+             r"免费|收费|不收|费用|补贴|贴息|资助|不要钱|元|自费|报销"),
+    "pay": (r"交|转账|转|付|汇|打钱|手续费|保证金|押金|充值",
+            r"不要|别|转账|止付|冻结|诈骗|骗|报警|110|96110"),
+    "where": (r"哪里|哪儿|在哪|去哪|什么地方|哪个部门|哪个单位|找谁|边度|边个|到哪|哪个法院",
+              r"法院|部门|中心|机关|妇联|医院|卫生院|保健院|居委会|村委会|派出所|人社|民政|平台|窗口|学校|市场监督|残联|银行|政府|街道|乡镇"),
+    "duration": (r"多久|几天|多长时间|多少天|几耐|什么时候|几时|多快|批下来|时效",
+                 r"\d+天|\d+小时|小时|天内|个月|期限|时效|以内|之内|作出|\d+日|有效期"),
+    "documents": (r"材料|证件|带什么|带咩|准备什么|手续|身份证|证明|要带",
+                  r"材料|证件|身份证|证明|户口|病历|照片|带上|准备|提交|合同|诊断"),
+    "sue": (r"告|起诉|打官司|法院|仲裁|诉讼|维权|追究",
+            r"起诉|诉讼|法院|仲裁|调解|投诉|申请|强制执行|报案"),
+    "refuses": (r"不同意|不给|不肯|不批|拒绝|唔批|唔俾|不配合|不理|不认|赖账|不签|不让|不准|唔肯",
+                r"不同意|拒不|不给|强制执行|法院|起诉|仲裁|投诉|12333|监察|调解|申请"),
+    "age": (r"\d+\s*(岁|周岁|了)|[一二两三四五六七八九十]+\s*(岁|周岁)|[岁歲]|年级|初[一二三]|高[一二三]|小学|幼儿园|我今年",
+            r"岁|周岁|年龄|意愿|满|适龄|未成年|年级"),
+    "conditions": (r"条件|要求|资格|符合|可以吗|行吗|能不能|可不可以|户口|外地|本地|担保|抵押",
+                   r"条件|符合|可以|户籍|户口|适龄|不需要|要求|担保|都可以|申请"),
+    "next": (r"怎么办|怎么做|下一步|接下来|然后|第一步|点算|点做|该做什么",
+             r"可以|申请|拨打|保留|联系|找|投诉|起诉|报警"),
+    "evidence": (r"证据|拍照|照片|录音|截(了|个)?图|截屏|验伤|伤|血",
+                 r"证据|照片|病历|录音|截图|保留|验伤|伤情|就医"),
+    "child": (r"孩子|儿子|女儿|个仔|个女|宝宝|小孩",
+              r"孩子|子女|儿童|未成年|抚养|监护"),
+}
+_SENTENCE_END = re.compile(r"(?<=[。！？；])|\n")
+_STOP = set("的了吗呢吧啊呀我你他她是在有就也都要会能可这那个和与及或")
+MAX_SENTENCES = 3
+MAX_CHARS = 220
+
+
+def aspects_of(text: str) -> List[str]:
+    """The sides of the topic her message asks about, in the order of ASPECTS."""
+    return [name for name, (asked, _) in ASPECTS.items() if re.search(asked, text or "")]
+
+
+def sentences(entry: FaqEntry) -> List[str]:
+    """The answer's sentences, then the next step's, in order."""
+    parts = []
+    for block in (entry.answer, entry.next_step):
+        parts.extend(piece.strip(" 　") for piece in _SENTENCE_END.split(block) if piece and piece.strip(" 　"))
+    return [p for p in parts if len(p) >= 6]
+
+
+def _bigrams(text: str) -> set:
+    letters = [c for c in text if c.strip() and c not in _STOP and not re.match(r"[\W\d]", c)]
+    return {a + b for a, b in zip(letters, letters[1:])}
+
+
+@dataclass(frozen=True)
+class Passage:
+    entry: FaqEntry
+    sentences: Tuple[str, ...]
+    score: float
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.sentences)
+
+
+def best_passage(entry: FaqEntry, text: str, asked: Sequence[str]) -> Passage:
+    """The sentences of `entry` that best answer `asked` in her words, in their order."""
+    theirs = _bigrams(text)
+    scored = []
+    for position, sentence in enumerate(sentences(entry)):
+        cue = sum(2.0 * min(2, len(set(re.findall(ASPECTS[name][1], sentence)))) for name in asked)
+        shared = len(theirs & _bigrams(sentence))
+        if cue or shared:
+            scored.append((cue + min(shared, 4) * 0.75 - position * 0.01, position, sentence))
+    chosen = [item for item in sorted(scored, reverse=True) if item[0] > 0][:MAX_SENTENCES]
+    chosen.sort(key=lambda item: item[1])
+    picked, length = [], 0
+    for _, _, sentence in chosen:
+        if length + len(sentence) > MAX_CHARS and picked:
+            break
+        picked.append(sentence)
+        length += len(sentence)
+    score = sum(item[0] for item in sorted(scored, reverse=True)[:2])
+    return Passage(entry, tuple(picked), score)
+
+
+def answer_follow_up(text: str, current: Optional[FaqEntry], others: Sequence[FaqEntry],
+                     also_asked: Sequence[str] = (), prefer_current: float = 3.0) -> Optional[Passage]:
+    """The best passage for her follow-up among the current entry and the other
+    candidates of the same area; None when nothing in them speaks to it.
+    `also_asked`: sides the caller knows she asks about beyond her words (a place
+    she names asks "where")."""
+    asked = list(dict.fromkeys(aspects_of(text) + [a for a in also_asked if a in ASPECTS]))
+    candidates = ([current] if current else []) + [e for e in others if not current or e.id != current.id]
+    best: Optional[Passage] = None
+    for entry in candidates:
+        passage = best_passage(entry, text, asked)
+        bonus = prefer_current if current and entry.id == current.id else 0.0
+        if passage.sentences and (best is None or passage.score + bonus > best.score):
+            best = Passage(passage.entry, passage.sentences, passage.score + bonus)
+    return best

@@ -1,0 +1,71 @@
+"""Does her message ask for a person, and which kind?
+
+"我要找律师！前夫一年没给抚养费了" asks for a lawyer *and* about child support;
+"律师说被家暴的离婚不用等冷静期 是真的吗" only mentions one. The classifier gives
+one intent per message, so this reading runs beside it on her words: the request
+decides that a handoff opens, the topic decides where it goes. A role she names
+(律师 → 法律维权) routes the handoff when her words name no topic. "不用找律师了"
+takes a request back and is not one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from bot.human_request import wants_human
+
+ROLES = (  # (pattern, what she reads, service area)
+    (r"律师|法律顾问|lawyer", "律师", "legal"),
+    (r"心理(咨询)?(师|老师|医生|专家|辅导员)|咨询师|社工|心理咨询", "心理咨询师", "care"),
+    (r"家庭教育(老师|指导师|专家)|教育专家|教育老师|老师", "家庭教育指导师", "family_education"),
+    (r"创业导师|导师|创业专家|就业指导", "创业就业导师", "entrepreneurship"),
+)
+_MORE_REQUESTS = re.compile(
+    r"(约|联系|找|搵|揾|安排|预约|介绍|帮我找|帮我约)(个|一个|一位|位)?(创业导师|导师|家庭教育老师|家庭教育指导师|老师|专家|咨询师|律师|社工|真人)"
+    r"|(叫|让|安排|找)(个|一个|一位)?(人|工作人员|专家|律师|老师).{0,4}(打电话|打个电话|联系我|回电话)"
+    r"|(打电话|回电话)给我|(跟|和|同)(真人|人工|律师|专家|老师|工作人员).{0,3}(聊|谈|倾|说|讲)"
+    r"|(想|要)(跟|和|同)(真人|人)(说|聊|倾|讲)|真人(说|聊|倾)"
+)
+_TAKES_BACK = re.compile(r"(不用|不要|不想|不需要|唔使|唔要|取消|算了)(再)?(转|找|约|联系|请)?(人工|真人|律师|专家|咨询师|老师|导师|工作人员|了)")
+_ABOUT_A_PERSON = re.compile(r"(律师|专家|老师|医生|咨询师)(说|讲|话|告诉我|建议)")
+_IS_IT_A_PERSON = re.compile(r"(是不是|是否|系唔系|是)(个)?真人|真人(吗|嘛|来的|回复)")
+
+
+@dataclass(frozen=True)
+class PersonRequest:
+    role: str  # what she reads: 律师, 心理咨询师 … or 工作人员
+    category: Optional[str]  # the service area the role belongs to, if it names one
+
+
+def person_request(text: str) -> Optional[PersonRequest]:
+    """Her request for a person in the (normalised) message, or None."""
+    if not text or _TAKES_BACK.search(text) or _IS_IT_A_PERSON.search(text):
+        return None
+    asks = wants_human(text) or bool(_MORE_REQUESTS.search(text))
+    if not asks:
+        return None
+    if _ABOUT_A_PERSON.search(text) and not re.search(r"(找|要|约|联系|帮我|转)", text):
+        return None
+    for pattern, role, category in ROLES:
+        if re.search(pattern, text):
+            return PersonRequest(role, category)
+    return PersonRequest("工作人员", None)
+
+
+def takes_back(text: str) -> bool:
+    """She no longer wants the person she asked for ("算了 不用了", "不用转人工了")."""
+    return bool(_TAKES_BACK.search(text or "")) or bool(re.fullmatch(r"[\W]*(算了|不用了|不要了|唔使了)[\W]*", text or ""))
+
+
+_REQUEST_WORDS = re.compile(
+    r"(我|我想|我要|想|要|帮我|能不能|能|可以|可不可以|麻烦|请)?(帮我)?(找|搵|揾|约|联系|预约|安排|介绍|转|请|咨询|接通)?"
+    r"(个|一个|一位|位)?(真人|人工客服|人工|律师|法律顾问|心理(咨询)?(师|老师|医生|专家)|咨询师|社工|家庭教育(老师|指导师|专家)"
+    r"|创业导师|导师|专家|老师|工作人员)(一对一)?(聊聊|聊一下|谈谈|说说|倾下|倾|问问|联系一个|帮忙)?(吗|吧|呀|啊|行不|好吗)?"
+)
+
+
+def without_request(text: str) -> str:
+    """Her words without the request for a person: what is left says the topic, if anything."""
+    rest = _MORE_REQUESTS.sub("", _REQUEST_WORDS.sub("", text or ""))
+    return rest if len(re.sub(r"[\W\d]", "", rest)) >= 4 else ""

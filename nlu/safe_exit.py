@@ -1,0 +1,67 @@
+"""Safe exit in her own words, and the fear that someone reads her phone.
+
+"安全退出", "退出", "删掉记录", "清空聊天", "他过来了 快删", "can you delete this
+chat" all mean: hide this conversation now. A woman types these with him in the
+room, so the command must be understood in any wording, never become a request
+for a person, and never depend on how sure the classifier is: `IntentDecision`
+makes an exit command `safe_exit` right after a danger check.
+
+A message is an exit command when, once every exit word, chat word, filler and
+"he is coming" word is taken out, nothing is left: "我想退出志愿者" keeps
+"志愿者" and stays a question about volunteering. Asking *how* to delete
+("怎么删除聊天记录") is a question, not a command: the assistant explains instead
+of going quiet. Pure functions over normalised text (nlu/text.py), no Rasa.
+"""
+from __future__ import annotations
+
+import re
+
+_PUNCTUATION = re.compile(r"[\s,.!?;:~…、，。！？；：～\"'“”‘’()（）\[\]【】*#-]+")
+EXIT_WORDS = (
+    r"安全退出|退出(聊天|对话|登录|去)?|退了|快退|登出|关掉|关了"
+    r"|删(掉|除|了|咗|晒|光|干净)?|清(空|除|掉|咗|理|干净)"
+    r"|delete|clear|exit|quit|logout|wipe"
+)
+_CHAT_WORDS = (
+    r"聊天记录|对话记录|聊天内容|记录|对话|聊天|消息|信息|内容|痕迹|这个|这些|那些|刚才的|刚刚的|之前的|我们的"
+    r"|全部|所有|都|一下|chat|history|messages|message|everything|all|this|it|the|my"
+)
+_FILLERS = (
+    r"我|要|想|得|先|请|帮我|帮忙|麻烦|快点|快|马上|赶紧|立刻|把|给|将|吧|了|啊|呀|啦|哦|喔|呢|嘛|一下子"
+    r"|可以|能不能|能|可唔可以|唔该|好吗|行吗|吗|canyou|couldyou|please|pls|plz|now|asap|quickly|quick"
+)
+_HE_IS_COMING = (
+    r"他|她|佢|老公|老婆|男朋友|婆婆|公公|家里人|家人|来了|回来了|过来了|进来了|返来|返嚟|嚟咗|来咗|在旁边|在身边|在看"
+    r"|看到|看见|发现|知道|怕|担心|i'mscared|imscared|scared|he'scoming|heiscoming|coming|back|home"
+)
+_HOW = re.compile(r"怎么|怎样|如何|点样|点先|怎么样才|how")
+_EXIT = re.compile(EXIT_WORDS)
+_ALL_KNOWN = re.compile("|".join(f"(?:{part})" for part in (
+    EXIT_WORDS, _CHAT_WORDS, _FILLERS, _HE_IS_COMING)))
+
+_READS_HER_PHONE = re.compile(
+    r"(翻|看|查|检查|偷看|睇|check)(我|我的)?(的)?(手机|微信|聊天|记录|消息|电话|phone)"
+    r"|(手机|微信|聊天记录|记录).{0,6}(被|俾)(他|她|佢|人|老公|家里人|婆婆)?.{0,3}(看|翻|查|睇)"
+    r"|(拿|抢|用|偷)(我|我的)(的)?(手机|电话).{0,3}(看|翻|查|睇)"
+    r"|(怕|担心|唔想).{0,8}(看到|看见|发现|知道|睇到)"
+    r"|(他|佢|老公|家里人|婆婆|别人).{0,3}(会|能|可以|会不会|能不能)?(看|睇)(得|唔|不)?(看|睇)?(到|见)"
+    r"|不留痕迹|不被发现"
+)
+
+
+def _words(text: str) -> str:
+    """Lower case, without spaces and punctuation: "安全 退出！" and "can you" read as one run."""
+    return _PUNCTUATION.sub("", (text or "").lower())
+
+
+def asks_to_exit(text: str) -> bool:
+    """An exit command: exit words and nothing but chat words, fillers and 'he is coming'."""
+    words = _words(text)
+    if not words or not _EXIT.search(words) or _HOW.search(words):
+        return False
+    return not _ALL_KNOWN.sub("", words)
+
+
+def fears_being_read(text: str) -> bool:
+    """She worries that he reads her phone or finds this chat (advice, not an exit)."""
+    return bool(_READS_HER_PHONE.search((text or "").lower()))

@@ -1,0 +1,88 @@
+"""After the crisis reply (actions/crisis_followup.py, actions/yes_no.py): her news,
+"我现在安全", "接下来怎么办" and questions are read in the danger's frame."""
+from actions.answers import ActionAnswerRequest
+from actions.crisis_followup import ActionCrisisFollowup, facts_in
+from actions.yes_no import ActionAnswerYesNo
+from bot.knowledge_index import default_index
+from tests.actions.dialogue_support import bot_event, crisis_event, run_action, said, topic, user_event
+from tests.actions.fakes import InMemoryHandoffStore
+
+
+def episode(kind, whose="self"):
+    return {"crisis_episode": {"type": kind, "whose": whose, "safe": False, "handoff_id": "h1"},
+            "topic": topic("care" if kind == "self_harm" else "legal", None, f"crisis_{kind}", kind),
+            "pending_question": "crisis_safety", "handoff_open": True, "handoff_id": "h1"}
+
+
+def after(kind, text, intent, action, confidence=0.9, whose="self"):
+    events = [crisis_event("……", kind, whose), bot_event("请马上拨打110"), user_event(text, intent, confidence)]
+    return run_action(action(InMemoryHandoffStore(), default_index()), events, episode(kind, whose))
+
+
+def test_her_news_is_read_for_what_it_says():
+    assert facts_in("我安全了,警察把他带走了") == ["police_came", "he_left", "safe"]
+    assert facts_in("救护车来了,我室友陪着我") == ["company", "medical"]
+    assert facts_in("我已经报警了") == ["police_called"]
+    assert facts_in("不安全,他又回来了") == ["not_safe"]
+
+
+def test_she_called_the_police_and_is_asked_whether_she_is_safe_not_about_pills():
+    messages, slots = after("violence", "我已经报警了", "report_safety", ActionCrisisFollowup)
+    assert "报了警" in said(messages) and "吃了药" not in said(messages)
+    assert "你现在安全吗" in said(messages) and slots["pending_question"] == "crisis_safety"
+    assert "h1" in said(messages)  # the urgent expert already on the way
+
+
+def test_the_police_took_him_away_gets_the_next_steps_not_a_second_alarm():
+    messages, slots = after("violence", "我安全了 警察把他带走了", "report_safety", ActionCrisisFollowup)
+    text = said(messages)
+    assert "你现在有危险" not in text and "保护令" in text and "报警回执" in text
+    assert slots["crisis_episode"]["safe"] is True and len(messages) <= 3
+
+
+def test_safe_after_a_suicide_disclosure_brings_12356_and_no_protection_order():
+    messages, _ = after("self_harm", "/affirm", "affirm", ActionAnswerYesNo, 1.0)
+    assert "12356" in said(messages) and "保护令" not in said(messages)
+
+
+def test_safe_after_a_rape_brings_the_hospital_and_evidence_and_no_protection_order():
+    messages, _ = after("sexual_assault", "/affirm", "affirm", ActionAnswerYesNo, 1.0)
+    text = said(messages)
+    assert "医院" in text and "证据" in text and "保护令" not in text
+
+
+def test_not_safe_gets_the_numbers_again_in_other_words():
+    messages, _ = after("violence", "/deny", "deny", ActionAnswerYesNo, 1.0)
+    assert messages[0]["text"].startswith("请") and "110" in messages[0]["text"]
+
+
+def test_what_next_after_violence_is_about_that_danger():
+    messages, slots = after("violence", "接下来我该怎么办", "ask_follow_up", ActionAnswerRequest, 0.8)
+    text = said(messages)
+    assert "保护令" in text and "验伤" in text and "性教育" not in text
+    assert slots["service_area"] == "legal"
+
+
+def test_a_question_in_the_frame_is_answered_from_the_dangers_topic():
+    messages, slots = after("violence", "我手臂上都是血印子 要拍照吗", "out_of_scope", ActionAnswerRequest, 0.2)
+    assert "照片" in said(messages) and slots["service_area"] == "legal"
+
+
+def test_thanks_or_a_new_topic_leave_the_frame_when_she_does():
+    messages, slots = after("violence", "离婚冷静期是多少天", "legal_divorce", ActionAnswerRequest, 0.98)
+    assert "30" in said(messages) and not slots["topic"].get("crisis")
+
+
+def test_back_after_hiding_the_chat_resumes_the_topic():
+    events = [user_event("婚前他買的房子 婚後一起還貸 離婚我能分嗎", "legal_family_property"), bot_event("……"),
+              user_event("快删", "safe_exit", 1.0), bot_event("好的，这个对话到此结束"),
+              user_event("好了 他去洗澡了 剛才說到房子", "report_safety", 0.9)]
+    messages, slots = run_action(ActionCrisisFollowup(InMemoryHandoffStore(), default_index()), events,
+                                 {"topic": topic("legal", "legal.divorce.property", "legal_family_property", turn=1)})
+    assert slots["service_area"] == "legal" and "接着说" in said(messages)
+    assert "财产" in said(messages) or "共同" in said(messages)
+
+
+def test_safe_after_violence_is_one_message_that_says_so_first():
+    messages, _ = after("violence", "/affirm", "affirm", ActionAnswerYesNo, 1.0)
+    assert len(messages) == 1 and messages[0]["text"].startswith("知道你现在是安全的")

@@ -1,0 +1,100 @@
+"""The small parts the dialogue is made of: reading a request for a person, the side of a
+follow-up, the answer decision, the reply's limits, her own words."""
+import pytest
+
+from actions.context import Turn
+from actions.follow_up import aspects_of, best_passage
+from actions.her_turn import Reply
+from actions.knowledge_answer import ANSWER, CHOOSE, NONE, decide
+from actions.person_request import person_request, takes_back, without_request
+from bot.knowledge_base import KnowledgeBase
+from bot.knowledge_index import FaqMatch
+from nlu.text import normalize
+from tests.actions.dialogue_support import bot_event, domain, user_event
+from tests.conftest import make_tracker
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return KnowledgeBase.load()
+
+
+@pytest.mark.parametrize("text, role, category", [
+    ("我要找律师！前夫一年没给抚养费了", "律师", "legal"),
+    ("我想咨询律师关于离婚财产的问题，能帮我联系一个吗", "律师", "legal"),
+    ("孩子在学校被几个男生欺负 我想找个家庭教育老师一对一聊聊", "家庭教育指导师", "family_education"),
+    ("能不能帮我约个创业导师", "创业就业导师", "entrepreneurship"),
+    ("我想搵個律師", "律师", "legal"),
+    ("转人工", "工作人员", None),
+    ("我不会打字 叫个人给我打电话行不", "工作人员", None),
+])
+def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, category):
+    request = person_request(normalize(text))
+    assert request is not None and (request.role, request.category) == (role, category)
+
+
+@pytest.mark.parametrize("text", ["律师说被家暴的离婚不用等冷静期 是真的吗", "我想咨询一下", "我想找个工做 能接送孩子的那种",
+                                  "你是真人吗", "不用找律师了", "心理医生说我有点抑郁 让我多出去活动"])
+def test_talking_about_a_person_or_taking_the_request_back_is_no_request(text):
+    assert person_request(normalize(text)) is None
+
+
+def test_what_is_left_of_a_request_says_the_topic():
+    assert "抚养费" in without_request(normalize("我要找律师！前夫一年没给抚养费了"))
+    assert without_request(normalize("我要找律师")) == ""
+    assert takes_back(normalize("算了 不用了")) and not takes_back(normalize("好的"))
+
+
+@pytest.mark.parametrize("text, side", [("要钱吗", "cost"), ("去哪里告", "where"), ("要多久", "duration"),
+                                        ("要带什么材料", "documents"), ("他不同意怎么办", "refuses"),
+                                        ("我儿子今年九岁", "age"), ("要先交2000手续费", "pay")])
+def test_the_side_of_the_topic_a_follow_up_asks_about(text, side):
+    assert side in aspects_of(normalize(text))
+
+
+def test_a_follow_up_gets_the_sentences_that_answer_that_side(knowledge):
+    custody = knowledge.faq_by_id("legal.divorce.custody")
+    passage = best_passage(custody, normalize("我兒子今年九歲，他想跟我"), ["age"])
+    assert any("八周岁" in sentence for sentence in passage.sentences)
+    order = knowledge.faq_by_id("legal.dv.protection_order")
+    assert any("72小时" in s for s in best_passage(order, "要多久能批", ["duration"]).sentences)
+
+
+def test_the_answer_decision(knowledge):
+    entry = knowledge.faq_by_id
+    assert decide([FaqMatch(entry("legal.fraud"), 0.45)], None).kind == ANSWER
+    clear = [FaqMatch(entry("legal.employment.pregnancy_dismissal"), 0.21), FaqMatch(entry("legal.fraud"), 0.05)]
+    assert decide(clear, "legal").kind == ANSWER and decide(clear, None).kind == NONE
+    close = [FaqMatch(entry("legal.divorce.custody"), 0.25), FaqMatch(entry("legal.divorce.property"), 0.22)]
+    assert decide(close, "legal").kind == CHOOSE
+    alone = [FaqMatch(entry("legal.divorce.custody"), 0.18), FaqMatch(entry("legal.fraud"), 0.12)]
+    assert decide(alone, "legal").kind == NONE  # one weak candidate is never a choice
+
+
+def turn_of(events, slots=None):
+    return Turn(make_tracker(events, slots=slots), domain())
+
+
+def test_a_reply_is_at_most_three_messages_and_never_repeats_a_long_one():
+    long_text = "这是一段已经发过的很长的回答，" * 4
+    reply = Reply(turn_of([user_event("你好", "greet"), bot_event(long_text), user_event("你好", "greet")]))
+    assert reply.say(long_text) is False and reply.say(long_text, must=True) is True
+    for n in range(4):
+        reply.say(f"第{n}条")
+
+    class Collect:
+        messages = []
+
+        def utter_message(self, text=None, buttons=None):
+            self.messages.append(text)
+
+    sink = Collect()
+    reply.send(sink)
+    assert len(sink.messages) == 3 and "第3条" in sink.messages[-1]
+
+
+def test_her_words_are_the_event_text_not_the_normalised_copy():
+    event = user_event("房子係婚後買嘅😢", "legal_family_property")
+    event["parse_data"]["text"] = "房子系婚后买嘅"
+    turn = turn_of([event])
+    assert turn.words == "房子係婚後買嘅😢" and turn.text == "房子系婚后买嘅"
