@@ -69,12 +69,27 @@ def due_time(created: datetime, urgent: bool, normal_hours: int, urgent_hours: i
     return created + timedelta(hours=urgent_hours if urgent else normal_hours)
 
 
+RAISED_TO_URGENT = "她在对话中说出了眼前的危险，这条求助已转为紧急"
+
+
+def raise_to_urgent(session: Session, handoff: Handoff, urgent_hours: int) -> None:
+    """Danger reported while her request is open: the same request becomes urgent and
+    falls due by the urgent SLA (never later than it already was), recorded as an event."""
+    now = utcnow()
+    handoff.urgent = True
+    handoff.due_at = min(handoff.due_at, now + timedelta(hours=urgent_hours))
+    session.add(HandoffEvent(handoff_id=handoff.id, from_status=handoff.status, to_status=handoff.status,
+                             actor="bot", note=RAISED_TO_URGENT, created_at=now))
+
+
 def open_handoff(session: Session, request: NewHandoff, normal_hours: int, urgent_hours: int) -> Handoff:
     """Collect at once, route to the department, assign round-robin when someone is free."""
     existing = session.scalars(
         select(Handoff).where(Handoff.conversation_id == request.conversation_id, Handoff.status.in_(OPEN_STATUSES))
     ).first()
     if existing is not None:
+        if request.urgent and not existing.urgent:
+            raise_to_urgent(session, existing, urgent_hours)
         return existing
     now = utcnow()
     department = (

@@ -50,6 +50,18 @@ def test_a_second_request_of_the_same_conversation_returns_the_open_one(sessions
         assert lifecycle.open_handoff(db, request("c1"), 48, 1).id == first.id
 
 
+def test_danger_reported_while_a_request_is_open_makes_that_request_urgent(sessions):
+    with sessions() as db, db.begin():
+        first = lifecycle.open_handoff(db, request("c1"), 48, 1)
+        again = lifecycle.open_handoff(db, request("c1", urgent=True), 48, 1)
+        db.flush()
+        assert again.id == first.id and again.urgent
+        assert again.due_at - again.created_at <= timedelta(hours=1, minutes=1)
+        assert [(e.to_status, e.note) for e in again.events][-1] == (again.status, lifecycle.RAISED_TO_URGENT)
+        calm = lifecycle.open_handoff(db, request("c1"), 48, 1)  # a later ordinary request changes nothing
+        assert calm.urgent and len(calm.events) == len(again.events)
+
+
 def test_the_whole_lifecycle_is_recorded_with_actors(sessions):
     with sessions() as db, db.begin():
         lawyer = expert(db, "lawyer")
