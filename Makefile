@@ -8,7 +8,7 @@ ROUTING_VENV ?= .venv-routing
 ROUTING_PY := $(ROUTING_VENV)/bin/python
 SOCKETIO_CLIENT_VERSION := 4.8.4
 SOCKETIO_CLIENT := connectors/webchat_static/vendor/socket.io.min.js
-TRAINING_INPUTS := config.yml domain.yml bot/taxonomy.yml \
+TRAINING_INPUTS := config.yml domain.yml contract/assistant_contract/catalogue/taxonomy.yml \
 	$(shell find data nlu -type f \( -name '*.yml' -o -name '*.py' -o -name '*.txt' \) 2>/dev/null)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1

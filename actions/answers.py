@@ -38,7 +38,7 @@ from actions.knowledge_answer import ANSWER, CHOOSE, find_answer
 from actions.person_request import person_request, takes_back, without_request
 from actions.status import describe
 from actions.topic_answers import answer_entry, answer_in_topic, answer_two, choose, overview, plain
-from bot.knowledge_base import FaqEntry
+from assistant_contract.catalogue.entries import FaqEntry
 from bot.knowledge_index import KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 

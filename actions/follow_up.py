@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from bot.knowledge_base import FaqEntry
+from assistant_contract.catalogue.entries import FaqEntry
 
 # What she asks about → words in her message; words a sentence needs to answer it.
 ASPECTS: Dict[str, Tuple[str, str]] = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from bot.knowledge_base import FaqEntry
+from assistant_contract.catalogue.entries import FaqEntry
 from bot.knowledge_index import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, FaqMatch, KnowledgeIndex
 from bot.taxonomy import load_taxonomy
 

@@ -14,7 +14,7 @@ from actions.context import ANSWER_FEEDBACK, EXPERT_OFFER, Turn, ask, set_topic
 from actions.follow_up import answer_follow_up
 from actions.her_turn import Reply
 from actions.knowledge_answer import entry_for_intent
-from bot.knowledge_base import FaqEntry
+from assistant_contract.catalogue.entries import FaqEntry
 from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex
 from bot.taxonomy import load_taxonomy
 

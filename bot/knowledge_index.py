@@ -15,7 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from bot.knowledge_base import KNOWLEDGE_DIR, Case, FaqEntry, KnowledgeBase
+from assistant_contract import catalogue
+from assistant_contract.catalogue.entries import Case, FaqEntry
+
+from bot.knowledge_base import KnowledgeBase
 from bot.retrieval import (
     Bm25Retriever,
     ClassifierRetriever,
@@ -58,7 +61,7 @@ def faq_retriever(documents) -> Retriever:
 
 
 class KnowledgeIndex:
-    def __init__(self, folder: Path = KNOWLEDGE_DIR) -> None:
+    def __init__(self, folder: Path = catalogue.FOLDER) -> None:
         self._folder = Path(folder)
         self._lock = threading.Lock()
         self._stamp: Optional[Tuple[Tuple[str, float], ...]] = None

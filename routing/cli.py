@@ -150,7 +150,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     elif args.command == "export-corrections":
         upgrade(settings.database_url)
         with _sessions(settings)() as db:
-            count = corrections.export(db, intents.domain_intents(), Path(args.out))
+            count = corrections.export(db, intents.correctable_intents(), Path(args.out))
         print(f"Wrote {count} corrected examples to {args.out}.")
     elif args.command == "serve":
         import uvicorn

@@ -52,7 +52,7 @@ _Dumper.add_representer(_Literal, lambda dumper, value: dumper.represent_scalar(
 
 
 def training_data(db: Session, known_intents: List[str]) -> str:
-    """Rasa 3 NLU YAML: one block per intent that exists in the domain, one example per line."""
+    """Rasa 3 NLU YAML: one block per intent of `known_intents`, one example per line."""
     examples: Dict[str, List[str]] = {}
     seen = set()
     for correction in db.scalars(select(NluCorrection).order_by(NluCorrection.created_at.desc())):

@@ -1,41 +1,34 @@
-"""Which intents exist (domain.yml) and what they mean (bot/taxonomy.yml), for
-labels, the category filter, and the intents a correction may name."""
+"""What each intent means, from the contract's taxonomy: labels, the category filter, and
+the intents a correction may name.
+
+The taxonomy lists every intent she can type and nothing else (button payloads such as
+choose_area and the intents this backend triggers, such as expert_reply, are in Rasa's
+domain only; tests/bot/test_taxonomy.py keeps the two in step).
+"""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
-from typing import Dict, List, Optional
+from typing import List, Optional
 
-import yaml
-
-from routing.settings import PROJECT_ROOT
-
-DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
-TAXONOMY_FILE = PROJECT_ROOT / "bot" / "taxonomy.yml"
+from assistant_contract.catalogue.taxonomy import Taxonomy
 
 
-@lru_cache(maxsize=4)
-def domain_intents(path: Path = DOMAIN_FILE) -> List[str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [next(iter(item)) if isinstance(item, dict) else str(item) for item in data.get("intents") or []]
-
-
-@lru_cache(maxsize=4)
-def taxonomy(path: Path = TAXONOMY_FILE) -> Dict[str, dict]:
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("intents") or {}
+@lru_cache(maxsize=1)
+def taxonomy() -> Taxonomy:
+    return Taxonomy.from_file()
 
 
 def category_of(intent: Optional[str]) -> Optional[str]:
-    return (taxonomy().get(intent or "") or {}).get("category")
+    return taxonomy().category_of(intent)
 
 
 def title_of(intent: str) -> str:
-    entry = taxonomy().get(intent) or {}
-    return entry.get("title") or (entry.get("covers") or intent).split("：")[0]
+    info = taxonomy().info(intent)
+    if info is None:
+        return intent
+    return info.title or (info.covers or intent).split("：")[0]
 
 
 def correctable_intents() -> List[str]:
-    """Intents a message can be trained towards: in the domain and in the taxonomy
-    (button payloads such as choose_area or expert_reply are never typed by her)."""
-    known = taxonomy()
-    return [intent for intent in domain_intents() if intent in known]
+    """Intents a message can be trained towards: those she can type, in the taxonomy's order."""
+    return taxonomy().intent_names

@@ -1,20 +1,17 @@
-"""The FAQ and case library (knowledge/*.yml), read for labels and for attaching to a reply.
+"""The FAQ answers and the case library as the console shows them: titles for labels,
+texts to attach to a reply.
 
-Read on first use and kept: the files change rarely and the console only needs
-titles and texts, not the bot's retrieval index.
+Read through the contract's reader on first use and kept: the files change rarely and
+the console only needs titles and texts, not the bot's retrieval index. A file that
+fails its schema check is left out with a logged error, as the assistant leaves it out.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Dict, List, Optional
 
-import yaml
-
-from routing.settings import PROJECT_ROOT
-
-KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+from assistant_contract.catalogue.knowledge import accepted, read_folder
 
 
 @dataclass(frozen=True)
@@ -26,22 +23,16 @@ class Entry:
     text: str
 
 
-def _read(directory: Path, key: str) -> List[dict]:
-    items: List[dict] = []
-    for path in sorted(directory.glob("*.yml")):
-        items.extend((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(key) or [])
-    return items
-
-
-@lru_cache(maxsize=4)
-def catalogue(root: Path = KNOWLEDGE_DIR) -> Dict[str, Entry]:
+@lru_cache(maxsize=1)
+def catalogue() -> Dict[str, Entry]:
     entries: Dict[str, Entry] = {}
-    for item in _read(root / "faq", "faq"):
-        text = item.get("answer", "") + (f"\n下一步：{item['next_step']}" if item.get("next_step") else "")
-        entries[item["id"]] = Entry(item["id"], "faq", item.get("category"), item.get("question", item["id"]), text)
-    for item in _read(root / "cases", "cases"):
-        text = "\n".join(part for part in (item.get("situation"), item.get("action"), item.get("outcome")) if part)
-        entries[item["id"]] = Entry(item["id"], "case", item.get("category"), item.get("title", item["id"]), text)
+    for file in accepted(read_folder()):
+        for faq in file.faq:
+            text = faq.answer + (f"\n下一步：{faq.next_step}" if faq.next_step else "")
+            entries[faq.id] = Entry(faq.id, "faq", faq.category, faq.question, text)
+        for case in file.cases:
+            text = "\n".join(part for part in (case.situation, case.action, case.outcome) if part)
+            entries[case.id] = Entry(case.id, "case", case.category, case.title, text)
     return entries
 
 

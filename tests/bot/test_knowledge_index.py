@@ -5,9 +5,10 @@ import shutil
 import pytest
 import yaml
 
-from bot.knowledge_base import KnowledgeBase, KnowledgeError
+from assistant_contract import catalogue
+from assistant_contract.catalogue.knowledge import KnowledgeError
+from bot.knowledge_base import KnowledgeBase
 from bot.knowledge_index import KnowledgeIndex
-from tests.conftest import PROJECT_ROOT
 from tests.knowledge_fixture import FAQ, faq_item, write_knowledge
 
 
@@ -47,12 +48,13 @@ def _save(path, text):
 
 def test_a_broken_copy_of_a_real_knowledge_file_is_rejected_and_answers_still_come(tmp_path, caplog):
     folder = tmp_path / "knowledge"
-    shutil.copytree(PROJECT_ROOT / "knowledge", folder)
+    for kind in ("faq", "cases"):
+        shutil.copytree(catalogue.FOLDER / kind, folder / kind)
     index = KnowledgeIndex(folder)
     before = index.search_faq("保护令去哪个法院申请", "legal")[0]
     legal = folder / "faq" / "legal.yml"
     _save(legal, legal.read_text(encoding="utf-8").replace("    answer: ", "    answr: ", 1))
-    with caplog.at_level(logging.ERROR, logger="bot.knowledge_base"):
+    with caplog.at_level(logging.ERROR, logger="assistant_contract.catalogue.knowledge"):
         after = index.search_faq("保护令去哪个法院申请", "legal")[0]
     assert after.entry == before.entry and after.score == before.score
     assert "faq/legal.yml" in caplog.text and "missing field 'answer'" in caplog.text
@@ -67,7 +69,7 @@ def test_a_broken_copy_of_a_real_knowledge_file_is_rejected_and_answers_still_co
 def test_a_file_that_cannot_be_read_keeps_its_last_good_entries(tmp_path, caplog, broken):
     folder = write_knowledge(tmp_path)
     index = KnowledgeIndex(folder)
-    with caplog.at_level(logging.ERROR, logger="bot.knowledge_base"):
+    with caplog.at_level(logging.ERROR, logger="assistant_contract.catalogue.knowledge"):
         _save(folder / "faq" / "all.yml", broken)
         assert index.search_faq("保护令去哪个法院申请")[0].entry.id == "legal.dv.protection_order"
     assert "faq/all.yml" in caplog.text
@@ -89,7 +91,7 @@ def test_an_edit_that_copies_an_id_from_another_file_is_rejected(tmp_path, caplo
     folder = write_knowledge(tmp_path)
     index = KnowledgeIndex(folder)
     copy = faq_item("legal.dv.protection_order", "care", "志愿者？", ["一", "二", "三", "四", "五", "六"], "别的回答。")
-    with caplog.at_level(logging.ERROR, logger="bot.knowledge_base"):
+    with caplog.at_level(logging.ERROR, logger="assistant_contract.catalogue.knowledge"):
         _save(folder / "faq" / "care.yml", yaml.safe_dump({"faq": [copy]}, allow_unicode=True))
         match = index.search_faq("保护令去哪个法院申请")[0]
     assert match.entry.id == "legal.dv.protection_order" and match.entry.category == "legal"
@@ -99,7 +101,7 @@ def test_an_edit_that_copies_an_id_from_another_file_is_rejected(tmp_path, caplo
 def test_a_bad_file_at_start_up_leaves_the_other_files_answering(tmp_path, caplog):
     folder = write_knowledge(tmp_path)
     _save(folder / "faq" / "broken.yml", "faq:\n  - id: legal.broken\n")
-    with caplog.at_level(logging.ERROR, logger="bot.knowledge_base"):
+    with caplog.at_level(logging.ERROR, logger="assistant_contract.catalogue.knowledge"):
         index = KnowledgeIndex(folder)
     assert index.search_faq("保护令去哪个法院申请")[0].entry.id == "legal.dv.protection_order"
     (case, _), *_ = index.search_cases("被丈夫打了想申请保护令")

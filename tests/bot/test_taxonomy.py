@@ -1,35 +1,36 @@
-import pytest
+"""The taxonomy as the assistant reads a parse, and the taxonomy against Rasa's domain.
+
+The taxonomy is the one list of intents she can type: the routing console offers exactly
+these for corrections. The taxonomy itself is tested with the contract
+(tests/contract/catalogue/test_taxonomy.py)."""
 import yaml
 
-from assistant_contract.areas import AREAS
+from assistant_contract.catalogue.taxonomy import Taxonomy as ContractTaxonomy
 from bot.taxonomy import Taxonomy, load_taxonomy
 from tests.conftest import PROJECT_ROOT
 
+# In the domain, never typed: buttons' payloads, a shared location, and the intents the
+# routing backend triggers. None has training examples (tests/test_training_data.py).
+PAYLOAD_ONLY = {"choose_area", "choose_faq", "show_case", "feedback", "share_location", "expert_reply",
+                "handoff_closed"}
 
-def test_every_domain_intent_is_in_the_taxonomy_and_back():
+
+def domain_intents():
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-    payload_only = {"choose_area", "choose_faq", "show_case", "feedback", "expert_reply", "handoff_closed",
-                    "share_location"}
-    assert set(domain["intents"]) - payload_only == set(load_taxonomy().intent_names)
+    return [next(iter(item)) if isinstance(item, dict) else str(item) for item in domain["intents"]]
 
 
-def test_each_area_has_routable_topics_and_crisis_intents_are_marked():
-    taxonomy = load_taxonomy()
-    for category in AREAS:
-        assert len(taxonomy.topics_in(category)) >= 4
-    assert taxonomy.is_crisis("crisis_self_harm") and taxonomy.category_of("crisis_self_harm") == "care"
-    assert not taxonomy.is_crisis("legal_domestic_violence")
+def test_every_taxonomy_intent_is_in_the_domain():
+    assert set(load_taxonomy().intent_names) - set(domain_intents()) == set()
 
 
-def test_non_service_intents_have_no_category():
-    taxonomy = load_taxonomy()
-    for intent in ("greet", "request_human", "find_office", "ticket_status", "out_of_scope", "nlu_fallback", None):
-        assert taxonomy.category_of(intent) is None
+def test_every_domain_intent_she_can_type_is_in_the_taxonomy():
+    assert set(domain_intents()) - set(load_taxonomy().intent_names) == PAYLOAD_ONLY
 
 
-def test_unknown_category_is_rejected():
-    with pytest.raises(ValueError, match="unknown category"):
-        Taxonomy.from_dict({"intents": {"x": {"category": "sports"}}})
+def test_the_assistant_reads_the_contracts_taxonomy():
+    assert isinstance(load_taxonomy(), Taxonomy) and isinstance(load_taxonomy(), ContractTaxonomy)
+    assert load_taxonomy().intent_names == ContractTaxonomy.from_file().intent_names
 
 
 def test_an_ambiguous_fallback_inside_one_area_keeps_the_area():

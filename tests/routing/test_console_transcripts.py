@@ -78,7 +78,7 @@ def test_a_marked_message_is_exported_masked_as_rasa_training_data(console_app, 
                 intent="not_an_intent").status_code == 400
     out = tmp_path / "corrections.yml"
     with sessions() as db:
-        assert corrections.export(db, intents.domain_intents(), out) == 1
+        assert corrections.export(db, intents.correctable_intents(), out) == 1
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert data["version"] == "3.1"
     assert data["nlu"] == [{"intent": "legal_aid", "examples": "- 我怀孕了公司要辞退我，电话[电话已隐藏]\n"}]
@@ -90,12 +90,6 @@ def test_export_corrections_command_writes_the_file(sessions, database_url, tmp_
     out = tmp_path / "nlu" / "corrections.yml"
     assert cli_main(["export-corrections", "--out", str(out)]) == 0
     assert yaml.safe_load(out.read_text(encoding="utf-8")) == {"version": "3.1", "nlu": []}
-
-
-def test_only_domain_intents_that_a_woman_can_type_are_offered():
-    names = intents.correctable_intents()
-    assert "legal_divorce" in names and "greet" in names
-    assert "expert_reply" not in names and "choose_area" not in names
 
 
 def test_an_experts_relayed_reply_is_not_shown_as_her_message_and_is_masked(console_app, tracker):

@@ -9,49 +9,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
 from wechatpy.crypto import WeChatCrypto
 
-from connectors.wechat.channel import WeChatInput, build_webhook
-from connectors.wechat.settings import WeChatSettings
 from connectors.wechat.store import WeChatStore
-from tests.connectors.sanic_server import ChannelServer
-from tests.connectors.wechat.fake_api import APP_ID, APP_SECRET, FakeWeChatApi
+from tests.connectors.wechat import channel_support
+from tests.connectors.wechat.channel_support import AES_KEY, ScriptedAssistant, call, encrypted_post, reply_fields
+from tests.connectors.wechat.fake_api import APP_ID
 from tests.connectors.wechat.payloads import TOKEN, payload, signed_query
-from tests.connectors.wechat.test_channel import AES_KEY, ScriptedAssistant, call, encrypted_post, reply_fields
+
+# the WeChat channel's fixtures (tests/connectors/wechat/channel_support.py)
+fake_api = channel_support.fake_api
+settings = channel_support.settings
+make_server = channel_support.make_server
 
 
-@pytest.fixture
-def fake_api():
-    api = FakeWeChatApi()
-    yield api
-    api.close()
-
-
-@pytest.fixture
-def settings(tmp_path, fake_api):
-    return WeChatSettings(token=TOKEN, app_id=APP_ID, app_secret=APP_SECRET, aes_key="",
-                          api_base_url=fake_api.base_url, var_dir=tmp_path, reply_deadline_seconds=3.0,
-                          retry_backoff_seconds=0.01)
-
-
-@pytest.fixture
-def start():
-    servers = []
-
-    def start_server(settings: WeChatSettings, assistant: ScriptedAssistant) -> ChannelServer:
-        server = ChannelServer([WeChatInput(build_webhook(settings))], assistant).start()
-        servers.append(server)
-        return server
-
-    yield start_server
-    for server in servers:
-        server.stop()
-
-
-def test_in_safe_mode_a_plaintext_message_is_refused(start, settings):
+def test_in_safe_mode_a_plaintext_message_is_refused(make_server, settings):
     assistant = ScriptedAssistant()
-    server = start(replace(settings, aes_key=AES_KEY), assistant)
+    server, _ = make_server(replace(settings, aes_key=AES_KEY), assistant)
     forged = payload("text", Content="/request_human", MsgId="7001")  # signed, but the body is not
     status, _ = call(server, "POST", signed_query(), forged)
     assert status == 403 and assistant.received == []
@@ -60,9 +34,9 @@ def test_in_safe_mode_a_plaintext_message_is_refused(start, settings):
     assert status == 200 and assistant.received == ["加密的消息"]  # WeChat's own messages still arrive
 
 
-def test_a_seen_signature_with_a_new_body_is_refused(start, settings):
+def test_a_seen_signature_with_a_new_body_is_refused(make_server, settings):
     assistant = ScriptedAssistant()
-    server = start(settings, assistant)
+    server, _ = make_server(settings, assistant)
     captured = signed_query()
     assert call(server, "POST", captured, payload("text", Content="我想离婚", MsgId="7101"))[0] == 200
     forged = payload("text", FromUserName="oAnotherWoman000000000000001", Content="我不需要帮助了", MsgId="7102")
@@ -70,10 +44,10 @@ def test_a_seen_signature_with_a_new_body_is_refused(start, settings):
     assert status == 403 and assistant.received == ["我想离婚"]
 
 
-def test_wechat_retrying_the_same_request_still_gets_its_reply(start, settings):
+def test_wechat_retrying_the_same_request_still_gets_its_reply(make_server, settings):
     """A retry of the very same request is not a forgery: it gets the first answer, once processed."""
     assistant = ScriptedAssistant()
-    server = start(settings, assistant)
+    server, _ = make_server(settings, assistant)
     query, body = signed_query(), payload("text", Content="我想离婚", MsgId="7201")
     first = call(server, "POST", query, body)
     retry = call(server, "POST", query, body)
@@ -81,13 +55,13 @@ def test_wechat_retrying_the_same_request_still_gets_its_reply(start, settings):
     assert assistant.received == ["我想离婚"]
 
 
-def test_seen_signatures_survive_a_restart(start, settings):
+def test_seen_signatures_survive_a_restart(make_server, settings):
     captured = signed_query()
     first = ScriptedAssistant()
-    assert call(start(settings, first), "POST", captured, payload("text", MsgId="7301"))[0] == 200
+    assert call(make_server(settings, first)[0], "POST", captured, payload("text", MsgId="7301"))[0] == 200
     after_restart = ScriptedAssistant()
     forged = payload("text", Content="我不需要帮助了", MsgId="7302")
-    status, _ = call(start(settings, after_restart), "POST", captured, forged)
+    status, _ = call(make_server(settings, after_restart)[0], "POST", captured, forged)
     assert status == 403 and after_restart.received == []
 
 
