@@ -90,6 +90,15 @@ class OutboxHandoffStore:
             await asyncio.to_thread(self._outbox.queue_message, conversation_id, handoff_id, text)
             return False
 
+    async def withdraw(self, conversation_id: str, handoff_id: str) -> None:
+        """Only a request the backend holds can be withdrawn: with anything still waiting
+        here, the backend is unreachable for this purpose too."""
+        async with self._turn:
+            _, drained = await self._flush()
+            if not drained:
+                raise RoutingUnavailable("requests or messages still wait in the outbox")
+            await self._backend.withdraw(await self._target(conversation_id, handoff_id), conversation_id)
+
     async def open_request(self, request: HandoffRequest) -> HandoffRecord:
         """The backend's record, or the outbox's (delivered=False) while it is down."""
         async with self._turn:

@@ -42,6 +42,7 @@ class Reply:
 
     turn: Turn
     messages: List[Dict[str, Any]] = field(default_factory=list)
+    tells_forwarding: bool = True  # False when the reply itself says what became of her words
 
     def say(self, text: str, buttons: Optional[List[Dict[str, str]]] = None, must: bool = False) -> bool:
         """Add a message; False (and nothing added) when it is empty or a long
@@ -123,7 +124,7 @@ class HerTurnAction(Action, metaclass=ABCMeta):
         if not reply.messages:  # never silence: every path should have said something
             logger.warning("%s had nothing to say to %s", self.name(), tracker.sender_id)
             reply.say("我在，你说。有危险请先拨打110。")
-        if forwarded and reply.messages:
+        if forwarded and reply.messages and reply.tells_forwarding:
             reply.add_to_last(turn.text_of(FORWARD_NOTES[forwarded]))
         reply.send(dispatcher)
         return events

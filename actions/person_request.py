@@ -27,7 +27,14 @@ _MORE_REQUESTS = re.compile(
     r"|(打电话|回电话)给我|(跟|和|同)(真人|人工|律师|专家|老师|工作人员).{0,3}(聊|谈|倾|说|讲)"
     r"|(想|要)(跟|和|同)(真人|人)(说|聊|倾|讲)|真人(说|聊|倾)"
 )
-_TAKES_BACK = re.compile(r"(不用|不要|不想|不需要|唔使|唔要|取消|算了)(再)?(转|找|约|联系|请)?(人工|真人|律师|专家|咨询师|老师|导师|工作人员|了)")
+_TAKES_BACK = re.compile(r"(不用|不要|不想|不需要|唔使|唔要|算了)(再)?(转|找|约|联系|请)?(人工|真人|律师|专家|咨询师|老师|导师|工作人员|了)"
+                         r"|取消(转|找|约|联系|请)?(人工|真人|律师|专家|咨询师|老师|导师|工作人员)")
+# Taking back a request already made: the word for cancelling, about the request or
+# ending the message ("撤销监护资格" is a question, not a withdrawal).
+_WITHDRAWS = re.compile(
+    r"(取消|撤回|撤销|撤掉|撤了|撤咗|取消咗)(我的|那个|这个|刚才那个|刚才的|之前的|嗰个)?(求助|申请|转接|预约|工单|人工)"
+    r"|(帮我|给我|帮我把它|你帮我|麻烦)(取消|撤回|撤销|撤掉|撤了|撤咗)(咗)?(吧|啦|了|掉|佢)?[\W]*$"
+    r"|(取消|撤回|撤了|撤咗)(吧|啦|掉|佢)[\W]*$")
 _ABOUT_A_PERSON = re.compile(r"(律师|专家|老师|医生|咨询师)(说|讲|话|告诉我|建议)")
 _IS_IT_A_PERSON = re.compile(r"(是不是|是否|系唔系|是)(个)?真人|真人(吗|嘛|来的|回复)")
 
@@ -54,8 +61,10 @@ def person_request(text: str) -> Optional[PersonRequest]:
 
 
 def takes_back(text: str) -> bool:
-    """She no longer wants the person she asked for ("算了 不用了", "不用转人工了")."""
-    return bool(_TAKES_BACK.search(text or "")) or bool(re.fullmatch(r"[\W]*(算了|不用了|不要了|唔使了)[\W]*", text or ""))
+    """She no longer wants the person she asked for ("算了 不用了", "不用转人工了",
+    "刚才那个帮我取消吧", "帮我撤了吧")."""
+    return bool(_TAKES_BACK.search(text or "") or _WITHDRAWS.search(text or "")) or bool(
+        re.fullmatch(r"[\W]*(算了|不用了|不要了|唔使了)[\W]*", text or ""))
 
 
 _REQUEST_WORDS = re.compile(

@@ -157,6 +157,11 @@ class RoutingClient:
         params = {"latitude": latitude, "longitude": longitude, "limit": limit, **({"level": level} if level else {})}
         return await self._answer("GET", "/api/v1/offices/nearest", parse=_offices, params=params)
 
+    async def withdraw(self, handoff_id: str, conversation_id: str) -> str:
+        path = f"/api/v1/handoffs/{path_segment(handoff_id)}/withdraw"
+        return await self._answer("POST", path, parse=lambda data: str(data["status"]),
+                                  json={"conversation_id": conversation_id})
+
     async def forward_message(self, handoff_id: str, text: str) -> None:
         path = f"/api/v1/handoffs/{path_segment(handoff_id)}/messages"
         await self._answer("POST", path, json={"text": text[:MAX_MESSAGE_CHARS]})

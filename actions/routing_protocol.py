@@ -55,6 +55,10 @@ class RoutingBackend(OfficeDirectory, Protocol):
 
     async def forward_message(self, handoff_id: str, text: str) -> None: ...
 
+    async def withdraw(self, handoff_id: str, conversation_id: str) -> str:
+        """Closes her request at her word; the status it now has. Refused (409) when urgent."""
+        ...
+
 
 class HandoffStore(Protocol):
     """What the handoff actions use: the backend seen through the outbox, so a
@@ -66,4 +70,9 @@ class HandoffStore(Protocol):
 
     async def forward_message(self, conversation_id: str, handoff_id: str, text: str) -> bool:
         """True when it reached the backend, False when it waits in the outbox."""
+        ...
+
+    async def withdraw(self, conversation_id: str, handoff_id: str) -> None:
+        """She takes her request back. Raises RoutingRefused (409: urgent, or already closed)
+        or RoutingUnavailable; then her words still reach the expert, forwarded as any message."""
         ...

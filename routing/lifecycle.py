@@ -178,6 +178,20 @@ def return_to_bot(session: Session, handoff: Handoff, user: User, note: str) -> 
     return handoff
 
 
+WITHDRAWN_BY_HER = "她在对话里撤回了这次求助"
+
+
+def withdraw(session: Session, handoff: Handoff) -> Handoff:
+    """She takes her request back in the chat ("算了 不用了"). An urgent request stays: after
+    danger, a person first makes sure she is safe (her phone may be in someone else's hands)."""
+    if handoff.urgent:
+        raise Conflict("an urgent handoff is closed by a person, not withdrawn")
+    if not is_open(handoff.status):
+        raise Conflict(f"handoff is {handoff.status}")
+    transition(session, handoff, "returned", "user", WITHDRAWN_BY_HER)
+    return handoff
+
+
 def escalate(session: Session, handoff: Handoff, actor: str, organisation_id: Optional[str], note: str) -> Handoff:
     transition(session, handoff, "escalated", actor, note)
     handoff.escalated_to = organisation_id

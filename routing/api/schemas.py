@@ -91,6 +91,10 @@ class TextBody(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_TEXT)
 
 
+class WithdrawBody(BaseModel):
+    conversation_id: ConversationId  # hers: the action server may withdraw only the handoff of the conversation it speaks for
+
+
 class NoteBody(BaseModel):
     note: str = Field(default="", max_length=MAX_TEXT)
 

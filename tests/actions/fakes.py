@@ -47,6 +47,15 @@ class InMemoryHandoffStore:
         self.forwarded.append((conversation_id, handoff_id, text))
         return not self.waiting
 
+    async def withdraw(self, conversation_id: str, handoff_id: str) -> None:
+        self._fail_if_told()
+        if self.waiting:
+            raise RoutingUnavailable("the fake outbox holds it")
+        mine = [r for r in self.records if r.id == handoff_id and r.conversation_id == conversation_id]
+        if not mine or mine[-1].urgent or mine[-1].status == "returned":
+            raise RoutingRefused(409, "urgent or closed")
+        self.records[self.records.index(mine[-1])] = replace(mine[-1], status="returned")
+
 
 class FakeRoutingBackend:
     """`RoutingBackend` in memory, answering as the real one does: unknown handoff
@@ -81,6 +90,16 @@ class FakeRoutingBackend:
         self._answer_or_fail()
         mine = [h for h in self.handoffs if h.conversation_id == conversation_id]
         return mine[-1] if mine else None
+
+    async def withdraw(self, handoff_id: str, conversation_id: str) -> str:
+        self._answer_or_fail()
+        mine = [h for h in self.handoffs if h.id == handoff_id and h.conversation_id == conversation_id]
+        if not mine:
+            raise RoutingRefused(404, f"no handoff {handoff_id}")
+        if mine[0].urgent or mine[0].status == "returned":
+            raise RoutingRefused(409, "urgent or closed")
+        self.handoffs[self.handoffs.index(mine[0])] = replace(mine[0], status="returned")
+        return "returned"
 
     async def forward_message(self, handoff_id: str, text: str) -> None:
         self._answer_or_fail()

@@ -45,6 +45,17 @@ def test_what_is_left_of_a_request_says_the_topic():
     assert takes_back(normalize("算了 不用了")) and not takes_back(normalize("好的"))
 
 
+@pytest.mark.parametrize("text", ["不用了 她爸说他来跟女儿谈 刚才那个帮我取消吧", "帮我撤了吧", "取消我的求助",
+                                  "我想撤回申请", "唔使喇 幫我取消咗佢"])
+def test_withdrawing_a_request_is_taking_it_back(text):
+    assert takes_back(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["怎么撤销他的监护资格", "取消婚约彩礼要退吗", "单位取消了我的产假"])
+def test_cancelling_something_else_is_a_question(text):
+    assert not takes_back(normalize(text))
+
+
 @pytest.mark.parametrize("text, side", [("要钱吗", "cost"), ("去哪里告", "where"), ("要多久", "duration"),
                                         ("要带什么材料", "documents"), ("他不同意怎么办", "refuses"),
                                         ("我儿子今年九岁", "age"), ("要先交2000手续费", "pay")])

@@ -3,6 +3,7 @@ stopped and restarted, then the finer rules against an in-memory backend."""
 import asyncio
 import json
 import urllib.request
+from dataclasses import replace
 
 import pytest
 
@@ -154,3 +155,26 @@ def test_with_the_backend_down_and_nothing_here_her_status_is_unknown_not_none(f
         asyncio.run(store.latest_for("woman-10"))
     waiting = asyncio.run(store.open_request(request("woman-10")))
     assert asyncio.run(store.latest_for("woman-10")).id == waiting.id
+
+
+def test_she_withdraws_her_request_in_the_real_backend_but_not_an_urgent_one(backend, tmp_path):
+    store = OutboxHandoffStore(RoutingClient(backend.url, SERVICE_TOKEN), SQLiteHandoffStore(tmp_path / "o.db"))
+    opened = asyncio.run(store.open_request(request("woman-withdraws")))
+    asyncio.run(store.withdraw("woman-withdraws", opened.id))
+    assert asyncio.run(store.latest_for("woman-withdraws")).status == "returned"
+    urgent = asyncio.run(store.open_request(replace(request("woman-in-danger"), urgent=True)))
+    with pytest.raises(RoutingRefused) as refused:
+        asyncio.run(store.withdraw("woman-in-danger", urgent.id))
+    assert refused.value.status == 409
+    assert asyncio.run(store.latest_for("woman-in-danger")).status in ("received", "assigned")
+
+
+def test_nothing_is_withdrawn_past_what_still_waits(fake, outbox):
+    store = OutboxHandoffStore(fake, outbox)
+    fake.down = True
+    waiting = asyncio.run(store.open_request(request("woman-9")))
+    with pytest.raises(RoutingUnavailable):
+        asyncio.run(store.withdraw("woman-9", waiting.id))
+    fake.down = False
+    asyncio.run(store.withdraw("woman-9", waiting.id))  # delivered first, then withdrawn under its backend id
+    assert [h.status for h in fake.handoffs] == ["returned"]

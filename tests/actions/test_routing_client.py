@@ -106,3 +106,16 @@ def test_offices_are_asked_with_her_region_and_level():
     assert server.received[0][1].startswith("/api/v1/offices/for-region?region=")
     assert "level=county" in server.received[0][1]
     assert server.received[1][1] == "/api/v1/offices/nearest?latitude=22.8&longitude=113.29&limit=3"
+
+
+def test_a_withdrawal_names_her_conversation_and_reads_the_new_status():
+    import json
+
+    with StubRoutingServer(200, {"status": "returned"}) as server:
+        assert asyncio.run(client(server.url).withdraw("h/42", "woman-1")) == "returned"
+    ((method, path, body),) = server.received
+    assert (method, path, json.loads(body)) == ("POST", "/api/v1/handoffs/h%2F42/withdraw", {"conversation_id": "woman-1"})
+    with StubRoutingServer(409, {"detail": "an urgent handoff is closed by a person, not withdrawn"}) as server:
+        with pytest.raises(RoutingRefused) as refused:
+            asyncio.run(client(server.url).withdraw("h-42", "woman-1"))
+    assert refused.value.status == 409

@@ -1,4 +1,6 @@
 """好 / 不用 answer the question asked last (actions/yes_no.py)."""
+import asyncio
+
 from actions.yes_no import ActionAnswerYesNo
 from bot.knowledge_index import default_index
 from tests.actions.dialogue_support import bot_event, run_action, said, topic, user_event
@@ -49,3 +51,38 @@ def test_a_correction_to_another_person_opens_the_right_handoff():
 def test_a_bare_yes_with_nothing_asked_is_a_short_acknowledgement():
     messages, _ = yes_no("好", "affirm", {})
     assert len(messages) == 1 and len(messages[0]["text"]) < 40
+
+
+def open_request(store, conversation="woman-1", urgent=False):
+    from actions.handoff_types import HandoffRequest
+
+    return asyncio.run(store.open_request(HandoffRequest(conversation, "rest", "legal", "legal_divorce", urgent,
+                                                         "想离婚", [])))
+
+
+def test_taking_back_an_open_request_withdraws_it_and_says_so_once():
+    store = InMemoryHandoffStore()
+    record = open_request(store, conversation="woman-1")
+    messages, slots = yes_no("算了先不用了 我跟他再谈谈 帮我撤了吧", "deny",
+                             {"handoff_open": True, "handoff_id": record.id, "pending_question": "answer_feedback"},
+                             store)
+    assert store.records[-1].status == "returned" and slots["handoff_open"] is False and slots["handoff_id"] is None
+    assert "撤回" in said(messages) and "也已经转给" not in said(messages)  # one account of what became of her words
+    assert store.forwarded[-1][2].endswith("帮我撤了吧")  # the expert reads it too
+
+
+def test_an_urgent_request_is_not_withdrawn_by_a_message():
+    store = InMemoryHandoffStore()
+    record = open_request(store, conversation="woman-1", urgent=True)
+    messages, slots = yes_no("算了 不用了", "deny", {"handoff_open": True, "handoff_id": record.id, "urgent": True},
+                             store)
+    assert store.records[-1].status != "returned" and "handoff_open" not in slots
+    assert "确认你平安" in said(messages) and "110" in said(messages)
+
+
+def test_with_the_backend_unreachable_she_is_told_her_words_were_passed_on():
+    store = InMemoryHandoffStore()
+    record = open_request(store, conversation="woman-1")
+    store.waiting = True
+    messages, slots = yes_no("不用转人工了", "deny", {"handoff_open": True, "handoff_id": record.id}, store)
+    assert "handoff_open" not in slots and "转给了工作人员" in said(messages)

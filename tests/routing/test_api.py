@@ -183,6 +183,28 @@ def test_an_expert_can_return_a_handoff_to_the_bot_and_she_is_told(client, rasa)
     assert client.post(f"/api/v1/handoffs/{hid}/claim", headers=holder).status_code == 409
 
 
+def test_she_can_withdraw_her_own_request_but_not_an_urgent_one(client, rasa):
+    handoff = open_handoff(client, "withdraw-1")
+    hid = handoff["id"]
+    path = f"/api/v1/handoffs/{hid}/withdraw"
+    assert client.post(path, json={"conversation_id": "withdraw-1"}).status_code == 401
+    assert client.post(path, json={"conversation_id": "withdraw-1"}, headers=login(client, "lawyer1")).status_code == 403
+    assert client.post(path, json={"conversation_id": "someone-else"}, headers=SERVICE).status_code == 404
+    withdrawn = client.post(path, json={"conversation_id": "withdraw-1"}, headers=SERVICE)
+    assert withdrawn.status_code == 200 and withdrawn.json() == {"status": "returned"}
+    history = client.get(f"/api/v1/handoffs/{hid}", headers=login(client, "staff")).json()["history"]
+    assert (history[-1]["to_status"], history[-1]["actor"], history[-1]["note"]) == (
+        "returned", "user", "她在对话里撤回了这次求助")
+    assert not [sent for sent in rasa.sent if sent[0] == "withdraw-1"]  # she was answered in the chat already
+    assert client.post(path, json={"conversation_id": "withdraw-1"}, headers=SERVICE).status_code == 409
+    urgent = open_handoff(client, "withdraw-2", urgent=True)
+    refused = client.post(f"/api/v1/handoffs/{urgent['id']}/withdraw", json={"conversation_id": "withdraw-2"},
+                          headers=SERVICE)
+    assert refused.status_code == 409
+    assert client.get(f"/api/v1/handoffs/{urgent['id']}", headers=login(client, "staff")).json()["status"] in (
+        "received", "assigned")
+
+
 def test_her_region_is_kept_and_shown_with_the_handoff(client):
     created = open_handoff(client, "woman-region", region="广东省佛山市顺德区")
     assert created["region"] == "广东省佛山市顺德区"

@@ -19,6 +19,7 @@ from routing.api.dependencies import Backend, CurrentUser, DatabaseSession, Pagi
 from routing.api.pagination import next_link
 from routing.api.schemas import (
     HandoffCreate, HandoffDetail, HandoffOut, HandoffState, NoteBody, NoteOut, ReassignBody, ResolveBody, TextBody,
+    WithdrawBody,
     shown_to,
 )
 from routing.models import Handoff, User
@@ -86,6 +87,16 @@ def get_handoff(handoff_id: str, user: CurrentUser, db: DatabaseSession) -> Hand
 def her_message(handoff_id: str, body: TextBody, db: DatabaseSession) -> HandoffState:
     handoff = found(db, handoff_id, lock=True)
     lifecycle.add_user_message(db, handoff, body.text)
+    return HandoffState(status=handoff.status)
+
+
+@router.post("/{handoff_id}/withdraw", response_model=HandoffState, dependencies=[ServiceCaller])
+def withdraw(handoff_id: str, body: WithdrawBody, db: DatabaseSession) -> HandoffState:
+    """She took her request back in the chat: closed as returned, unless it is urgent (409)."""
+    handoff = found(db, handoff_id, lock=True)
+    if handoff.conversation_id != body.conversation_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such handoff in this conversation")
+    lifecycle.withdraw(db, handoff)
     return HandoffState(status=handoff.status)
 
 
