@@ -12,12 +12,13 @@ from typing import Any, Dict, List, Optional, Sequence
 import yaml
 
 CONVERSATIONS_FOLDER = Path(__file__).resolve().parent
-DEFAULT_FILES = (CONVERSATIONS_FOLDER / "blind.yml", CONVERSATIONS_FOLDER / "team.yml")
+DEFAULT_FILES = (CONVERSATIONS_FOLDER / "blind.yml", CONVERSATIONS_FOLDER / "team.yml",
+                 CONVERSATIONS_FOLDER / "unseen.yml")
 
 AREAS = ("legal", "care", "entrepreneurship", "family_education", "none")
 DANGER_VALUES = ("now", "no")
 HANDOFF_VALUES = ("opened", "urgent", "none")
-SOURCES = ("blind", "issue", "team")
+SOURCES = ("blind", "issue", "team", "unseen")
 
 CONVERSATION_KEYS = {"id", "writer", "note", "source", "turns"}
 # What she does in a turn: type `user`, or press the button titled `press` in the previous reply.

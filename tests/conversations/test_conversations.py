@@ -1,8 +1,9 @@
 """The conversation runner: its checks catch what they should, the files are playable, and a
 small run through the live servers works end to end.
 
-The full suite (blind.yml + team.yml) is an evaluation, run by `python -m
-tests.conversations.runner`; many of its turns fail today, so `make test` does not run it.
+`make test` plays every conversation of team.yml (the dialogue issue's examples and the
+team's own) and requires every turn to pass; the blind files (blind.yml, unseen.yml) are
+measured by `make eval-dialogue` (`python -m tests.conversations.runner`).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 import yaml
 
 from tests.conversations import turn_checks
-from tests.conversations.conversation_spec import DEFAULT_FILES, SpecError, load_files, parse_file, select
+from tests.conversations.conversation_spec import DEFAULT_FILES, SpecError, load_files, parse_file
 from tests.conversations.player import play
 from tests.conversations.report import failures_markdown, latency, summarise, summary_markdown
 from tests.conversations.turn_observation import TurnObservation, area_of, turn_events
@@ -150,6 +151,8 @@ def test_both_files_load_and_team_covers_the_issue():
     team = [c for c in conversations if c.file == "team.yml"]
     assert len(team) >= 60 and all(c.id.startswith("team-") and c.source in ("issue", "team") for c in team)
     assert len([c for c in conversations if c.file == "blind.yml"]) == 74
+    unseen = [c for c in conversations if c.file == "unseen.yml"]
+    assert len(unseen) == 48 and {c.source for c in unseen} == {"unseen"}
     issue_text = "\n".join(t.user or "" for c in team if c.source == "issue" for t in c.turns)
     for example in ("我已经报警了", "我安全了 警察把他带走了", "接下来我该怎么办", "我能告他们吗 去哪里告", "要钱吗",
                     "我兒子今年九歲，他想跟我", "我要找律师！前夫一年没给抚养费了",
@@ -259,14 +262,16 @@ def test_turn_events_skip_messages_the_backend_injected():
 
 # ---------------------------------------------------------------- end to end, live
 
-SMOKE = ("blind-area-15", "blind-office-01", "team-office-03")  # pass today; the point is the runner
+TEAM_FILE = DEFAULT_FILES[1]
 
 
-def test_the_runner_plays_conversations_through_the_live_servers(tmp_path):
+def test_every_team_conversation_passes_through_the_live_servers(tmp_path):
+    """team.yml holds every example of the dialogue issue and the team's own cases: each of
+    its turns must pass. The blind files are measured by `make eval-dialogue` instead."""
     from tests.conversations.report import write_reports
     from tests.conversations.runner import run_conversations
 
-    conversations = select(load_files(DEFAULT_FILES), SMOKE)
+    conversations = load_files([TEAM_FILE])
     results = run_conversations(conversations, tmp_path / "servers")
     turns = [t for r in results for t in r.turns]
     assert len(turns) == sum(len(c.turns) for c in conversations)
