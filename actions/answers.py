@@ -39,7 +39,7 @@ from actions.person_request import person_request, takes_back, without_request
 from actions.status import describe
 from actions.topic_answers import answer_entry, answer_in_topic, answer_two, choose, overview, plain
 from assistant_contract.catalogue.entries import FaqEntry
-from bot.knowledge_index import KnowledgeIndex, default_index
+from bot.knowledge_index import ANSWER_THRESHOLD, KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 
 FOLLOW_UP_INTENTS = {"ask_follow_up", "nlu_fallback", "out_of_scope", "inform_place", "ask_for_help"}
@@ -61,6 +61,20 @@ def reads_in_crisis(turn: Turn) -> bool:
         return True
     crisis_area = (turn.topic or {}).get("area")
     return not turn.sure and turn.short and turn.category in (None, crisis_area) and len(turn.text) <= 12
+
+
+OWN_QUESTION_CHARS = 8  # shorter follow-ups ("要钱吗", "去哪里告") are read in the topic
+
+
+def question_of_its_own(index: KnowledgeIndex, text: str, topic: Dict[str, Any]) -> Optional[FaqEntry]:
+    """A follow-up long enough to be a question, that another entry of the topic's area
+    answers with confidence: that entry, not another side of the entry in play."""
+    if len(text) < OWN_QUESTION_CHARS:
+        return None
+    matches = index.search_faq(text, topic.get("area"))
+    if not matches or matches[0].score < ANSWER_THRESHOLD or matches[0].entry.id == topic.get("faq_id"):
+        return None
+    return matches[0].entry if matches[0].entry.category == topic.get("area") else None
 
 
 def reads_as_follow_up(turn: Turn) -> bool:
@@ -105,6 +119,9 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
     if topic and topic.get("crisis") and turn.episode and (guessed or reads_as_follow_up(turn)):
         return respond_in_episode(turn, reply, index, QUESTION)
     if topic and topic.get("area") and (guessed or reads_as_follow_up(turn)):
+        other = question_of_its_own(index, text, topic)
+        if other is not None:  # "他不让我看孩子怎么办" after custody: visitation, a question of its own
+            return answer_entry(turn, reply, other, None)
         extra = ["where"] if any(e.get("entity") == "place" for e in turn.tracker.latest_message.get("entities") or []) else []
         entry = _entry(index, topic.get("faq_id"))
         answered = answer_in_topic(turn, reply, index, entry, topic["area"], extra)

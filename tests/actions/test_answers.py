@@ -90,6 +90,13 @@ def test_a_follow_up_on_cost_keeps_the_topic_and_brings_no_other_area(real_index
     assert "12356" in said(messages)
 
 
+def test_a_follow_up_that_another_entry_answers_with_confidence_gets_that_answer(real_index):
+    events = [user_event("离婚后孩子抚养权归谁", "legal_divorce"), bot_event("孩子的抚养……"),
+              user_event("他不让我看孩子怎么办", "ask_follow_up", 0.2)]
+    messages, slots = answer(real_index, events, {"topic": topic("legal", "legal.divorce.custody", "legal_divorce")})
+    assert "探望" in messages[0]["text"] and slots["topic"]["faq_id"] == "legal.divorce.visitation"
+
+
 def test_a_new_fact_gets_a_new_answer_never_the_same_long_text(real_index):
     entry = real_index.knowledge.faq_by_id("legal.fraud")
     events = [user_event("网上有人说能帮我贷款 今天到账", "legal_fraud"), bot_event(entry.answer_text()),
