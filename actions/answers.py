@@ -39,7 +39,7 @@ from actions.person_request import person_request, takes_back, without_request
 from actions.status import describe
 from actions.topic_answers import answer_entry, answer_in_topic, answer_two, choose, overview, plain
 from assistant_contract.catalogue.entries import FaqEntry
-from bot.knowledge_index import ANSWER_THRESHOLD, KnowledgeIndex, default_index
+from bot.knowledge_index import KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 
 FOLLOW_UP_INTENTS = {"ask_follow_up", "nlu_fallback", "out_of_scope", "inform_place", "ask_for_help"}
@@ -68,13 +68,14 @@ OWN_QUESTION_CHARS = 8  # shorter follow-ups ("要钱吗", "去哪里告") are r
 
 def question_of_its_own(index: KnowledgeIndex, text: str, topic: Dict[str, Any]) -> Optional[FaqEntry]:
     """A follow-up long enough to be a question, that another entry of the topic's area
-    answers with confidence: that entry, not another side of the entry in play."""
+    answers (above the answer threshold, or a clear winner in the area): that entry,
+    not another side of the entry in play."""
     if len(text) < OWN_QUESTION_CHARS:
         return None
-    matches = index.search_faq(text, topic.get("area"))
-    if not matches or matches[0].score < ANSWER_THRESHOLD or matches[0].entry.id == topic.get("faq_id"):
+    found = find_answer(index, text, topic.get("area"))
+    if found.kind != ANSWER or found.entry is None or found.entry.id == topic.get("faq_id"):
         return None
-    return matches[0].entry if matches[0].entry.category == topic.get("area") else None
+    return found.entry if found.entry.category == topic.get("area") else None
 
 
 def reads_as_follow_up(turn: Turn) -> bool:

@@ -46,7 +46,7 @@ def test_what_is_left_of_a_request_says_the_topic():
 
 
 @pytest.mark.parametrize("text", ["不用了 她爸说他来跟女儿谈 刚才那个帮我取消吧", "帮我撤了吧", "取消我的求助",
-                                  "我想撤回申请", "唔使喇 幫我取消咗佢"])
+                                  "我想撤回申请", "唔使喇 幫我取消咗佢", "算了 俺跟村里再说说 那个帮俺取消了吧", "没事了 不用了 取消吧"])
 def test_withdrawing_a_request_is_taking_it_back(text):
     assert takes_back(normalize(text))
 

@@ -37,3 +37,19 @@ def test_a_guess_of_small_talk_in_a_topic_is_read_as_a_follow_up():
                             user_event("他12了 上六年级", "goodbye", 0.12)],
                            {"topic": topic("family_education", "family_education.phone_addiction")})
     assert slots["service_area"] == "family_education" and "照顾好自己" not in messages[0]["text"]
+
+
+def test_taking_back_her_request_in_words_read_as_a_goodbye_withdraws_it():
+    import asyncio
+
+    from actions.handoff_types import HandoffRequest
+
+    store = InMemoryHandoffStore()
+    record = asyncio.run(store.open_request(HandoffRequest("woman-1", "rest", "legal", "legal_land_inheritance",
+                                                           False, "村里不给分地", [])))
+    messages, slots = run_action(ActionSmallTalk(store, default_index()),
+                                 [user_event("算了 俺跟村里再说说 那个帮俺取消了吧", "goodbye", 0.23)],
+                                 {"handoff_open": True, "handoff_id": record.id,
+                                  "topic": topic("legal", "legal.land.married_out_women")})
+    assert store.records[-1].status == "returned" and slots["handoff_open"] is False
+    assert "撤回" in messages[0]["text"]
