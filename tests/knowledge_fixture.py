@@ -7,7 +7,7 @@ import yaml
 def faq_item(entry_id, category, question, paraphrases, answer):
     return {"id": entry_id, "category": category, "question": question, "paraphrases": paraphrases,
             "answer": answer, "references": ["《中华人民共和国反家庭暴力法》第二十三条"],
-            "next_step": "可拨打12338。"}
+            "next_step": "可拨打12338。", "checked": "2026-11-30"}
 
 
 FAQ = [
@@ -25,10 +25,11 @@ CASES = [
     {"id": "case.legal.001", "title": "遭受家暴后申请人身安全保护令", "category": "legal",
      "tags": ["家庭暴力", "保护令"], "situation": "陈女士多次被丈夫殴打，在妇联帮助下向法院申请人身安全保护令。",
      "action": "妇联陪同申请，律师协助整理证据。", "outcome": "法院24小时内作出保护令。",
-     "legal_basis": ["《中华人民共和国反家庭暴力法》第二十三条"]},
+     "legal_basis": ["《中华人民共和国反家庭暴力法》第二十三条"], "checked": "2026-11-30"},
     {"id": "case.entrepreneurship.001", "title": "全职妈妈申请创业担保贷款开网店", "category": "entrepreneurship",
      "tags": ["创业担保贷款", "网店"], "situation": "小林在家带孩子，想开网店卖手工制品，缺少启动资金。",
-     "action": "人社部门审核后发放创业担保贷款。", "outcome": "网店开业。", "legal_basis": ["《就业促进法》"]},
+     "action": "人社部门审核后发放创业担保贷款。", "outcome": "网店开业。",
+     "legal_basis": ["《中华人民共和国就业促进法》第七条"], "checked": "2026-11-30"},
 ]
 
 

@@ -2,10 +2,17 @@
 
 An entry is built from one item of a YAML file together with every problem found in
 it; the file reader (`catalogue.knowledge`) decides what a problem costs.
+
+A source must be one a woman or a lawyer can look up: a law names its article, a
+policy document its number or at least its year, and the entry says when its sources
+were last checked, because laws are revised and renumbered (the 2025 revision of the
+治安管理处罚法 moved every article).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from assistant_contract.areas import AREAS
@@ -26,6 +33,7 @@ class FaqEntry:
     references: Tuple[str, ...]
     next_step: str
     plain: str = ""  # under PLAIN_LIMIT characters, everyday words
+    checked: Optional[date] = None  # when the answer's facts and sources were last checked
 
     @property
     def questions(self) -> Tuple[str, ...]:
@@ -67,6 +75,7 @@ class Case:
     action: str
     outcome: str
     legal_basis: Tuple[str, ...]
+    checked: Optional[date] = None  # when the legal basis was last checked
 
     def card(self) -> str:
         """A short card for a list of similar cases."""
@@ -91,6 +100,63 @@ _LISTS = ("paraphrases", "references", "tags", "legal_basis")
 _MAY_BE_EMPTY = ("references", "legal_basis")
 
 
+_TITLE = re.compile(r"《([^《》]+)》")
+_ARTICLE = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+条")
+_LAW_ENDINGS = ("法", "法典", "条例", "规定", "办法", "细则", "规则", "解释")
+_JUDICIAL_NUMBER = re.compile(r"法释〔\d{4}〕\d+号")
+_DOCUMENT_NUMBER = re.compile(r"〔\d{4}〕\d+号|\d{4}年第\d+号")
+_YEAR = re.compile(r"\d{4}年")
+_TRAILING_PART = re.compile(r"[（(][^（）()]*[）)]$")  # 解释（一）, 纲要（2021—2030年）
+
+
+def citation_problem(reference: str) -> Optional[str]:
+    """What keeps a reference from being a source one can look up, or None.
+
+    A law, regulation or judicial interpretation (a title in 《》 ending in 法, 法典,
+    条例, 规定, 办法, 细则, 规则 or 解释, or any document numbered 法释〔年〕号) names
+    at least one article; any other document (意见, 通知, 公告, 纲要, 方案 …) carries its
+    number, 〔年〕号 or 年第N号, or at least its year; a phrase with no title in 《》,
+    such as 相关政策, is no source at all.
+    """
+    titles = _TITLE.findall(reference)
+    if not titles:
+        return f"reference '{reference}' names no document: put the law or policy title in 《》"
+    if len(titles) > 1:
+        return f"reference '{reference}' names {len(titles)} documents: give each its own reference"
+    title = _TRAILING_PART.sub("", titles[0].strip()).strip()
+    if title.endswith(_LAW_ENDINGS) or _JUDICIAL_NUMBER.search(reference):
+        if not _ARTICLE.search(reference):
+            return f"reference '{reference}' cites a law without an article (第…条)"
+    elif not (_DOCUMENT_NUMBER.search(reference) or _YEAR.search(reference)):
+        return f"reference '{reference}' cites a policy document without its number (〔年〕号) or year"
+    return None
+
+
+def _checked_date(value: Any) -> Optional[date]:
+    """The date in a `checked` field (YAML reads 2026-11-30 as a date), or None."""
+    if isinstance(value, date):
+        return value if type(value) is date else value.date()  # a datetime counts by its day
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _sources_and_date(item: Dict[str, Any], sources: Tuple[str, ...], where: str,
+                      always_dated: bool) -> Tuple[Optional[date], List[str]]:
+    """The date the sources were checked and what is wrong with the sources or the date.
+    An FAQ answer is always dated (its hotlines and ages date too); a case when it cites a source."""
+    problems = [f"{where}: {problem}" for problem in map(citation_problem, sources) if problem]
+    if "checked" not in item or item["checked"] in (None, ""):
+        if always_dated or sources:
+            problems.append(f"{where}: missing field 'checked' (the date its sources were last checked, YYYY-MM-DD)")
+        return None, problems
+    checked = _checked_date(item["checked"])
+    if checked is None:
+        problems.append(f"{where}: 'checked' must be a date (YYYY-MM-DD), not '{item['checked']}'")
+    return checked, problems
+
+
 def _check_fields(item: Dict[str, Any], fields: Iterable[str], where: str) -> List[str]:
     problems = [f"{where}: missing field '{name}'" for name in fields if name not in item]
     problems += [
@@ -111,15 +177,18 @@ def faq_entry(item: Dict[str, Any], where: str) -> Tuple[Optional[FaqEntry], Lis
     problems = _check_fields(item, _FAQ_FIELDS, where)
     if problems:
         return None, problems
+    references = tuple(str(r) for r in item["references"] or ())
+    checked, problems = _sources_and_date(item, references, where, always_dated=True)
     entry = FaqEntry(
         id=str(item["id"]),
         category=str(item["category"]),
         question=str(item["question"]).strip(),
         paraphrases=tuple(str(p).strip() for p in item["paraphrases"]),
         answer=str(item["answer"]).strip(),
-        references=tuple(str(r) for r in item["references"] or ()),
+        references=references,
         next_step=str(item["next_step"]).strip(),
         plain=str(item.get("plain") or "").strip(),
+        checked=checked,
     )
     if entry.category not in FAQ_CATEGORIES:
         problems.append(f"{where}: unknown category '{entry.category}'")
@@ -137,6 +206,8 @@ def case(item: Dict[str, Any], where: str) -> Tuple[Optional[Case], List[str]]:
     problems = _check_fields(item, _CASE_FIELDS, where)
     if problems:
         return None, problems
+    legal_basis = tuple(str(b) for b in item["legal_basis"] or ())
+    checked, problems = _sources_and_date(item, legal_basis, where, always_dated=False)
     built = Case(
         id=str(item["id"]),
         title=str(item["title"]),
@@ -145,7 +216,8 @@ def case(item: Dict[str, Any], where: str) -> Tuple[Optional[Case], List[str]]:
         situation=str(item["situation"]).strip(),
         action=str(item["action"]).strip(),
         outcome=str(item["outcome"]).strip(),
-        legal_basis=tuple(str(b) for b in item["legal_basis"] or ()),
+        legal_basis=legal_basis,
+        checked=checked,
     )
     if built.category not in FAQ_CATEGORIES:
         problems.append(f"{where}: unknown category '{built.category}'")

@@ -67,9 +67,10 @@ def read_file(path: Path, kind: str, name: str) -> KnowledgeFile:
     build = faq_entry if kind == "faq" else case
     built, problems = [], []
     for number, item in enumerate(items, start=1):
-        where = f"{name}#{number}"
+        item = item if isinstance(item, dict) else {}
+        where = f"{name}#{number}" + (f" ({item['id']})" if item.get("id") else "")  # the id, for the author
         try:
-            obj, found = build(item if isinstance(item, dict) else {}, where)
+            obj, found = build(item, where)
         except (TypeError, ValueError, AttributeError) as error:  # a shape no check foresaw
             obj, found = None, [f"{where}: cannot be checked: {error}"]
         problems += found

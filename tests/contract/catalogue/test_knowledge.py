@@ -154,3 +154,30 @@ def test_when_two_files_claim_an_id_the_one_that_changed_is_rejected(tmp_path, c
         kept = accepted(read_folder(folder), last_good)
     assert [file.name for file in kept] == ["faq/all.yml", "cases/all.yml"]
     assert "faq/a_copy.yml: duplicate FAQ id 'legal.dv.protection_order' (already in faq/all.yml)" in caplog.text
+
+
+def test_a_source_without_its_article_or_date_is_named_by_its_id_and_the_last_good_file_keeps_answering(
+        tmp_path, caplog):
+    faq = [dict(entry, checked="2026-11-30") for entry in FAQ]
+    cases = [dict(item, checked="2026-11-30", legal_basis=["《中华人民共和国反家庭暴力法》第二十三条"]) for item in CASES]
+    folder = write_knowledge(tmp_path, faq=faq, cases=cases)
+    last_good = {file.name: file for file in accepted(read_folder(folder))}
+    assert [len(last_good["faq/all.yml"].faq), len(last_good["cases/all.yml"].cases)] == [len(FAQ), len(CASES)]
+    undated = {key: value for key, value in cases[0].items() if key != "checked"}
+    write_knowledge(folder, faq=[dict(faq[0], references=["《中华人民共和国治安管理处罚法》"])] + faq[1:],
+                    cases=[undated] + cases[1:])
+    with pytest.raises(KnowledgeError) as error:
+        read_checked(folder)
+    assert ("faq/all.yml#1 (legal.dv.protection_order): reference '《中华人民共和国治安管理处罚法》' "
+            "cites a law without an article (第…条)") in str(error.value)
+    assert "cases/all.yml#1 (case.legal.001): missing field 'checked'" in str(error.value)
+    with caplog.at_level(logging.ERROR, logger=LOGGER):
+        kept = {file.name: file for file in accepted(read_folder(folder), last_good)}
+    assert kept == last_good
+    assert "faq/all.yml rejected, its last good entries stay live" in caplog.text
+    assert "cases/all.yml rejected, its last good entries stay live" in caplog.text
+
+
+def test_every_shipped_entry_says_when_its_sources_were_checked(faq, cases):
+    assert [entry.id for entry in faq if entry.checked is None] == []
+    assert [case.id for case in cases if case.checked is None] == []
