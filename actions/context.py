@@ -44,8 +44,13 @@ class Turn:
 
     @property
     def text(self) -> str:
-        """Her words as the models read them (normalised), for searching and patterns."""
-        return normalize(self.words, max_chars=None) if not self.is_button else ""
+        """Her words as the models read them (normalised), for searching and patterns;
+        pinyin she typed is read as the NLU read it, in characters."""
+        if self.is_button:
+            return ""
+        if self.tracker.latest_message.get("pinyin"):
+            return str(self.tracker.latest_message.get("text") or "")
+        return normalize(self.words, max_chars=None)
 
     @property
     def is_button(self) -> bool:

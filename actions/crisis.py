@@ -70,7 +70,11 @@ def first_reply(crisis_type: str, whose: str) -> str:
 
 class ActionCrisisResponse(HerTurnAction):
     """Give 110/120 and the hotlines to the person writing, ask whether they are safe,
-    mark the conversation urgent and open an urgent handoff (due in one hour)."""
+    mark the conversation urgent and open an urgent handoff (due in one hour). Nothing
+    here waits for the routing backend: the request and her words are kept locally and
+    delivered in the background, urgent first."""
+
+    waits_for_backend = False
 
     def name(self) -> Text:
         return "action_crisis_response"
@@ -101,7 +105,7 @@ class ActionCrisisResponse(HerTurnAction):
         tracker = turn.tracker
         try:
             taxonomy = load_taxonomy()
-            record = await self.store.open_request(HandoffRequest(
+            record = await self.store.open_urgent(HandoffRequest(
                 conversation_id=tracker.sender_id, channel=conversation.channel(tracker),
                 category=taxonomy.category_of(f"crisis_{crisis_type}"), intent=f"crisis_{crisis_type}",
                 urgent=True, summary=conversation.summary(tracker, taxonomy),

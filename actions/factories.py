@@ -8,7 +8,7 @@ from functools import lru_cache
 from actions.handoff_outbox import OutboxHandoffStore
 from actions.handoff_store import SQLiteHandoffStore
 from actions.routing_client import RoutingClient
-from actions.routing_protocol import HandoffStore, OfficeDirectory
+from actions.routing_protocol import OfficeDirectory
 from bot.settings import Settings
 
 
@@ -17,7 +17,7 @@ def routing_client(settings: Settings) -> RoutingClient:
 
 
 @lru_cache(maxsize=1)
-def default_handoff_store() -> HandoffStore:
+def default_handoff_store() -> OutboxHandoffStore:
     """The routing backend, with a local outbox for when it is down. One per
     process: the outbox's lock must be shared by every action to deliver once."""
     settings = Settings.from_env()

@@ -30,7 +30,7 @@ from actions.context import EXPERT_OFFER, HANDOFF_CONFIRM, HANDOFF_TOPIC, Turn, 
 from actions.handoff_types import HandoffRecord, HandoffRequest
 from actions.her_turn import HerTurnAction, Reply
 from actions.knowledge_answer import ANSWER, Finding, find_answer
-from actions.person_request import PersonRequest, person_request, without_request
+from actions.person_request import PersonRequest, named_person, person_request, without_request
 from actions.routing_protocol import HandoffStore, RoutingError, RoutingRefused
 from actions.topic_answers import answer_entry
 from bot.knowledge_index import KnowledgeIndex, default_index
@@ -161,7 +161,7 @@ class ActionRequestHuman(HerTurnAction):
 
     async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
         index = self._index or default_index()
-        request = person_request(turn.text)
+        request = person_request(turn.text) or named_person(turn.tracker.latest_message)
         explicit = request is not None or turn.is_button or turn.confidence >= SURE_REQUEST
         if turn.handoff_open or await latest_open(self.store, turn.tracker.sender_id) is not None:
             return await open_for_message(turn, reply, self.store, index, request)

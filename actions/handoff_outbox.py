@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from typing import Optional, Tuple
+from typing import Optional, Set, Tuple
 
 from actions.handoff_store import SQLiteHandoffStore
 from actions.handoff_types import HandoffRecord, HandoffRequest
@@ -28,6 +28,7 @@ class OutboxHandoffStore:
         self._backend = backend
         self._outbox = outbox
         self._turn = asyncio.Lock()
+        self._deliveries: Set["asyncio.Task[None]"] = set()  # kept, or the loop may drop them
 
     async def flush(self) -> int:
         """Deliver waiting requests, then waiting messages, in order; stop at the
@@ -98,6 +99,43 @@ class OutboxHandoffStore:
             if not drained:
                 raise RoutingUnavailable("requests or messages still wait in the outbox")
             await self._backend.withdraw(await self._target(conversation_id, handoff_id), conversation_id)
+
+    async def open_urgent(self, request: HandoffRequest) -> HandoffRecord:
+        """After danger: kept in the outbox at once, delivered by a flush in the background
+        (urgent requests first), so the crisis reply never waits for the routing backend."""
+        record = await asyncio.to_thread(self._outbox.open_request, request)
+        self.deliver_soon()
+        return replace(record, delivered=False)
+
+    async def forward_later(self, conversation_id: str, handoff_id: str, text: str) -> None:
+        """Her message, kept at once and delivered in the background (as `open_urgent`)."""
+        await asyncio.to_thread(self._outbox.queue_message, conversation_id, handoff_id, text)
+        self.deliver_soon()
+
+    def deliver_soon(self) -> None:
+        """A flush in the background of the running loop; its failure is logged, not raised."""
+        task = asyncio.get_running_loop().create_task(self._deliver())
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def keep_delivering(self, every_seconds: float) -> None:
+        """The action server's background loop: what waits (an urgent request kept while
+        the backend was down) goes out when the backend is back, not when another
+        conversation happens to call it."""
+        while True:
+            await asyncio.sleep(every_seconds)
+            await self._deliver()
+
+    async def finish_deliveries(self) -> None:
+        """Wait for the background deliveries started so far (at shutdown, and in tests)."""
+        while self._deliveries:
+            await asyncio.gather(*list(self._deliveries), return_exceptions=True)
+
+    async def _deliver(self) -> None:
+        try:
+            await self.flush()
+        except Exception:  # noqa: BLE001 - a background delivery must not die silently
+            logger.exception("background delivery to the routing backend failed; the outbox keeps it")
 
     async def open_request(self, request: HandoffRequest) -> HandoffRecord:
         """The backend's record, or the outbox's (delivered=False) while it is down."""

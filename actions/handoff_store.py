@@ -108,12 +108,12 @@ class SQLiteHandoffStore:
         return record
 
     def pending(self) -> List[Tuple[str, HandoffRequest]]:
-        """Requests not yet handed to the routing backend, oldest first."""
+        """Requests not yet handed to the routing backend: urgent ones first, then oldest first."""
         with self._connection() as connection:
             rows = connection.execute(
                 "SELECT id, conversation_id, channel, category, intent, urgent, summary, transcript, region"
                 " FROM handoff_requests WHERE delivered_as IS NULL AND refused_status IS NULL"
-                " ORDER BY created_at, rowid"
+                " ORDER BY urgent DESC, created_at, rowid"
             ).fetchall()
         return [
             (row[0], HandoffRequest(row[1], row[2], row[3], row[4], bool(row[5]), row[6], json.loads(row[7]),

@@ -26,8 +26,9 @@ from actions.routing_protocol import HandoffStore, RoutingError
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGES = 3
-SENT, WAITING, NOT_SENT = "sent", "waiting", "not_sent"
-FORWARD_NOTES = {SENT: "utter_forwarded_too", WAITING: "utter_forward_waiting", NOT_SENT: "utter_forward_not_sent"}
+SENT, WAITING, NOT_SENT, QUEUED = "sent", "waiting", "not_sent", "queued"
+FORWARD_NOTES = {SENT: "utter_forwarded_too", WAITING: "utter_forward_waiting", NOT_SENT: "utter_forward_not_sent",
+                 QUEUED: "utter_forward_queued"}
 LONG_MESSAGE = 40  # characters: a shorter line ("好的。") may fairly come back
 
 
@@ -107,6 +108,10 @@ class HerTurnAction(Action, metaclass=ABCMeta):
     """Forwards her message while a handoff is open, then lets `respond` answer.
     Abstract, so that rasa-sdk, which registers every concrete Action, skips it."""
 
+    # False for a reply that must never wait for the routing backend (the crisis reply):
+    # her words are kept locally and delivered in the background.
+    waits_for_backend = True
+
     def __init__(self, store: Optional[HandoffStore] = None) -> None:
         self._store = store
 
@@ -134,11 +139,15 @@ class HerTurnAction(Action, metaclass=ABCMeta):
         """The reply to her message, written into `reply`; the events to return."""
 
     async def forward(self, turn: Turn) -> Optional[str]:
-        """Her words to the open handoff: SENT, WAITING (in the outbox) or NOT_SENT;
+        """Her words to the open handoff: SENT, WAITING (in the outbox), QUEUED (kept, in delivery) or NOT_SENT;
         None when nothing was to be passed on (no open handoff, a button press)."""
         if not turn.handoff_open or turn.is_button or not turn.words.strip():
             return None
         try:
+            if not self.waits_for_backend:
+                await self.store.forward_later(
+                    turn.tracker.sender_id, turn.tracker.get_slot("handoff_id"), turn.words.strip())
+                return QUEUED
             sent = await self.store.forward_message(
                 turn.tracker.sender_id, turn.tracker.get_slot("handoff_id"), turn.words.strip())
             return SENT if sent else WAITING

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Dict, Optional
 
 from bot.human_request import wants_human
 
@@ -43,6 +43,15 @@ _IS_IT_A_PERSON = re.compile(r"(是不是|是否|系唔系|是)(个)?真人|真�
 class PersonRequest:
     role: str  # what she reads: 律师, 心理咨询师 … or 工作人员
     category: Optional[str]  # the service area the role belongs to, if it names one
+
+
+def named_person(parse: Dict[str, Any]) -> Optional[PersonRequest]:
+    """The kind of person the NLU found in a request for a person ("安排心理专家跟我聊一下"
+    → 心理专家, care): `person_kind` in the parse (nlu/person_kind.py owns the kinds)."""
+    found = parse.get("person_kind") or {}
+    if (parse.get("intent") or {}).get("name") != "request_human" or not found.get("kind"):
+        return None
+    return PersonRequest(str(found["kind"]), found.get("area"))
 
 
 def person_request(text: str) -> Optional[PersonRequest]:

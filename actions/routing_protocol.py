@@ -72,6 +72,14 @@ class HandoffStore(Protocol):
         """True when it reached the backend, False when it waits in the outbox."""
         ...
 
+    async def open_urgent(self, request: HandoffRequest) -> HandoffRecord:
+        """After danger: recorded locally at once and delivered in the background."""
+        ...
+
+    async def forward_later(self, conversation_id: str, handoff_id: str, text: str) -> None:
+        """Her message, recorded locally at once and delivered in the background."""
+        ...
+
     async def withdraw(self, conversation_id: str, handoff_id: str) -> None:
         """She takes her request back. Raises RoutingRefused (409: urgent, or already closed)
         or RoutingUnavailable; then her words still reach the expert, forwarded as any message."""

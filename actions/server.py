@@ -32,6 +32,7 @@ class ActionServerSettings:
     port: int
     token: str
     development: bool
+    outbox_retry_seconds: float = 15.0  # how often what waits in the outbox is tried again
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "ActionServerSettings":
@@ -41,6 +42,7 @@ class ActionServerSettings:
             port=whole_number(environ, "ACTION_SERVER_PORT", 5055),
             token=text(environ, "ACTION_SERVER_TOKEN"),
             development=deployment(environ) == DEVELOPMENT,
+            outbox_retry_seconds=float(whole_number(environ, "ACTION_SERVER_OUTBOX_RETRY_SECONDS", 15)),
         )
         if len(settings.token) < MIN_TOKEN_LENGTH and not settings.development:
             raise InsecureSettings(
@@ -72,6 +74,12 @@ def build_app(settings: ActionServerSettings, package: str = "actions"):
         if not token_matches(settings.token, given):
             return response.json({"error": "unauthorized"}, status=401)
         return None
+
+    @app.listener("after_server_start")
+    async def deliver_what_waits(app, loop):  # noqa: ARG001 - Sanic's listener signature
+        from actions.factories import default_handoff_store  # noqa: PLC0415 - settings are read at start, not import
+
+        app.add_task(default_handoff_store().keep_delivering(settings.outbox_retry_seconds))
 
     @app.exception(Exception)
     async def without_her_words(request, exception: Exception):

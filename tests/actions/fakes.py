@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from actions.handoff_types import HandoffRecord, HandoffRequest, new_record
-from actions.routing_protocol import RoutingRefused, RoutingUnavailable
+from actions.routing_protocol import RoutingError, RoutingRefused, RoutingUnavailable
 
 
 class InMemoryHandoffStore:
@@ -46,6 +46,19 @@ class InMemoryHandoffStore:
         self._fail_if_told()
         self.forwarded.append((conversation_id, handoff_id, text))
         return not self.waiting
+
+    async def open_urgent(self, request: HandoffRequest) -> HandoffRecord:
+        """As the outbox does: kept at once, delivered later; only a local failure (not a
+        routing error: nothing went out yet) is raised."""
+        if self.failure is not None and not isinstance(self.failure, RoutingError):
+            raise self.failure
+        record = replace(new_record(request, self._normal_hours, self._urgent_hours), delivered=False)
+        self.records.append(record)
+        self.requests.append(request)
+        return record
+
+    async def forward_later(self, conversation_id: str, handoff_id: str, text: str) -> None:
+        self.forwarded.append((conversation_id, handoff_id, text))
 
     async def withdraw(self, conversation_id: str, handoff_id: str) -> None:
         self._fail_if_told()

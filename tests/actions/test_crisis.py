@@ -67,9 +67,17 @@ def test_type_falls_back_to_the_intent_name_without_a_verdict():
     assert crisis_type_of({"intent": {"name": "something_else"}}) == "violence"
 
 
-@pytest.mark.parametrize("failure", [RoutingRefused(422, "body.summary: too long"), RoutingUnavailable("down"),
-                                     RuntimeError("backend exploded")])
-def test_the_emergency_reply_goes_out_even_if_the_handoff_cannot_be_opened(failure):
-    messages, slots = run([user_event("我不想活了", "crisis_self_harm", 1.0)], store=InMemoryHandoffStore(failure=failure))
+@pytest.mark.parametrize("failure", [RoutingRefused(422, "body.summary: too long"), RoutingUnavailable("down")])
+def test_the_urgent_request_is_kept_whatever_the_routing_backend_says_now(failure):
+    """The crisis turn never calls the backend: the request is kept and delivered later."""
+    store = InMemoryHandoffStore(failure=failure)
+    messages, slots = run([user_event("我不想活了", "crisis_self_harm", 1.0)], store=store)
+    assert "120" in messages[0]["text"] and slots["urgent"] is True
+    assert slots["handoff_id"] == store.records[0].id and store.records[0].urgent
+
+
+def test_the_emergency_reply_goes_out_even_if_the_urgent_request_cannot_be_kept():
+    store = InMemoryHandoffStore(failure=RuntimeError("disk full"))
+    messages, slots = run([user_event("我不想活了", "crisis_self_harm", 1.0)], store=store)
     assert "120" in messages[0]["text"]
     assert slots["urgent"] is True and "handoff_id" not in slots

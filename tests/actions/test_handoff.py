@@ -106,6 +106,23 @@ def test_a_request_naming_the_person_and_the_topic_opens_at_once_in_that_area():
     assert "律师" in messages[0]["text"]
 
 
+def test_a_kind_of_person_the_nlu_found_routes_the_request_by_its_area():
+    store = InMemoryHandoffStore()
+    parse = {"person_kind": {"kind": "心理专家", "area": "care", "words": "心理专家"}}
+    messages, events = run(store, make_tracker([user_event("能不能安排心理专家跟我聊一下", "request_human", 0.9,
+                                                          **parse)]))
+    assert store.requests[0].category == "care" and slot(events, "service_area") == "care"
+    assert "心理咨询师" in messages[0]["text"]
+
+
+def test_pinyin_is_searched_as_the_nlu_read_it():
+    from actions.context import Turn
+
+    event = user_event("wo xiang zhao lv shi", "request_human", 0.9, pinyin="wo xiang zhao lv shi")
+    event["parse_data"]["text"] = "我想找律师"
+    assert Turn(make_tracker([event]), domain()).text == "我想找律师"
+
+
 def test_a_guessed_request_her_words_do_not_make_opens_nothing():
     store = InMemoryHandoffStore()
     messages, _ = run(store, make_tracker([user_event("我想找个工做 能接送孩子的那种", "request_human", 0.34)]))

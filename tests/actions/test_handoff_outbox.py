@@ -178,3 +178,70 @@ def test_nothing_is_withdrawn_past_what_still_waits(fake, outbox):
     fake.down = False
     asyncio.run(store.withdraw("woman-9", waiting.id))  # delivered first, then withdrawn under its backend id
     assert [h.status for h in fake.handoffs] == ["returned"]
+
+
+class GatedBackend(FakeRoutingBackend):
+    """Holds every request until `release` is set, as a backend that hangs would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def open_handoff(self, request):
+        self._answer_or_fail()  # down is down at once; up, it hangs until released
+        await self.release.wait()
+        return await super().open_handoff(request)
+
+
+def test_an_urgent_request_is_kept_at_once_and_delivered_in_the_background_urgent_first(outbox):
+    async def scenario():
+        backend = GatedBackend()
+        store = OutboxHandoffStore(backend, outbox)
+        backend.down = True
+        await store.open_request(request("woman-calm"))  # waits in the outbox
+        backend.down = False
+        urgent = await store.open_urgent(replace(request("woman-danger"), urgent=True))
+        await store.forward_later("woman-danger", urgent.id, "他还在门外")
+        kept_before_delivery = (urgent.delivered, list(backend.handoffs))
+        backend.release.set()
+        await store.finish_deliveries()
+        return urgent, kept_before_delivery, backend
+
+    urgent, (delivered, handoffs_then), backend = asyncio.run(scenario())
+    assert urgent.urgent and delivered is False and handoffs_then == []  # the crisis turn did not wait
+    assert [r.conversation_id for r in backend.requests] == ["woman-danger", "woman-calm"]
+    assert backend.messages == [(backend.handoffs[0].id, "他还在门外")]
+
+
+def test_a_failed_background_delivery_keeps_everything_for_the_next_one(outbox, caplog):
+    async def scenario():
+        backend = FakeRoutingBackend()
+        backend.down = True
+        store = OutboxHandoffStore(backend, outbox)
+        await store.open_urgent(replace(request("woman-danger"), urgent=True))
+        await store.finish_deliveries()
+        backend.down = False
+        await store.flush()
+        return backend
+
+    backend = asyncio.run(scenario())
+    assert [r.conversation_id for r in backend.requests] == ["woman-danger"]
+
+
+def test_the_background_loop_delivers_what_waited_once_the_backend_is_back(outbox):
+    async def scenario():
+        backend = FakeRoutingBackend()
+        backend.down = True
+        store = OutboxHandoffStore(backend, outbox)
+        await store.open_urgent(replace(request("woman-danger"), urgent=True))
+        await store.finish_deliveries()
+        loop = asyncio.get_running_loop().create_task(store.keep_delivering(0.01))
+        backend.down = False
+        for _ in range(500):  # no other call is made: only the loop can deliver it
+            if backend.requests:
+                break
+            await asyncio.sleep(0.01)
+        loop.cancel()
+        return backend
+
+    assert [r.conversation_id for r in asyncio.run(scenario()).requests] == ["woman-danger"]
