@@ -2,7 +2,9 @@
 and past-tense handling, so that 我没有想自杀 or 他去年打过我 do not raise an alarm.
 
 Pure Python (no Rasa), used by the crisis detector and testable on its own.
-Patterns are matched against normalised text (see nlu/text.py).
+Patterns are matched against normalised text (see nlu/text.py), ignoring the
+case of Latin letters. English is negated by words ("I don't want to die"):
+`negation_words` within `negation_words_window` words before a phrase.
 """
 from __future__ import annotations
 
@@ -17,6 +19,12 @@ CRISIS_TYPES = ("violence", "self_harm", "sexual_assault", "child_danger")
 # When one message matches several types, the most specific one decides the reply.
 _PRIORITY = ("child_danger", "sexual_assault", "violence", "self_harm")
 _CLAUSE_BREAK = re.compile(r"[.!?;。！？；…\n]+")  # sentences; commas stay inside
+_LATIN_WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def _latin_lowered(text: str) -> str:
+    """Latin letters lower-cased, nothing else touched: positions stay the same."""
+    return "".join(c.lower() if c.isascii() else c for c in text)
 
 
 @dataclass(frozen=True)
@@ -43,12 +51,14 @@ class CrisisLexicon:
         negation_window: int = 4,
         aftermath_cues: Iterable[str] = (),
         still_in_danger: Iterable[str] = (),
+        negation_words: Iterable[str] = (),
+        negation_words_window: int = 3,
     ) -> None:
         unknown = set(patterns) - set(CRISIS_TYPES)
         if unknown:
             raise ValueError(f"unknown crisis types in lexicon: {sorted(unknown)}")
         self._patterns: List[Tuple[str, re.Pattern]] = [
-            (crisis_type, re.compile(pattern))
+            (crisis_type, re.compile(pattern, re.IGNORECASE))
             for crisis_type, type_patterns in patterns.items()
             for pattern in type_patterns
         ]
@@ -56,8 +66,10 @@ class CrisisLexicon:
         self._past_cues = tuple(past_cues)
         self._present_cues = tuple(present_cues)
         self._negation_window = negation_window
-        self._aftermath = [re.compile(cue) for cue in aftermath_cues]
+        self._aftermath = [re.compile(cue, re.IGNORECASE) for cue in aftermath_cues]
         self._still = tuple(still_in_danger)
+        self._negation_words = frozenset(negation_words)
+        self._negation_words_window = negation_words_window
 
     @classmethod
     def from_dict(cls, data: dict) -> "CrisisLexicon":
@@ -72,6 +84,8 @@ class CrisisLexicon:
             negation_window=int(data.get("negation_window", 4)),
             aftermath_cues=data.get("aftermath_cues") or (),
             still_in_danger=data.get("still_in_danger") or (),
+            negation_words=data.get("negation_words") or (),
+            negation_words_window=int(data.get("negation_words_window", 3)),
         )
 
     @classmethod
@@ -85,16 +99,24 @@ class CrisisLexicon:
     def find(self, text: str) -> List[LexiconHit]:
         """All pattern matches in the text, sentence by sentence."""
         hits: List[LexiconHit] = []
-        for clause in _CLAUSE_BREAK.split(text):
+        for clause in _CLAUSE_BREAK.split(_latin_lowered(text)):
             if not clause:
                 continue
             for crisis_type, pattern in self._patterns:
                 for match in pattern.finditer(clause):
                     window = clause[max(0, match.start() - self._negation_window) : match.start()]
-                    negated = any(cue in window for cue in self._negation_cues)
+                    negated = any(cue in window for cue in self._negation_cues) or self._negated_in_words(
+                        clause[: match.start()])
                     past = self._told_as_past(clause, match.start(), match.end())
                     hits.append(LexiconHit(crisis_type, match.group(), negated, past))
         return hits
+
+    def _negated_in_words(self, before: str) -> bool:
+        """A negation word among the last few Latin words before the phrase."""
+        if not self._negation_words:
+            return False
+        words = _LATIN_WORDS.findall(before)[-self._negation_words_window:]
+        return any(word in self._negation_words for word in words)
 
     def _told_as_past(self, clause: str, start: int, end: int) -> bool:
         """A past or habitual cue before the phrase, with no present cue after that cue."""
@@ -106,7 +128,8 @@ class CrisisLexicon:
 
     def aftermath(self, text: str) -> bool:
         """Help has come or she is out of the danger, and nothing says it is still going on."""
-        return any(cue.search(text) for cue in self._aftermath) and not any(cue in text for cue in self._still)
+        lowered = _latin_lowered(text)
+        return any(cue.search(lowered) for cue in self._aftermath) and not any(cue in lowered for cue in self._still)
 
     def imminent_type(self, text: str) -> Optional[str]:
         """The most specific danger type among the imminent hits, or None."""

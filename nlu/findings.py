@@ -11,3 +11,4 @@ ASKS_FOR_CASES = "asks_for_cases"  # nlu/case_request.py: 案例、个案、别�
 ASKS_FOR_OFFICE = "asks_for_office"  # nlu/office_request.py: 妇联在哪、电话多少
 ONLY_A_PLACE = "only_a_place"  # nlu/office_request.py: "我在顺德", her answer to "你在哪里"
 CRISIS = "crisis"  # nlu/crisis_detector.py: the verdict {detected, type, probability, source, phrases}
+PERSON_KIND = "person_kind"  # nlu/person_kind.py: {kind, area, words} of the person-kind she names (律师 → legal)

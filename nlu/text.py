@@ -9,6 +9,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, List, Optional
 
+from nlu.markup import strip_markup
+
 _EMOJI = re.compile(
     "["
     "\U0001F000-\U0001FAFF"  # pictographs, emoticons, transport, flags, symbols
@@ -88,6 +90,7 @@ def normalize(text: str, max_chars: Optional[int] = 512, tail_chars: int = 160) 
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text)  # full-width -> half-width
+    text = strip_markup(text)  # after NFKC: full-width ＜b＞ is a tag too
     text = remove_control_characters(text)
     text = strip_emoji(text)
     text = _REPEATED_PUNCTUATION.sub(r"\1\1", text)

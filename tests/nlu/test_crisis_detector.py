@@ -102,3 +102,11 @@ def test_news_that_help_has_come_needs_the_higher_threshold_from_the_model(tmp_p
     (calm,) = eager.process([message("我安全了,警察把他带走了")])
     (alarm,) = eager.process([message("他又回来了,在门口")])
     assert calm.get("crisis")["detected"] is False and alarm.get("crisis")["detected"] is True
+
+
+@pytest.mark.parametrize("typed", ["<img src=x>我老公打我", "<b>救命</b>他拿刀了", "&lt;b&gt;救命&lt;/b&gt; 他在打我"])
+def test_the_danger_inside_markup_is_read(tmp_path, typed):
+    normalizer, *_ = build(ChineseTextNormalizer, tmp_path / "normalizer")
+    (processed,) = detector(tmp_path).process(normalizer.process([message(typed)]))
+    assert processed.get("crisis")["detected"] is True
+    assert processed.get("crisis")["type"] == "violence"

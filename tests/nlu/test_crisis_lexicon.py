@@ -103,3 +103,59 @@ def test_danger_still_going_on_is_not_aftermath(lexicon, text):
 @pytest.mark.parametrize("text", ["好了 他去洗澡了 剛才說到房子", "佢走咗 我冇事"])
 def test_he_is_away_for_now_is_aftermath(lexicon, text):
     assert lexicon.aftermath(normalize(text))
+
+
+@pytest.mark.parametrize(
+    "text, crisis_type",
+    [
+        ("I need help, my husband hits me", "violence"),
+        ("my husband is beating me now", "violence"),
+        ("help he has a knife", "violence"),
+        ("he says he is going to kill me", "violence"),
+        ("he locked me in the bathroom", "violence"),
+        ("my husband 在打我", "violence"),
+        ("I want to kill myself", "self_harm"),
+        ("I don't want to live anymore", "self_harm"),
+        ("I just took a bottle of sleeping pills", "self_harm"),
+        ("I was just raped", "sexual_assault"),
+        ("he is beating my son", "child_danger"),
+        ("my daughter says she wants to kill herself", "child_danger"),
+    ],
+)
+def test_danger_now_in_english_is_found(lexicon, text, crisis_type):
+    assert lexicon.imminent_type(normalize(text)) == crisis_type
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't want to kill myself, I'm just tired",
+        "I'm not going to kill myself",
+        "I used to want to die",
+        "he always beats me when he drinks",
+        "my husband hits me when he is drunk, can I get a divorce",
+        "he hit me last year",
+        "I was raped years ago",
+        "she hits me up on wechat every day",
+        "beats me",
+        "how to apply protection order",
+        "suicide hotline number?",
+    ],
+)
+def test_negated_past_habitual_and_idiomatic_english_is_not_imminent(lexicon, text):
+    assert lexicon.imminent_type(normalize(text)) is None
+
+
+@pytest.mark.parametrize("text", ["我老公打我", "<img src=x>我老公打我", "老公又打我了", "<b>救命</b>他拿刀了"])
+def test_he_hits_me_said_as_it_is_now_is_violence(lexicon, text):
+    assert lexicon.imminent_type(normalize(text)) == "violence"
+
+
+@pytest.mark.parametrize("text", ["他打我的时候孩子看到了", "他没拿刀", "他以前拿刀出来吓过我"])
+def test_hitting_told_as_a_circumstance_or_denied_is_not_imminent(lexicon, text):
+    assert lexicon.imminent_type(normalize(text)) is None
+
+
+def test_english_news_that_help_has_come_is_aftermath(lexicon):
+    assert lexicon.aftermath(normalize("I already called the police, I'm safe now"))
+    assert not lexicon.aftermath(normalize("I called the police but he is still here"))

@@ -71,3 +71,114 @@ def test_a_dangerous_sentence_only_the_model_knows_is_not_diluted_by_a_long_stor
     parse = model_parser.parse(story(length, "真的撑不下去了 想从这里跳下去一了百了。"))
     assert parse["crisis"]["detected"] is True and parse["crisis"]["source"] == "model"
     assert parse["intent"]["name"] == "crisis_self_harm"
+
+
+# ---- writing it has never seen (pinyin, English, markup, a named person-kind) -------
+
+def area(parse):
+    from bot.taxonomy import load_taxonomy
+
+    return load_taxonomy().category_of_parse(parse)
+
+
+@pytest.mark.parametrize(
+    "typed, intent",
+    [
+        ("lihun hou haizi fuyangquan gui shui", "legal_divorce"),
+        ("lihunhouhaizifuyangquanguishui", "legal_divorce"),
+        ("wo lao gong da wo", "crisis_violence"),
+        ("jiuming ta zai da wo", "crisis_violence"),
+    ],
+)
+def test_toneless_pinyin_is_understood_by_the_classifier_and_the_danger_check(model_parser, typed, intent):
+    parse = model_parser.parse(typed)
+    assert parse["intent"]["name"] == intent
+    assert parse["crisis"]["detected"] is intent.startswith("crisis_")
+    assert parse["pinyin"] == typed
+
+
+def test_pinyin_without_danger_is_read_and_raises_no_alarm(model_parser):
+    parse = model_parser.parse("zen me ban")
+    assert parse["text"] == "怎么办"
+    assert parse["crisis"]["detected"] is False
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("I need help, my husband hits me", "crisis_violence"),
+        ("my husband is beating me now", "crisis_violence"),
+        ("I want to kill myself", "crisis_self_harm"),
+    ],
+)
+def test_danger_in_english_gets_the_crisis_verdict(model_parser, text, intent):
+    parse = model_parser.parse(text)
+    assert parse["crisis"]["detected"] is True
+    assert parse["intent"]["name"] == intent
+
+
+@pytest.mark.parametrize(
+    "text, expected_area",
+    [
+        ("how to apply protection order", "legal"),
+        ("divorce 后 custody 怎么判", "legal"),
+        ("startup loan for women", "entrepreneurship"),
+        ("my kid addicted to phone", "family_education"),
+    ],
+)
+def test_english_and_mixed_questions_find_their_area(model_parser, text, expected_area):
+    parse = model_parser.parse(text)
+    assert area(parse) == expected_area
+    assert parse["crisis"]["detected"] is False
+
+
+@pytest.mark.parametrize("typed", ["<img src=x>我老公打我", "<b>救命</b>他拿刀了"])
+def test_danger_wrapped_in_markup_gets_the_crisis_verdict(model_parser, typed):
+    parse = model_parser.parse(typed)
+    assert parse["crisis"]["detected"] is True
+    assert parse["intent"]["name"] == "crisis_violence"
+
+
+@pytest.mark.parametrize(
+    "text, kind_area",
+    [
+        ("帮我找个律师", "legal"),
+        ("need a lawyer", "legal"),
+        ("能不能安排心理专家跟我聊一下", "care"),
+    ],
+)
+def test_a_request_for_a_named_person_stays_a_request_and_carries_the_area(model_parser, text, kind_area):
+    parse = model_parser.parse(text)
+    assert parse["intent"]["name"] == "request_human"
+    assert parse["person_kind"]["area"] == kind_area
+
+
+@pytest.mark.parametrize(
+    "text, kind_area",
+    [("有没有家庭教育指导师", "family_education"), ("想请家庭教育老师指导一下", "family_education"),
+     ("有没有创业导师", "entrepreneurship"), ("女企业家协会怎么加入", "entrepreneurship")],
+)
+def test_a_named_person_kind_agrees_with_the_area(model_parser, text, kind_area):
+    parse = model_parser.parse(text)
+    assert parse["person_kind"]["area"] == kind_area
+    assert area(parse) in (kind_area, None)
+
+
+@pytest.mark.parametrize(
+    "text, expected_area",
+    [
+        ("残疾妇女创业有没有扶持", "entrepreneurship"),
+        ("我想做社区团购，需要注意什么", "entrepreneurship"),
+        ("养殖项目可以申请扶持资金吗", "entrepreneurship"),
+        ("离婚后怎么跟孩子解释，怕对他有影响", "family_education"),
+        ("初三了压力很大，孩子整晚睡不着，家长能做什么", "family_education"),
+        ("我女儿在学校被同学打伤了，学校推卸责任，我想追究责任", "legal"),
+        ("我是外来务工人员，孩子生病了没钱看", "care"),
+    ],
+)
+def test_the_issues_boundary_messages_find_their_area(model_parser, text, expected_area):
+    assert area(model_parser.parse(text)) == expected_area
+
+
+def test_a_cleaning_job_is_job_seeking(model_parser):
+    assert model_parser.parse("家政公司招人吗，我想做保洁")["intent"]["name"] == "job_seeking"
