@@ -135,6 +135,8 @@ def test_danger_now_in_english_is_found(lexicon, text, crisis_type):
         "he always beats me when he drinks",
         "my husband hits me when he is drunk, can I get a divorce",
         "he hit me last year",
+        "my husband hits me sometimes 可以离婚吗",  # normalised, "sometimes" runs into the Chinese
+        "he hits me 经常 怎么办",
         "I was raped years ago",
         "she hits me up on wechat every day",
         "beats me",
@@ -159,3 +161,13 @@ def test_hitting_told_as_a_circumstance_or_denied_is_not_imminent(lexicon, text)
 def test_english_news_that_help_has_come_is_aftermath(lexicon):
     assert lexicon.aftermath(normalize("I already called the police, I'm safe now"))
     assert not lexicon.aftermath(normalize("I called the police but he is still here"))
+
+
+@pytest.mark.parametrize("text", ["他在门外撬锁", "前夫喝醉了正在撬门", "佢而家返嚟喺門口撬緊鎖", "他说今晚不会放过我"])
+def test_forcing_the_lock_or_a_threat_for_tonight_is_violence_now(lexicon, text):
+    assert lexicon.imminent_type(normalize(text)) == "violence"
+
+
+@pytest.mark.parametrize("text", ["我想学撬锁", "开锁师傅在撬锁吗 要多少钱", "他没在撬门"])
+def test_locks_without_him_forcing_one_are_not_danger(lexicon, text):
+    assert lexicon.imminent_type(normalize(text)) is None
