@@ -163,7 +163,8 @@ def test_english_news_that_help_has_come_is_aftermath(lexicon):
     assert not lexicon.aftermath(normalize("I called the police but he is still here"))
 
 
-@pytest.mark.parametrize("text", ["他在门外撬锁", "前夫喝醉了正在撬门", "佢而家返嚟喺門口撬緊鎖", "他说今晚不会放过我"])
+@pytest.mark.parametrize("text", ["他在门外撬锁", "前夫喝醉了正在撬门", "佢而家返嚟喺門口撬緊鎖", "他说今晚不会放过我",
+                                  "佢话等阵返嚟就斩死我", "他说一会回来就砍死我"])
 def test_forcing_the_lock_or_a_threat_for_tonight_is_violence_now(lexicon, text):
     assert lexicon.imminent_type(normalize(text)) == "violence"
 
