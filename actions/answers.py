@@ -32,7 +32,7 @@ from actions.crisis_followup import NEXT, QUESTION, respond_in_episode
 from actions.follow_up import aspects_of
 from actions.factories import default_directory
 from actions.office_details import OFFICE_DETAIL, office_details
-from actions.handoff import ask_what_about, open_for_message, withdraw_request
+from actions.handoff import ask_what_about, open_for_message
 from actions.her_turn import HerTurnAction, Reply
 from actions.knowledge_answer import ANSWER, CHOOSE, find_answer
 from actions.person_request import person_request, takes_back, without_request
@@ -97,8 +97,6 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         return ask_what_about(turn, reply, request)  # "想找个心理医生": what about, first
     if request or (turn.person_request and not takes_back(text)):
         return await open_for_message(turn, reply, action.store, index, request)
-    if turn.handoff_open and takes_back(text) and not request:  # "刚才那个帮我取消吧"
-        return await withdraw_request(turn, reply, action.store)
     if turn.person_request:  # she took the request back before anything opened
         reply.say_response("utter_handoff_not_opened")
         return [SlotSet("person_request", None), ask(None)]

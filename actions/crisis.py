@@ -75,6 +75,7 @@ class ActionCrisisResponse(HerTurnAction):
     delivered in the background, urgent first."""
 
     waits_for_backend = False
+    reads_withdrawals = False  # "取消" in a crisis is never her taking back the urgent request
 
     def name(self) -> Text:
         return "action_crisis_response"

@@ -158,6 +158,8 @@ def welcome_back(turn: Turn, reply: Reply, index: KnowledgeIndex) -> List[Dict[s
 class ActionCrisisFollowup(HerTurnAction):
     """Her news since the danger (报警了, 警察来了, 他走了, 在朋友家, 救护车来了)."""
 
+    reads_withdrawals = False  # the urgent request stays until a person knows she is safe
+
     def __init__(self, store=None, index: Optional[KnowledgeIndex] = None) -> None:
         super().__init__(store)
         self._index = index

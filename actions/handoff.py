@@ -31,7 +31,7 @@ from actions.handoff_types import HandoffRecord, HandoffRequest
 from actions.her_turn import HerTurnAction, Reply
 from actions.knowledge_answer import ANSWER, Finding, find_answer
 from actions.person_request import PersonRequest, named_person, person_request, without_request
-from actions.routing_protocol import HandoffStore, RoutingError, RoutingRefused
+from actions.routing_protocol import HandoffStore, RoutingError
 from actions.topic_answers import answer_entry
 from bot.knowledge_index import KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
@@ -63,28 +63,6 @@ async def latest_open(store: HandoffStore, conversation_id: str) -> Optional[Han
         logger.warning("could not look up the latest handoff of %s: %s", conversation_id, type(error).__name__)
         return None
     return record if record is not None and is_open(record.status) else None
-
-
-async def withdraw_request(turn: Turn, reply: Reply, store: HandoffStore) -> List[Dict[str, Any]]:
-    """She takes back her open request: closed in the routing backend, and she is told.
-    An urgent one (after danger) stays until a person has made sure she is safe."""
-    reply.tells_forwarding = False
-    handoff_id = turn.tracker.get_slot("handoff_id")
-    try:
-        await store.withdraw(turn.tracker.sender_id, handoff_id)
-    except RoutingRefused as refusal:
-        if refusal.status == 409 and turn.tracker.get_slot("urgent"):
-            reply.say_response("utter_handoff_withdraw_urgent")
-            return [ask(None)]
-        logger.info("withdrawal of %s refused (%s): already closed", handoff_id, refusal.status)
-        reply.say_response("utter_handoff_withdrawn")
-        return [ask(None), SlotSet("handoff_open", False), SlotSet("handoff_id", None)]
-    except Exception as error:  # noqa: BLE001 - unavailable, or anything else: her words were passed on
-        logger.warning("withdrawal of %s not recorded: %s", handoff_id, type(error).__name__)
-        reply.say_response("utter_handoff_withdraw_passed_on")
-        return [ask(None)]
-    reply.say_response("utter_handoff_withdrawn")
-    return [ask(None), SlotSet("handoff_open", False), SlotSet("handoff_id", None)]
 
 
 async def open_handoff(turn: Turn, reply: Reply, store: HandoffStore, category: Optional[str],

@@ -19,9 +19,12 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import Turn
+from rasa_sdk.events import SlotSet
+
+from actions.context import Turn, ask
 from actions.factories import default_handoff_store
-from actions.routing_protocol import HandoffStore, RoutingError
+from actions.person_request import person_request, takes_back
+from actions.routing_protocol import HandoffStore, RoutingError, RoutingRefused
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +114,8 @@ class HerTurnAction(Action, metaclass=ABCMeta):
     # False for a reply that must never wait for the routing backend (the crisis reply):
     # her words are kept locally and delivered in the background.
     waits_for_backend = True
+    # False where "取消" must not be read as taking back her request (the crisis path).
+    reads_withdrawals = True
 
     def __init__(self, store: Optional[HandoffStore] = None) -> None:
         self._store = store
@@ -125,7 +130,10 @@ class HerTurnAction(Action, metaclass=ABCMeta):
         turn = Turn(tracker, domain)
         reply = Reply(turn)
         forwarded = await self.forward(turn)
-        events = await self.respond(turn, reply)
+        if self.reads_withdrawals and takes_back_request(turn):
+            events = await withdraw_request(turn, reply, self.store)
+        else:
+            events = await self.respond(turn, reply)
         if not reply.messages:  # never silence: every path should have said something
             logger.warning("%s had nothing to say to %s", self.name(), tracker.sender_id)
             reply.say("我在，你说。有危险请先拨打110。")
@@ -156,3 +164,32 @@ class HerTurnAction(Action, metaclass=ABCMeta):
         except Exception:  # noqa: BLE001 - she must get a reply whatever broke
             logger.exception("message of %s not forwarded", turn.tracker.sender_id)
         return NOT_SENT
+
+
+def takes_back_request(turn: Turn) -> bool:
+    """"刚才那个帮我取消吧" while a request is open, typed (a button press never is),
+    whichever intent the classifier read it as."""
+    return bool(turn.handoff_open and not turn.is_button and takes_back(turn.text)
+                and not person_request(turn.text))
+
+
+async def withdraw_request(turn: Turn, reply: Reply, store: HandoffStore) -> List[Dict[str, Any]]:
+    """She takes back her open request: closed in the routing backend, and she is told.
+    An urgent one (after danger) stays until a person has made sure she is safe."""
+    reply.tells_forwarding = False
+    handoff_id = turn.tracker.get_slot("handoff_id")
+    try:
+        await store.withdraw(turn.tracker.sender_id, handoff_id)
+    except RoutingRefused as refusal:
+        if refusal.status == 409 and turn.tracker.get_slot("urgent"):
+            reply.say_response("utter_handoff_withdraw_urgent")
+            return [ask(None)]
+        logger.info("withdrawal of %s refused (%s): already closed", handoff_id, refusal.status)
+        reply.say_response("utter_handoff_withdrawn")
+        return [ask(None), SlotSet("handoff_open", False), SlotSet("handoff_id", None)]
+    except Exception as error:  # noqa: BLE001 - unavailable, or anything else: her words were passed on
+        logger.warning("withdrawal of %s not recorded: %s", handoff_id, type(error).__name__)
+        reply.say_response("utter_handoff_withdraw_passed_on")
+        return [ask(None)]
+    reply.say_response("utter_handoff_withdrawn")
+    return [ask(None), SlotSet("handoff_open", False), SlotSet("handoff_id", None)]

@@ -41,6 +41,8 @@ def _asks_how(text: str) -> bool:
 
 
 class ActionSafeExit(HerTurnAction):
+    reads_withdrawals = False  # "快删掉" hides the chat; it does not take back her request
+
     def name(self) -> Text:
         return "action_safe_exit"
 

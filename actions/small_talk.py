@@ -15,9 +15,7 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from actions.context import Turn, ask
-from actions.handoff import withdraw_request
 from actions.her_turn import HerTurnAction, Reply
-from actions.person_request import takes_back
 from actions.topic_answers import answer_in_topic
 from bot.knowledge_index import KnowledgeIndex, default_index
 
@@ -44,8 +42,6 @@ class ActionSmallTalk(HerTurnAction):
         return "action_small_talk"
 
     async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
-        if turn.handoff_open and not turn.is_button and takes_back(turn.text):  # "那个帮俺取消了吧" read as goodbye
-            return await withdraw_request(turn, reply, self.store)
         topic = turn.topic or {}
         if turn.confidence < GUESS and topic.get("area") and not turn.is_button:
             index = self._index or default_index()

@@ -28,7 +28,7 @@ from actions.context import (
     ask,
 )
 from actions.crisis_followup import NOT_SAFE, SAFE_NOW, respond_in_episode
-from actions.handoff import open_for_message, withdraw_request
+from actions.handoff import open_for_message
 from actions.her_turn import HerTurnAction, Reply
 from actions.person_request import person_request, takes_back
 from actions.topic_answers import strip_yes_no
@@ -53,8 +53,6 @@ class ActionAnswerYesNo(HerTurnAction):
         if len(rest) >= MORE_WORDS and not takes_back(turn.text) and not turn.is_button:
             from actions.answers import answer_message  # noqa: PLC0415 - answers imports this module's peers
             return await answer_message(self, turn, reply, index, words=rest, guessed=True)
-        if turn.handoff_open and not yes and takes_back(turn.text):
-            return await withdraw_request(turn, reply, self.store)
         if pending == CRISIS_SAFETY or (turn.in_crisis_frame and pending is None):
             return respond_in_episode(turn, reply, index, SAFE_NOW if yes else NOT_SAFE)
         if pending in (HANDOFF_TOPIC, HANDOFF_CONFIRM) or turn.person_request:
