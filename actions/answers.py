@@ -34,7 +34,7 @@ from actions.factories import default_directory
 from actions.office_details import OFFICE_DETAIL, office_details
 from actions.handoff import ask_what_about, open_for_message
 from actions.her_turn import HerTurnAction, Reply
-from actions.knowledge_answer import ANSWER, CHOOSE, find_answer
+from actions.knowledge_answer import ANSWER, CHOOSE, find_answer, find_answer_in_its_area
 from actions.person_request import person_request, takes_back, without_request
 from actions.status import describe
 from actions.topic_answers import answer_entry, answer_in_topic, answer_two, choose, overview, plain
@@ -156,11 +156,15 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
 
 
 def two_questions(index: KnowledgeIndex, text: str, category: Optional[str]) -> Optional[Tuple[FaqEntry, FaqEntry]]:
-    """Two clear questions joined in one message, each answered by its own entry."""
+    """Two clear questions joined in one message, each answered by its own entry. The
+    message's area is one reading of the whole; a part may be about another area
+    ("想开个小店，有没有创业贷款？还有前夫不给抚养费怎么办"), so a part the message's
+    area leaves unanswered is read in its own best entry's area."""
     parts = [p for p in SECOND_QUESTION.split(text, maxsplit=1) if p and len(p.strip(" ,，。")) >= MIN_PART]
     if len(parts) != 2:
         return None
     found = [find_answer(index, part, category) for part in parts]
+    found = [f if f.kind == ANSWER else find_answer_in_its_area(index, part) for f, part in zip(found, parts)]
     if all(f.kind == ANSWER and f.entry for f in found) and found[0].entry.id != found[1].entry.id:
         return found[0].entry, found[1].entry
     return None

@@ -54,6 +54,13 @@ def find_answer(index: KnowledgeIndex, text: str, category: Optional[str]) -> Fi
     return decide(index.search_faq(text, category) if text else [], category)
 
 
+def find_answer_in_its_area(index: KnowledgeIndex, text: str) -> Finding:
+    """A part of a longer message, with no area of its own from the classifier: the
+    clear-question rule applied in the area of its best entry."""
+    matches = index.search_faq(text, None) if text else []
+    return decide(matches, matches[0].entry.category) if matches else Finding(NONE)
+
+
 def entry_for_intent(index: KnowledgeIndex, intent: str) -> Optional[FaqEntry]:
     """The entry a topic button stands for ("家庭暴力" → 遭受家庭暴力怎么办): searched
     with the intent's title and description, within its area. A button she presses

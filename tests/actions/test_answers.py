@@ -168,3 +168,9 @@ def test_feedback_is_kept_with_the_conversation(helpful, expected):
     assert messages[0]["response"] == expected
     assert slots["pending_question"] == (None if helpful == "yes" else "expert_offer")
     assert slots["last_feedback"] == {"faq_id": "legal.dv.protection_order", "helpful": helpful == "yes"}
+
+
+def test_two_questions_in_two_areas_get_two_answers(real_index):
+    text = "我离婚了想自己开个小店，有没有创业贷款？还有前夫一直不给抚养费怎么办"
+    messages, _ = answer(real_index, [user_event(text, "legal_family_property", 0.59)])
+    assert "创业担保贷款" in said(messages) and "抚养费" in said(messages) and len(messages) <= 3

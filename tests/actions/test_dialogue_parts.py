@@ -27,6 +27,9 @@ def knowledge():
     ("我想搵個律師", "律师", "legal"),
     ("转人工", "工作人员", None),
     ("我不会打字 叫个人给我打电话行不", "工作人员", None),
+    ("有没有创业导师能指导下 我想在镇上开个奶茶店", "创业就业导师", "entrepreneurship"),
+    ("有冇律师可以帮下我", "律师", "legal"),
+    ("我要人工 公司怀孕了就不给我交社保", "工作人员", None),
 ])
 def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, category):
     request = person_request(normalize(text))
@@ -34,7 +37,8 @@ def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, cate
 
 
 @pytest.mark.parametrize("text", ["律师说被家暴的离婚不用等冷静期 是真的吗", "我想咨询一下", "我想找个工做 能接送孩子的那种",
-                                  "你是真人吗", "不用找律师了", "心理医生说我有点抑郁 让我多出去活动"])
+                                  "你是真人吗", "不用找律师了", "心理医生说我有点抑郁 让我多出去活动",
+                                  "有没有老师可以辅导作业", "我要人工流产 去哪里做"])
 def test_talking_about_a_person_or_taking_the_request_back_is_no_request(text):
     assert person_request(normalize(text)) is None
 
