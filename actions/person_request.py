@@ -30,6 +30,10 @@ _MORE_REQUESTS = re.compile(
     # left out: "有没有老师可以辅导作业" asks about tutoring, not for the federation's person)
     r"|(有没有|有冇|有无)(个|一个|一位|位)?(创业导师|导师|律师|心理(咨询)?(师|老师|医生|专家)|咨询师|家庭教育(老师|指导师|专家)|社工)"
     r".{0,2}(能|可以|可|会)?(指导|帮|辅导|聊|问|咨询|给我|教)"
+    # "你们有没有律师" / "有律师吗" on their own; "推荐一个离婚律师"; "想找人咨询一下离婚的事"
+    r"|^(你们|妇联)?(有没有|有冇|有)(个|一个|一位)?(律师|心理(咨询)?(师|老师|医生|专家)|咨询师|社工|创业导师)(吗|嘛|冇|没有|不)?[\W]*$"
+    r"|(推荐|介绍)(一个|个|一位|位)?.{0,4}(律师|心理(咨询)?(师|老师|医生|专家)|咨询师|社工|创业导师)"
+    r"|(?<!不想)(?<!不用)(?<!不要)(?<!唔想)(找|搵|揾)(个)?人(咨询|问问|问一下)"
 )
 _TAKES_BACK = re.compile(r"(不用|不要|不想|不需要|唔使|唔要|算了)(再)?(转|找|约|联系|请)?(人工|真人|律师|专家|咨询师|老师|导师|工作人员|了)"
                          r"|取消(转|找|约|联系|请)?(人工|真人|律师|专家|咨询师|老师|导师|工作人员)")
@@ -89,5 +93,5 @@ _REQUEST_WORDS = re.compile(
 
 def without_request(text: str) -> str:
     """Her words without the request for a person: what is left says the topic, if anything."""
-    rest = _MORE_REQUESTS.sub("", _REQUEST_WORDS.sub("", text or ""))
+    rest = _REQUEST_WORDS.sub("", _MORE_REQUESTS.sub("", text or ""))
     return rest if len(re.sub(r"[\W\d]", "", rest)) >= 4 else ""

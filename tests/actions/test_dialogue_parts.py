@@ -30,6 +30,9 @@ def knowledge():
     ("有没有创业导师能指导下 我想在镇上开个奶茶店", "创业就业导师", "entrepreneurship"),
     ("有冇律师可以帮下我", "律师", "legal"),
     ("我要人工 公司怀孕了就不给我交社保", "工作人员", None),
+    ("你们有没有律师", "律师", "legal"),
+    ("可以给我推荐一个离婚律师吗", "律师", "legal"),
+    ("我想找人咨询一下离婚的事", "工作人员", None),
 ])
 def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, category):
     request = person_request(normalize(text))
@@ -38,7 +41,8 @@ def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, cate
 
 @pytest.mark.parametrize("text", ["律师说被家暴的离婚不用等冷静期 是真的吗", "我想咨询一下", "我想找个工做 能接送孩子的那种",
                                   "你是真人吗", "不用找律师了", "心理医生说我有点抑郁 让我多出去活动",
-                                  "有没有老师可以辅导作业", "我要人工流产 去哪里做"])
+                                  "有没有老师可以辅导作业", "我要人工流产 去哪里做", "我暂时不想找人咨询，就想看看别人的经历",
+                                  "有律师说过这样可以吗"])
 def test_talking_about_a_person_or_taking_the_request_back_is_no_request(text):
     assert person_request(normalize(text)) is None
 
@@ -46,6 +50,8 @@ def test_talking_about_a_person_or_taking_the_request_back_is_no_request(text):
 def test_what_is_left_of_a_request_says_the_topic():
     assert "抚养费" in without_request(normalize("我要找律师！前夫一年没给抚养费了"))
     assert without_request(normalize("我要找律师")) == ""
+    assert without_request(normalize("你们有没有律师")) == ""
+    assert "出轨" in without_request(normalize("可以给我推荐一个离婚律师吗 他出轨还转移财产"))
     assert takes_back(normalize("算了 不用了")) and not takes_back(normalize("好的"))
 
 
