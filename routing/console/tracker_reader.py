@@ -12,7 +12,7 @@ from assistant_contract.handoffs import EXPERT_REPLY
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable, List, Optional, Protocol
+from typing import Iterable, Iterator, List, Optional, Protocol, Tuple
 
 from sqlalchemy import select
 
@@ -33,6 +33,7 @@ class Turn:
     channel: Optional[str] = None
     faq_id: Optional[str] = None
     helpful: Optional[bool] = None
+    options: Tuple[str, ...] = ()  # the buttons offered with a bot question, beside its text
 
 
 class TrackerReader(Protocol):
@@ -40,12 +41,24 @@ class TrackerReader(Protocol):
 
     def turns_between(self, start: datetime, end: datetime) -> List[Turn]: ...
 
+    def stream_between(self, start: datetime, end: datetime) -> Iterator[Turn]: ...
+
 
 def _bot_text(event: ArchivedEvent) -> str:
     if event.text:
         return event.text
     buttons = json.loads(event.buttons) if event.buttons else []
     return "［按钮］" + " / ".join(buttons) if buttons else "［非文字消息］"
+
+
+def _options(event: ArchivedEvent) -> Tuple[str, ...]:
+    """Button titles offered with a text (a question with choices); a message of buttons alone lists them as its text."""
+    if not event.text or not event.buttons:
+        return ()
+    try:
+        return tuple(str(title) for title in json.loads(event.buttons))
+    except ValueError:
+        return ()
 
 
 def _slot_value(event: ArchivedEvent):
@@ -72,14 +85,14 @@ def turns_from_events(events: Iterable[ArchivedEvent]) -> List[Turn]:
                               event.confidence, event.channel))
         elif event.event_type == "bot":
             kind = "expert" if triggered.get(sender_id) == EXPERT_REPLY else "bot"  # an expert's relayed reply
-            turns.append(Turn(event.id, sender_id, kind, _bot_text(event), event.at))
+            turns.append(Turn(event.id, sender_id, kind, _bot_text(event), event.at, options=_options(event)))
             last_bot[sender_id] = len(turns) - 1
         elif event.event_type == "slot" and event.slot == "last_faq_id" and _slot_value(event):
             index = last_bot.get(sender_id)
             if index is not None and turns[index].faq_id is None:
                 old = turns[index]
                 turns[index] = Turn(old.event_id, old.sender_id, old.kind, old.text, old.at,
-                                    faq_id=str(_slot_value(event)))
+                                    faq_id=str(_slot_value(event)), options=old.options)
         elif event.event_type == "slot" and event.slot == "last_feedback" and isinstance(_slot_value(event), dict):
             value = _slot_value(event)
             turns.append(Turn(event.id, sender_id, "feedback", "", event.at, faq_id=value.get("faq_id"),
@@ -102,3 +115,14 @@ class ArchiveReader:
 
     def turns_between(self, start: datetime, end: datetime) -> List[Turn]:
         return self._read(ArchivedEvent.at >= start.astimezone(timezone.utc), ArchivedEvent.at < end.astimezone(timezone.utc))
+
+    def stream_between(self, start: datetime, end: datetime, batch: int = 1000) -> Iterator[Turn]:
+        """The turns of a period, read a batch of archive rows at a time (the transcript search
+        reads up to a year). A FAQ mark or an expert reply split across a batch edge reads as a
+        plain bot answer there, which the search does not tell apart."""
+        query = (select(ArchivedEvent).where(ArchivedEvent.at >= start.astimezone(timezone.utc),
+                                             ArchivedEvent.at < end.astimezone(timezone.utc))
+                 .order_by(ArchivedEvent.id).execution_options(yield_per=batch))
+        with self._sessions() as db:
+            for rows in db.scalars(query).partitions():
+                yield from turns_from_events(rows)

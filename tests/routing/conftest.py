@@ -1,5 +1,7 @@
 """Routing backend fixtures: a fresh, migrated database per test, on SQLite and on
-the machine's PostgreSQL (127.0.0.1:5432, database `test`)."""
+PostgreSQL: the one ROUTING_TEST_POSTGRES_URL names, else the machine's own (127.0.0.1:5432,
+database `test`). `make test-routing` runs the tests through scripts/with-postgres, which
+starts a throwaway server when the machine has none."""
 from __future__ import annotations
 
 import os
@@ -7,6 +9,7 @@ import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from routing.db import make_engine, make_session_factory
 from routing.migrate import upgrade
@@ -18,8 +21,14 @@ POSTGRES_URL = os.environ.get("ROUTING_TEST_POSTGRES_URL", "postgresql+psycopg:/
 def _postgres_schema_url() -> tuple[str, callable]:
     schema = f"routing_test_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as error:
+        admin.dispose()
+        pytest.fail(f"no PostgreSQL answers at {POSTGRES_URL} ({type(error.orig).__name__}): run the tests with "
+                    "`make test-routing` or `scripts/with-postgres -- pytest …`, which start one, or set "
+                    "ROUTING_TEST_POSTGRES_URL", pytrace=False)
 
     def drop() -> None:
         with admin.connect() as connection:

@@ -1,7 +1,9 @@
 """The two kinds of knowledge entry, FAQ answers and cases, and the schema each follows.
 
 An entry is built from one item of a YAML file together with every problem found in
-it; the file reader (`catalogue.knowledge`) decides what a problem costs.
+it; the file reader (`catalogue.knowledge`) decides what a problem costs. The shape of
+each field is checked first, by the JSON Schemas of `catalogue.schemas`; an item of the
+wrong shape builds no entry.
 
 A source must be one a woman or a lawyer can look up: a law names its article, a
 policy document its number or at least its year, and the entry says when its sources
@@ -13,14 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from assistant_contract.areas import AREAS
+from assistant_contract.catalogue import schemas
+from assistant_contract.catalogue.schemas import FAQ_CATEGORIES, MIN_PARAPHRASES, PLAIN_LIMIT  # noqa: F401
 
-FAQ_CATEGORIES = AREAS + ("service",)  # "service": questions about this service itself
 TELEGRAM_LIMIT = 4096
-MIN_PARAPHRASES = 6
-PLAIN_LIMIT = 80  # characters: the version for "说简单点", readable by someone who reads little
 
 
 @dataclass(frozen=True)
@@ -94,12 +94,6 @@ class Case:
         return " ".join((self.title, " ".join(self.tags), self.situation))
 
 
-_FAQ_FIELDS = ("id", "category", "question", "paraphrases", "answer", "references", "next_step")
-_CASE_FIELDS = ("id", "title", "category", "tags", "situation", "action", "outcome", "legal_basis")
-_LISTS = ("paraphrases", "references", "tags", "legal_basis")
-_MAY_BE_EMPTY = ("references", "legal_basis")
-
-
 _TITLE = re.compile(r"《([^《》]+)》")
 _ARTICLE = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+条")
 _LAW_ENDINGS = ("法", "法典", "条例", "规定", "办法", "细则", "规则", "解释")
@@ -157,45 +151,24 @@ def _sources_and_date(item: Dict[str, Any], sources: Tuple[str, ...], where: str
     return checked, problems
 
 
-def _check_fields(item: Dict[str, Any], fields: Iterable[str], where: str) -> List[str]:
-    problems = [f"{where}: missing field '{name}'" for name in fields if name not in item]
-    problems += [
-        f"{where}: '{name}' is empty"
-        for name in fields
-        if name in item and name not in _MAY_BE_EMPTY and not item[name]
-    ]
-    problems += [
-        f"{where}: '{name}' must be a list"
-        for name in fields
-        if name in _LISTS and item.get(name) and not isinstance(item[name], list)
-    ]
-    return problems
-
-
 def faq_entry(item: Dict[str, Any], where: str) -> Tuple[Optional[FaqEntry], List[str]]:
     """The FAQ entry of one item (None when a field is missing) and its problems, each named by `where`."""
-    problems = _check_fields(item, _FAQ_FIELDS, where)
+    problems = schemas.problems(item, schemas.FAQ_ITEM, where)
     if problems:
         return None, problems
-    references = tuple(str(r) for r in item["references"] or ())
+    references = tuple(item["references"])
     checked, problems = _sources_and_date(item, references, where, always_dated=True)
     entry = FaqEntry(
         id=str(item["id"]),
         category=str(item["category"]),
         question=str(item["question"]).strip(),
-        paraphrases=tuple(str(p).strip() for p in item["paraphrases"]),
+        paraphrases=tuple(p.strip() for p in item["paraphrases"]),
         answer=str(item["answer"]).strip(),
         references=references,
         next_step=str(item["next_step"]).strip(),
         plain=str(item.get("plain") or "").strip(),
         checked=checked,
     )
-    if entry.category not in FAQ_CATEGORIES:
-        problems.append(f"{where}: unknown category '{entry.category}'")
-    if len(entry.plain) >= PLAIN_LIMIT or "\n" in entry.plain:
-        problems.append(f"{where}: 'plain' must be one line under {PLAIN_LIMIT} characters")
-    if len(entry.paraphrases) < MIN_PARAPHRASES:
-        problems.append(f"{where}: needs at least {MIN_PARAPHRASES} paraphrases")
     if len(entry.full_text()) > TELEGRAM_LIMIT:
         problems.append(f"{where}: answer is over Telegram's {TELEGRAM_LIMIT}-character limit")
     return entry, problems
@@ -203,22 +176,20 @@ def faq_entry(item: Dict[str, Any], where: str) -> Tuple[Optional[FaqEntry], Lis
 
 def case(item: Dict[str, Any], where: str) -> Tuple[Optional[Case], List[str]]:
     """The case of one item (None when a field is missing) and its problems, each named by `where`."""
-    problems = _check_fields(item, _CASE_FIELDS, where)
+    problems = schemas.problems(item, schemas.CASE_ITEM, where)
     if problems:
         return None, problems
-    legal_basis = tuple(str(b) for b in item["legal_basis"] or ())
+    legal_basis = tuple(item["legal_basis"])
     checked, problems = _sources_and_date(item, legal_basis, where, always_dated=False)
     built = Case(
         id=str(item["id"]),
         title=str(item["title"]),
         category=str(item["category"]),
-        tags=tuple(str(t) for t in item["tags"]),
+        tags=tuple(item["tags"]),
         situation=str(item["situation"]).strip(),
         action=str(item["action"]).strip(),
         outcome=str(item["outcome"]).strip(),
         legal_basis=legal_basis,
         checked=checked,
     )
-    if built.category not in FAQ_CATEGORIES:
-        problems.append(f"{where}: unknown category '{built.category}'")
     return built, problems

@@ -12,8 +12,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from assistant_contract.areas import AREAS
-from assistant_contract.catalogue import TAXONOMY_FILE
+from assistant_contract.catalogue import TAXONOMY_FILE, schemas
 
 
 @dataclass(frozen=True)
@@ -31,11 +30,13 @@ class Taxonomy:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Taxonomy":
+        """ValueError naming every problem when the data does not follow `schemas.TAXONOMY`."""
+        problems = schemas.problems(data, schemas.TAXONOMY, "taxonomy")
+        if problems:
+            raise ValueError("\n".join(problems))
         intents = {}
-        for name, entry in (data.get("intents") or {}).items():
+        for name, entry in data["intents"].items():
             category = entry.get("category")
-            if category is not None and category not in AREAS:
-                raise ValueError(f"intent {name}: unknown category {category!r}")
             intents[name] = IntentInfo(
                 name=name,
                 category=category,
