@@ -12,7 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant_contract.areas import AREAS
+from routing import org_schema
 from routing.models import ORG_LEVELS, Department, Handoff, Organisation
+from routing.towns import TOWNS_FILE
+from routing.towns import read as read_towns
+from routing.towns import sample_offices as town_sample_offices
 
 SAMPLE_FILE = Path(__file__).resolve().parent / "data" / "organisations.yml"
 CSV_COLUMNS = ("id", "name", "level", "parent", "region", "address", "phone", "hours", "latitude", "longitude")
@@ -42,24 +46,18 @@ def read_csv(text: str) -> Dict[str, Any]:
 
 
 def check(data: Dict[str, Any], require_departments: bool = True) -> List[str]:
-    problems: List[str] = []
+    """The schema (routing/org_schema.py) first, each office alone; then how the offices fit together."""
+    problems = org_schema.problems(data)
+    if problems:
+        return problems
     departments = data.get("departments") or []
     if require_departments and {d.get("category") for d in departments} != set(AREAS):
         problems.append("departments must cover exactly the four categories")
     organisations = data.get("organisations") or []
     by_id: Dict[str, Dict[str, Any]] = {}
     for index, org in enumerate(organisations, start=1):
-        where = f"organisation #{index} ({org.get('id')})"
-        for field in ("id", "name", "level", "region"):
-            if not org.get(field):
-                problems.append(f"{where}: missing '{field}'")
-        if org.get("level") not in ORG_LEVELS:
-            problems.append(f"{where}: level must be one of {', '.join(ORG_LEVELS)}")
-        lat, lon = org.get("latitude"), org.get("longitude")
-        if lat is not None and not (-90 <= float(lat) <= 90) or lon is not None and not (-180 <= float(lon) <= 180):
-            problems.append(f"{where}: coordinates out of range")
         if org.get("id") in by_id:
-            problems.append(f"{where}: duplicate id")
+            problems.append(f"organisation #{index} ({org.get('id')}): duplicate id")
         by_id[org.get("id")] = org
     for org in organisations:
         parent = org.get("parent")
@@ -111,11 +109,29 @@ def _drop_sample_offices(session: Session, keep: set) -> None:
             session.flush()
 
 
-def refresh_sample(session: Session, path: Path = SAMPLE_FILE) -> int:
-    """Bring a database that holds only sample offices up to date with the sample file."""
+def refresh_sample(session: Session, path: Path = SAMPLE_FILE, towns_path: Path = TOWNS_FILE) -> int:
+    """Bring a database that holds only sample offices up to date with the sample file
+    and its town-level offices (routing/data/towns.yml)."""
     count = load_file(session, path)
-    _drop_sample_offices(session, {org["id"] for org in yaml.safe_load(Path(path).read_text(encoding="utf-8"))["organisations"]})
-    return count
+    organisations = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["organisations"]
+    town_ids = load_towns(session, organisations, towns_path)
+    _drop_sample_offices(session, {org["id"] for org in organisations} | town_ids)
+    return count + len(town_ids)
+
+
+def load_towns(session: Session, organisations: List[Dict[str, Any]], path: Path = TOWNS_FILE) -> set:
+    """A sample office for every Guangdong town and street under the sample offices given
+    (the fourth of the five levels); added once, in one flush. Returns their ids."""
+    offices = town_sample_offices(organisations, read_towns(path))
+    ids = {office["id"] for office in offices}
+    present = set(session.scalars(select(Organisation.id).where(Organisation.level == "town")))
+    session.add_all(
+        Organisation(id=o["id"], name=o["name"], level=o["level"], parent_id=o["parent"], region=o["region"],
+                     address=o["address"], phone=o["phone"], hours=o["hours"], sample=True)
+        for o in offices if o["id"] not in present
+    )
+    session.flush()
+    return ids
 
 
 def holds_real_directory(session: Session) -> bool:
