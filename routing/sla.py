@@ -1,5 +1,9 @@
 """The 48-hour promise: remind before a handoff falls due, escalate when it breaches.
 
+A reminder comes only where it fits the handoff's own time limit: the configured lead
+(6 hours by default) when it is at most half the limit, otherwise a quarter of the limit,
+so a 1-hour urgent handoff is reminded 15 minutes before it falls due, never as it opens.
+
 `sweep` is a pure step over the database at a given time; `serve` runs it every
 minute. Escalation goes to the supervisors (status `escalated`) and, when her
 region is known, to the grassroots federation of that region.
@@ -11,14 +15,11 @@ from datetime import datetime, timedelta
 from typing import List, Optional
 
 from assistant_contract.china_time import month_day_time
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from routing import directory, lifecycle
 from routing.models import Handoff, HandoffEvent, Organisation
-
-
-
 
 ESCALATABLE = ("received", "assigned", "in_progress", "replied")
 
@@ -35,9 +36,25 @@ def local_federation(session: Session, region: Optional[str]) -> Optional[Organi
     return offices[0] if offices else None
 
 
-def sweep(session: Session, now: datetime, reminder_before_hours: int) -> SweepResult:
+def reminder_lead(limit: timedelta, configured: timedelta) -> timedelta:
+    """How long before its due time a handoff with this time limit is reminded."""
+    return configured if configured * 2 <= limit else limit / 4
+
+
+def time_limit(session: Session, handoff: Handoff) -> timedelta:
+    """From the moment the current promise was made (opening, or the raise to urgent) to the due time."""
+    raised = session.scalar(select(func.max(HandoffEvent.created_at)).where(
+        HandoffEvent.handoff_id == handoff.id, HandoffEvent.note == lifecycle.RAISED_TO_URGENT))
+    return max(handoff.due_at - (raised or handoff.created_at), timedelta(0))
+
+
+def reminder_text(handoff: Handoff) -> str:
+    return f"提醒：将于{month_day_time(handoff.due_at)}（北京时间）到期"
+
+
+def sweep(session: Session, now: datetime, reminder_before_hours: float) -> SweepResult:
     result = SweepResult()
-    soon = now + timedelta(hours=reminder_before_hours)
+    configured = timedelta(hours=reminder_before_hours)
     open_handoffs = session.scalars(select(Handoff).where(Handoff.status.in_(ESCALATABLE))).all()
     for handoff in open_handoffs:
         if handoff.due_at <= now:
@@ -46,9 +63,9 @@ def sweep(session: Session, now: datetime, reminder_before_hours: int) -> SweepR
             note = f"超过承诺时限，转{department}主管" + (f"并转{organisation.name}" if organisation else "")
             lifecycle.escalate(session, handoff, "sla", organisation.id if organisation else None, note)
             result.escalated.append(handoff.id)
-        elif handoff.due_at <= soon and handoff.reminded_at is None:
+        elif handoff.reminded_at is None and handoff.due_at - now <= reminder_lead(time_limit(session, handoff), configured):
             handoff.reminded_at = now
             session.add(HandoffEvent(handoff_id=handoff.id, from_status=handoff.status, to_status=handoff.status,
-                                     actor="sla", note=f"提醒：将于{month_day_time(handoff.due_at)}（北京时间）到期", created_at=now))
+                                     actor="sla", note=reminder_text(handoff), created_at=now))
             result.reminded.append(handoff.id)
     return result

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routing import auth
+from routing import audit, auth
 from routing.console import forms
 from routing.console.context import Console, ConsoleError, Viewer
 from routing.models import ROLES, Department, User
@@ -37,6 +37,12 @@ def _password(form: dict, back: str, required: bool) -> str:
     return password
 
 
+def profile(user: User) -> dict:
+    """What the audit log keeps of a user (never the password hash)."""
+    return {"role": user.role, "title": user.title, "department_id": user.department_id,
+            "specialty": user.specialty, "disabled": bool(user.disabled)}
+
+
 def build_router(console: Console) -> APIRouter:
     router = APIRouter()
     admin = console.viewer("admin")
@@ -46,6 +52,7 @@ def build_router(console: Console) -> APIRouter:
         users = db.scalars(select(User).order_by(User.role, User.username)).all()
         departments = db.scalars(select(Department).order_by(Department.id)).all()
         return console.render(request, "admin.html", viewer, users=users, departments=departments, roles=ROLES,
+                              department_names={d.id: d.name for d in departments},
                               message=request.query_params.get("done", ""))
 
     @router.post("/console/admin/users", include_in_schema=False)
@@ -57,10 +64,12 @@ def build_router(console: Console) -> APIRouter:
         if db.scalars(select(User).where(User.username == username)).first():
             raise ConsoleError(409, f"用户名 {username} 已经存在。", BACK)
         role = forms.choice_field(form, "role", "角色", ROLES, BACK)
-        auth.create_user(db, username=username, password=_password(form, BACK, True), role=role,
-                         department_id=_department(db, form, BACK),
-                         specialty=forms.text_field(form, "specialty", "专长", 32, required=False, back=BACK) or None,
-                         title=forms.text_field(form, "title", "职称", forms.TITLE_MAX, back=BACK))
+        created = auth.create_user(
+            db, username=username, password=_password(form, BACK, True), role=role,
+            department_id=_department(db, form, BACK),
+            specialty=forms.text_field(form, "specialty", "专长", 32, required=False, back=BACK) or None,
+            title=forms.text_field(form, "title", "职称", forms.TITLE_MAX, back=BACK))
+        audit.record(db, viewer.user, "user.create", f"user:{username}", None, profile(created))
         console.commit(db)
         return RedirectResponse(f"{BACK}?done=created", status_code=303)
 
@@ -81,6 +90,7 @@ def build_router(console: Console) -> APIRouter:
         if user is None:
             raise ConsoleError(404, "找不到这个用户。", BACK)
         role = forms.choice_field(form, "role", "角色", ROLES, back)
+        before = profile(user)
         if user.id == viewer.user.id and role != "admin":
             raise ConsoleError(400, "不能取消自己的管理员角色（以免没人能管理系统）。", back)
         auth.set_role(db, user, role)
@@ -90,6 +100,8 @@ def build_router(console: Console) -> APIRouter:
         password = _password(form, back, False)
         if password:
             auth.set_password(db, user, password)
+        after = dict(profile(user), password_changed=bool(password))
+        audit.record(db, viewer.user, "user.update", f"user:{user.username}", before, after)
         console.commit(db)
         return RedirectResponse(f"{BACK}?done=updated", status_code=303)
 
@@ -103,7 +115,10 @@ def build_router(console: Console) -> APIRouter:
         disabled = forms.choice_field(form, "disabled", "停用或启用", ("0", "1"), BACK) == "1"
         if disabled and user.id == viewer.user.id:
             raise ConsoleError(400, "不能停用自己的账号（以免没人能管理系统）。", BACK)
+        before = profile(user)
         auth.set_disabled(db, user, disabled)
+        audit.record(db, viewer.user, "user.disable" if disabled else "user.enable", f"user:{user.username}",
+                     before, profile(user))
         console.commit(db)
         return RedirectResponse(f"{BACK}?done={'disabled' if disabled else 'enabled'}", status_code=303)
 
@@ -113,8 +128,11 @@ def build_router(console: Console) -> APIRouter:
         found = db.get(Department, department_id)
         if found is None:
             raise ConsoleError(404, "找不到这个部门。", BACK)
+        before = {"name": found.name, "specialty": found.specialty}
         found.name = forms.text_field(form, "name", "部门名称", 100, back=BACK)
         found.specialty = forms.text_field(form, "specialty", "专长", 32, back=BACK)
+        audit.record(db, viewer.user, "department.update", f"department:{found.id}", before,
+                     {"name": found.name, "specialty": found.specialty})
         console.commit(db)
         return RedirectResponse(f"{BACK}?done=department", status_code=303)
 

@@ -7,11 +7,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from routing import sla_policy
+from routing import audit, sla_policy
 from routing.console import forms
 from routing.console.context import Console, ConsoleError, Viewer
 from routing.console.models import CannedReply
 from routing.models import Department, User
+
+
+def hours_and_minutes(form: dict, name: str, label: str, max_hours: int, back: str) -> int:
+    """`<name>_hours` and `<name>_minutes` (0–59, may be left empty) as minutes, at least one minute."""
+    hours = forms.int_field(form, f"{name}_hours", f"{label}（小时）", 0, max_hours, back)
+    minutes = 0
+    if (form.get(f"{name}_minutes") or "").strip():
+        minutes = forms.int_field(form, f"{name}_minutes", f"{label}（分钟）", 0, 59, back)
+    total = hours * 60 + minutes
+    if total <= 0:
+        raise ConsoleError(400, f"{label}至少要 1 分钟。", back)
+    if total > max_hours * 60:
+        raise ConsoleError(400, f"{label}最多 {max_hours} 小时。", back)
+    return total
 
 
 def build_router(console: Console) -> APIRouter:
@@ -22,7 +36,8 @@ def build_router(console: Console) -> APIRouter:
     @router.get("/console/admin/availability", response_class=HTMLResponse, include_in_schema=False)
     def availability(request: Request, viewer: Viewer = Depends(manager), db: Session = Depends(console.db)) -> Response:
         experts = db.scalars(select(User).where(User.role == "expert").order_by(User.department_id, User.username)).all()
-        return console.render(request, "admin_availability.html", viewer, experts=experts)
+        names = {d.id: d.name for d in db.scalars(select(Department))}
+        return console.render(request, "admin_availability.html", viewer, experts=experts, department_names=names)
 
     @router.post("/console/admin/availability/{user_id}", include_in_schema=False)
     def set_availability(user_id: int, form: dict = Depends(console.form), viewer: Viewer = Depends(manager),
@@ -30,7 +45,10 @@ def build_router(console: Console) -> APIRouter:
         expert = forms.find(db, User, user_id)
         if expert is None or expert.role != "expert":
             raise ConsoleError(404, "找不到这位专家。", "/console/admin/availability")
+        before = expert.available
         expert.available = form.get("available") == "1"
+        audit.record(db, viewer.user, "user.availability", f"user:{expert.username}", {"available": before},
+                     {"available": expert.available})
         console.commit(db)
         return RedirectResponse("/console/admin/availability", status_code=303)
 
@@ -44,13 +62,14 @@ def build_router(console: Console) -> APIRouter:
                  db: Session = Depends(console.db)) -> Response:
         back = "/console/admin/sla"
         policy = sla_policy.SlaPolicy(
-            normal_hours=forms.int_field(form, "normal_hours", "一般求助的回复时限（小时）", 1, 720, back),
-            urgent_hours=forms.int_field(form, "urgent_hours", "紧急求助的回复时限（小时）", 1, 72, back),
-            reminder_before_hours=forms.int_field(form, "reminder_before_hours", "到期前提醒（小时）", 1, 72, back))
-        try:
-            sla_policy.save(db, policy)
-        except ValueError:
-            raise ConsoleError(400, "紧急求助的时限不能比一般求助更长。", back) from None
+            normal_minutes=hours_and_minutes(form, "normal", "一般求助的回复时限", 720, back),
+            urgent_minutes=hours_and_minutes(form, "urgent", "紧急求助的回复时限", 72, back),
+            reminder_before_minutes=hours_and_minutes(form, "reminder_before", "到期前提醒", 72, back))
+        before = sla_policy.current(db, console.settings)
+        if policy.urgent_minutes > policy.normal_minutes:
+            raise ConsoleError(400, "紧急求助的时限不能比一般求助更长。", back)
+        sla_policy.save(db, policy)
+        audit.record(db, viewer.user, "sla.update", "sla", sla_policy.as_dict(before), sla_policy.as_dict(policy))
         console.commit(db)
         return RedirectResponse(f"{back}?done=1", status_code=303)
 
@@ -72,7 +91,9 @@ def build_router(console: Console) -> APIRouter:
     @router.post("/console/admin/canned", include_in_schema=False)
     def add_canned(form: dict = Depends(console.form), viewer: Viewer = Depends(admin),
                    db: Session = Depends(console.db)) -> Response:
-        db.add(CannedReply(**fields(db, form)))
+        values = fields(db, form)
+        db.add(CannedReply(**values))
+        audit.record(db, viewer.user, "canned.create", f"canned:{values['title']}", None, values)
         console.commit(db)
         return RedirectResponse("/console/admin/canned", status_code=303)
 
@@ -82,11 +103,15 @@ def build_router(console: Console) -> APIRouter:
         reply = forms.find(db, CannedReply, reply_id)
         if reply is None:
             raise ConsoleError(404, "找不到这条常用回复。", "/console/admin/canned")
+        before = {"department_id": reply.department_id, "title": reply.title, "text": reply.text}
         if form.get("delete") == "1":
             db.delete(reply)
+            audit.record(db, viewer.user, "canned.delete", f"canned:{reply.id}", before, None)
         else:
             for name, value in fields(db, form).items():
                 setattr(reply, name, value)
+            audit.record(db, viewer.user, "canned.update", f"canned:{reply.id}", before,
+                         {"department_id": reply.department_id, "title": reply.title, "text": reply.text})
         console.commit(db)
         return RedirectResponse("/console/admin/canned", status_code=303)
 

@@ -59,7 +59,8 @@ def horizontal_bars(items: Sequence[Tuple[str, int]], css: str = "bar") -> Chart
     row = 26
     height = max(len(items), 1) * row + TOP
     maximum = max([value for _, value in items] + [1])
-    label_width = 130
+    # Wide enough for the longest label (a county such as 广东省佛山市顺德区 is not cut), within reason.
+    label_width = min(300, max(60, 13 * max([len(label) for label, _ in items] + [0]) + 10))
     scale = (WIDTH - label_width - 50) / maximum
     rects, ticks = [], []
     for index, (label, value) in enumerate(items):

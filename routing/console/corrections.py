@@ -35,6 +35,15 @@ def mark(db: Session, turn: Turn, intent: str, author: User) -> NluCorrection:
     return correction
 
 
+def unmark(db: Session, sender_id: str, event_id: int) -> Optional[NluCorrection]:
+    """Take a wrong mark back: the message is no longer training data. Returns what was removed."""
+    existing = db.scalars(select(NluCorrection).where(NluCorrection.sender_id == sender_id,
+                                                      NluCorrection.event_id == event_id)).first()
+    if existing is not None:
+        db.delete(existing)
+    return existing
+
+
 def marks_for(db: Session, sender_id: str) -> Dict[int, NluCorrection]:
     return {c.event_id: c for c in db.scalars(select(NluCorrection).where(NluCorrection.sender_id == sender_id))}
 

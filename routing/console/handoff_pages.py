@@ -9,16 +9,20 @@ from typing import Optional
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from routing.authorization import may_hand_to, may_see_personal_data, permits
-from routing.console import knowledge, labels, sessions
+from routing import read_audit  # every read and export in the audit log (issue #20)
+from routing import lifecycle
+from routing.authorization import MANAGERS, may_hand_to, may_see_personal_data, permits
+from routing.console import history, knowledge, labels, sessions, unread
 from routing.console.context import ALL_ROLES, Console, ConsoleError, Viewer
 from routing.console.live import event_stream
 from routing.masking import for_viewer
 from routing.console.models import CannedReply, HandoffNote, HandoffOutcome
 from routing.console.timeline import handoff_lines
-from routing.models import Handoff, HandoffMessage, User, utcnow
+from routing.models import Department, Handoff, HandoffMessage, User, utcnow
 
 
 def visible_handoff(db: Session, handoff_id: str, user: User, action: str = "read") -> Handoff:
@@ -51,16 +55,38 @@ def state_of(handoff: Handoff) -> str:
 
 def permissions(user: User, handoff: Handoff) -> dict:
     """Which forms the page shows: what the policy (routing/authorization.py) permits,
-    where the handoff's state allows it."""
+    where the lifecycle (routing/lifecycle.py) allows it now. A form never offered is
+    never refused for the state it was offered in."""
     open_now = handoff.status in OPEN_STATUSES
-    return dict(
+    unclaimed = handoff.status in lifecycle.UNCLAIMED
+    flags = dict(
         can_claim=permits(user, "claim", handoff) and handoff.status in ("received", "assigned", "escalated")
         and (handoff.assignee_id in (None, user.id) or handoff.status == "escalated"),
         can_reply=permits(user, "reply", handoff) and handoff.status in ("in_progress", "replied"),
-        can_manage=open_now and all(permits(user, action, handoff) for action in ("reassign", "escalate", "resolve")),
-        can_return=open_now and permits(user, "return", handoff),
+        can_reassign=open_now and permits(user, "reassign", handoff),
+        can_escalate=open_now and permits(user, "escalate", handoff) and lifecycle.may_become(handoff, "escalated"),
+        can_resolve=open_now and not unclaimed and permits(user, "resolve", handoff)
+        and lifecycle.may_become(handoff, "resolved"),
+        can_close_unclaimed=unclaimed and user.role in MANAGERS and permits(user, "resolve", handoff),
+        can_return=open_now and permits(user, "return", handoff) and lifecycle.may_become(handoff, "returned"),
         can_note=permits(user, "note", handoff),
     )
+    flags["can_manage"] = flags["can_reassign"] or flags["can_escalate"] or flags["can_resolve"]
+    return flags
+
+
+def remember_seen(db: Session, user: User, handoff: Handoff) -> None:
+    """Opening the page reads her messages; two tabs opening it at once must not fail the page."""
+    try:
+        unread.mark_seen(db, user, handoff)
+        db.commit()
+    except (IntegrityError, StaleDataError):
+        db.rollback()
+
+
+def people_named(db: Session, handoff: Handoff) -> dict:
+    names = history.names_in(handoff.events)
+    return {u.username: u for u in db.scalars(select(User).where(User.username.in_(names)))} if names else {}
 
 
 def build_router(console: Console) -> APIRouter:
@@ -77,6 +103,8 @@ def build_router(console: Console) -> APIRouter:
     def page(handoff_id: str, request: Request, viewer: Viewer = Depends(console.viewer(*ALL_ROLES)),
              db: Session = Depends(console.db)) -> Response:
         handoff = visible_handoff(db, handoff_id, viewer.user)
+        remember_seen(db, viewer.user, handoff)
+        read_audit.noted(db, viewer.user, "handoff", handoff.id)  # who read her handoff, when
         flags = permissions(viewer.user, handoff)
         canned = db.scalars(select(CannedReply).where(CannedReply.department_id == handoff.department_id)
                             .order_by(CannedReply.title)).all() if flags["can_reply"] else []
@@ -89,12 +117,17 @@ def build_router(console: Console) -> APIRouter:
             sees_personal=may_see_personal_data(viewer.user, handoff), canned=canned,
             experts=[e for e in experts if e.id != handoff.assignee_id], outcome=outcome,
             entries=knowledge.for_category(handoff.category) if flags["can_reply"] else [],
+            history=history.entries(handoff.events, people_named(db, handoff),
+                                    lambda text: for_viewer(text, viewer.user, handoff)),
+            department_names={d.id: d.name for d in db.scalars(select(Department))},
+            level=labels.urgency_class(handoff.urgent, handoff.due_at, utcnow()),
             **flags, **timeline_context(db, handoff, viewer))
 
     @router.get("/console/handoffs/{handoff_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
     def timeline(handoff_id: str, request: Request, viewer: Viewer = Depends(console.viewer(*ALL_ROLES)),
                  db: Session = Depends(console.db)) -> Response:
         handoff = visible_handoff(db, handoff_id, viewer.user, "transcript")
+        remember_seen(db, viewer.user, handoff)  # the open page shows her new message: it is read
         return console.render(request, "_timeline.html", viewer, **timeline_context(db, handoff, viewer))
 
     @router.get("/console/handoffs/{handoff_id}/events", include_in_schema=False)

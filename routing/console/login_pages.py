@@ -12,11 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from routing import login_limits
+from assistant_contract.grid import GRID_ROLES
 from routing.console import sessions
 from routing.console.context import Console, ConsoleError, LoginRequired, text_values
 
 HOME_BY_ROLE = {"expert": "/console/queue", "supervisor": "/console/queue", "staff": "/console/transcripts",
                 "admin": "/console/queue"}
+HOME_BY_ROLE.update({role: "/console/grid" for role in GRID_ROLES})  # grid reporting's people
 
 
 def safe_next(target: str) -> str:
@@ -33,7 +35,9 @@ def build_router(console: Console) -> APIRouter:
         token = request.cookies.get(sessions.LOGIN_CSRF_COOKIE) or sessions.new_login_csrf()
         response = console.templates.TemplateResponse(
             request, "login.html", dict(viewer=None, nav=[], csrf=token, message=message,
-                                        next_url=safe_next(next_url or request.query_params.get("next", ""))),
+                                        next_url=safe_next(next_url or request.query_params.get("next", "")),
+                                        demo_mode=console.settings.demo_mode,
+                                        changed=request.query_params.get("changed") == "1"),
             status_code=status_code)
         response.set_cookie(sessions.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                             secure=console.secure_cookies(request), path=cookie_path)

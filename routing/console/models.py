@@ -61,3 +61,14 @@ class PolicySetting(Base):
     __tablename__ = "policy_settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class HandoffView(Base):
+    """The last of her messages a person has seen on a handoff's page (migration 0005):
+    later ones are unread for that person, and a handoff never opened is new to them."""
+
+    __tablename__ = "handoff_views"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    handoff_id: Mapped[str] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), primary_key=True)
+    seen_message_id: Mapped[int] = mapped_column(Integer, default=0)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,7 +8,7 @@ from assistant_contract.handoffs import HANDOFF_CLOSED
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from sqlalchemy.orm import object_session
 
@@ -29,13 +29,15 @@ class Line:
     faq: str = ""
     delivery: str = "none"
     author: str = ""
+    options: Tuple[str, ...] = ()
 
 
 def _from_turn(turn: Turn, text: str) -> Line:
     if turn.kind == "feedback":
         verdict = "有帮助" if turn.helpful else "没帮助"
         return Line("feedback", f"她评价回答「{knowledge.title_of(turn.faq_id)}」：{verdict}", turn.at)
-    return Line(turn.kind, text, turn.at, turn.intent, turn.confidence, knowledge.title_of(turn.faq_id))
+    return Line(turn.kind, text, turn.at, turn.intent, turn.confidence, knowledge.title_of(turn.faq_id),
+                options=turn.options)
 
 
 def conversation_lines(turns: List[Turn], viewer: User, handoff: Optional[Handoff] = None) -> List[Line]:

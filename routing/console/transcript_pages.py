@@ -9,13 +9,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from routing import read_audit  # every read and export in the audit log (issue #20)
 from routing.authorization import may_see_personal_data
+from routing import audit
 from routing.console import corrections, intents
 from routing.console.context import TRANSCRIPT_ROLES, Console, ConsoleError, Viewer
 from routing.console.models import HandoffOutcome
 from routing.console.periods import PeriodError, parse_period
 from routing.console.timeline import conversation_lines
-from routing.console.transcript_search import MAX_DAYS, SearchFilters, search
+from routing.console.transcript_search import MAX_DAYS, SearchFilters, page_number, search
 from assistant_contract.conversation_ids import path_segment
 from routing.masking import mask
 from routing.models import Handoff
@@ -59,11 +61,12 @@ def build_router(console: Console) -> APIRouter:
             return console.render(request, "transcripts.html", viewer, status_code=400, error=str(error),
                                   filters=typed, results=[], channels=[], form_start=params.get("start", ""),
                                   form_end=params.get("end", ""), **common)
-        turns = console.tracker.turns_between(*filters.utc_range())
-        results = search(turns, filters, outcomes_by_conversation(db), masker)
-        channels = sorted({t.channel for t in turns if t.channel})
-        return console.render(request, "transcripts.html", viewer, filters=filters, results=results,
-                              channels=channels, form_start=filters.start.isoformat(), form_end=filters.end.isoformat(),
+        if params:  # which filters were used, not what was typed in them
+            read_audit.noted(db, viewer.user, "transcript_search", "transcripts", details=sorted(params.keys()))
+        found = search(console.tracker.stream_between(*filters.utc_range()), filters, outcomes_by_conversation(db),
+                       masker, page=page_number(params))
+        return console.render(request, "transcripts.html", viewer, filters=filters, results=found.results,
+                              found=found, channels=found.channels, form_start=filters.start.isoformat(), form_end=filters.end.isoformat(),
                               searched=bool(params), **common)
 
     # `path`: a sender id may hold a slash (%2F in the link); Rasa takes any id from its channels.
@@ -75,6 +78,7 @@ def build_router(console: Console) -> APIRouter:
                               .order_by(Handoff.created_at)).all()
         if not turns and not handoffs:
             raise ConsoleError(404, "找不到这段对话。", "/console/transcripts")
+        read_audit.noted(db, viewer.user, "transcript", sender_id)  # who read her conversation, when
         return console.render(
             request, "transcript.html", viewer, sender_id=sender_id, handoffs=handoffs,
             pairs=list(zip(turns, conversation_lines(turns, viewer.user))), marks=corrections.marks_for(db, sender_id),
@@ -96,5 +100,19 @@ def build_router(console: Console) -> APIRouter:
         corrections.mark(db, turn, intent, viewer.user)
         console.commit(db)
         return RedirectResponse(f"{back}#m{turn.event_id}", status_code=303)
+
+    @router.post("/console/transcripts/{sender_id:path}/corrections/undo", include_in_schema=False)
+    def undo(sender_id: str, form: dict = Depends(console.form), viewer: Viewer = Depends(reviewer),
+             db: Session = Depends(console.db)) -> Response:
+        """A wrong mark is taken back, not only overwritten; who took it back is recorded."""
+        back = f"/console/transcripts/{path_segment(sender_id)}"
+        event_id = form.get("event_id", "")
+        removed = corrections.unmark(db, sender_id, int(event_id)) if event_id.isdigit() and len(event_id) < 12 else None
+        if removed is None:
+            raise ConsoleError(404, "这条消息没有标记，或标记已经撤销了。", back)
+        audit.record(db, viewer.user, "correction.undo", f"conversation:{sender_id}#{event_id}",
+                     {"intent": removed.intent, "predicted_intent": removed.predicted_intent}, None)
+        console.commit(db)
+        return RedirectResponse(f"{back}#m{event_id}", status_code=303)
 
     return router

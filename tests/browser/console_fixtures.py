@@ -16,12 +16,19 @@ from unittest import mock
 
 import pytest
 
-from tests.routing.tracker_builder import TrackerBuilder
+from tests.routing.tracker_builder import TrackerBuilder, bot_event
 from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
 
 PASSWORD = "browser-test-password"
 USERS = [("lawyer1", "expert", "rights", "法律", "律师"), ("lawyer2", "expert", "rights", "法律", "律师"),
-         ("staff", "staff", None, None, "工作人员")]
+         ("staff", "staff", None, None, "工作人员"), ("boss", "supervisor", None, None, "值班主管"),
+         ("root", "admin", None, None, "管理员"), ("counsellor", "expert", "care", "心理", "心理咨询师")]
+WIDE = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SUMMARIES = ["单位拖欠三个月工资，老板说再等等", "离婚后前夫不给抚养费", "出嫁女的土地补偿款被村里扣了",
+             "怀孕后被公司调岗降薪", "彩礼能不能要回来", "婆家不让我见孩子", "网购被骗了两千元", "房子加名的问题"]
+REGIONS = ["广东省佛山市顺德区", "广东省广州市天河区", "广东省韶关市乐昌市", "广东省湛江市雷州市", "广东省深圳市宝安区",
+           "广东省清远市连山壮族瑶族自治县"]
 
 
 @dataclass
@@ -82,6 +89,12 @@ def month_of_conversations(tracker: TrackerBuilder) -> None:
             tracker.slot(sender, "last_faq_id", "legal.dv.what_to_do", at + timedelta(seconds=2))
             tracker.slot(sender, "last_feedback", {"faq_id": "legal.dv.what_to_do", "helpful": index % 3 != 0},
                          at + timedelta(seconds=30))
+    asked = now - timedelta(hours=2)  # a question with choices, before she asked for a person
+    tracker.user("w-options", "我想问问离婚的事", "legal_divorce", 0.55, asked)
+    tracker._publish("w-options", bot_event("你想先了解哪一方面？", asked + timedelta(seconds=2), buttons=[
+        {"title": "孩子抚养", "payload": "/custody"}, {"title": "财产分割", "payload": "/property"},
+        {"title": "都不是", "payload": "/other"}]))
+    tracker.user("w-options", "财产分割", "legal_family_property", 0.91, asked + timedelta(seconds=20))
     at = now - timedelta(hours=5)
     tracker.user("woman-phone", "彩礼的事想找律师，我电话138 1234 5678", "legal_family_property", 0.82, at)
     tracker.bot("woman-phone", "好的，我帮你转接律师。", at + timedelta(seconds=2))
@@ -98,6 +111,14 @@ class ConsoleServer:
             headers={"Authorization": f"Bearer {SERVICE_TOKEN}", "Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
+
+    def seed_busy_queue(self, count: int = 32, prefix: str = "busy") -> List[dict]:
+        """A realistic busy day: `count` open handoffs, every third one urgent, from all over the province."""
+        return [self.open_handoff(conversation_id=f"{prefix}-{index}", channel="telegram", category="legal",
+                                  intent="legal_employment", urgent=index % 3 == 0,
+                                  summary=SUMMARIES[index % len(SUMMARIES)] + f"（第 {index + 1} 位）",
+                                  region=REGIONS[index % len(REGIONS)])
+                for index in range(count)]
 
     def her_message(self, handoff_id: str, text: str) -> None:
         request = urllib.request.Request(
@@ -127,9 +148,9 @@ def console_server(tmp_path_factory, fake_rasa):
         routing.stop()
 
 
-def log_in(browser, server: ConsoleServer, username: str):
+def log_in(browser, server: ConsoleServer, username: str, viewport=None, **options):
     """A fresh browser context (its own cookies) logged in through the login form."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="zh-CN", viewport=viewport or {"width": 1280, "height": 900}, **options)
     page = context.new_page()
     page.goto(f"{server.url}/console/")
     page.fill("input[name=username]", username)
@@ -137,3 +158,8 @@ def log_in(browser, server: ConsoleServer, username: str):
     page.click("button:has-text('登录')")
     page.wait_for_selector(".topbar .me")
     return context, page
+
+
+def no_horizontal_overflow(page) -> bool:
+    """Nothing sticks out sideways on a phone (the document is no wider than the screen)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -1,4 +1,6 @@
-"""Admin: users, departments, availability, SLA policy, canned replies."""
+"""Admin: users, departments, availability, SLA policy, canned replies, the audit log."""
+import re
+
 from fastapi.testclient import TestClient
 
 from routing.api.app import create_app
@@ -129,3 +131,53 @@ def test_malformed_ids_in_admin_links_get_a_page_not_a_server_error(console_app)
     assert response.status_code == 400 and "链接或表单的内容不正确" in response.text
     api = TestClient(console_app).post("/api/v1/auth/token", json={"username": 1})
     assert api.status_code == 422 and "detail" in api.json()  # the API keeps its JSON errors
+
+
+def test_admin_changes_go_to_the_audit_log_with_before_and_after(console_app, sessions):
+    from routing import audit
+
+    root = login(console_app, "root")
+    with sessions() as db:
+        target = db.query(User).filter_by(username="lawyer2").one().id
+    assert post(root, f"/console/admin/users/{target}/disabled", disabled="1").status_code == 303
+    assert post(root, "/console/admin/departments/rights", name="权益部（法律服务）", specialty="法律").status_code == 303
+    with sessions() as db:
+        entries = {e.action: e for e in audit.recent(db)}
+        assert audit.values(entries["user.disable"].before)["disabled"] is False
+        assert audit.values(entries["user.disable"].after)["disabled"] is True
+        assert entries["user.disable"].actor == "root" and entries["user.disable"].target == "user:lawyer2"
+        assert audit.values(entries["department.update"].after)["name"] == "权益部（法律服务）"
+    page = root.get("/console/admin/audit").text
+    assert "停用账号" in page and "修改部门" in page and "权益部（法律服务）" in page
+    assert "修改部门" not in root.get("/console/admin/audit?group=user.").text
+    assert login(console_app, "boss").get("/console/admin/audit").status_code == 403
+
+
+def test_the_sla_is_set_in_hours_and_minutes(console_app, sessions):
+    from routing.console.models import PolicySetting
+
+    root = login(console_app, "root")
+    response = post(root, "/console/admin/sla", normal_hours="24", normal_minutes="30", urgent_hours="0",
+                    urgent_minutes="45", reminder_before_hours="2", reminder_before_minutes="")
+    assert response.status_code == 303
+    page = root.get("/console/admin/sla").text
+    assert "一般求助 24小时30分" in page and "紧急求助 45分钟" in page and "到期前 2小时提醒" in page
+    assert post(root, "/console/admin/sla", normal_hours="0", normal_minutes="0", urgent_hours="0",
+                urgent_minutes="30", reminder_before_hours="1").status_code == 400
+    assert post(root, "/console/admin/sla", normal_hours="1", urgent_hours="0", urgent_minutes="75",
+                reminder_before_hours="1").status_code == 400
+    created = TestClient(console_app).post(
+        "/api/v1/handoffs", json={"conversation_id": "w-sla", "category": "legal", "urgent": True},
+        headers={"Authorization": "Bearer service-secret-for-tests"}).json()
+    with sessions() as db:
+        handoff = db.get(Handoff, created["id"])
+        assert (handoff.due_at - handoff.created_at).total_seconds() == 45 * 60
+        assert db.get(PolicySetting, "urgent_minutes").value == 45
+
+
+def test_department_names_not_codes_in_the_admin_tables(console_app):
+    page = login(console_app, "root").get("/console/admin").text
+    users = re.search(r'<table id="users".*?</table>', page, re.S).group(0)
+    assert ">rights<" not in users and "权益部" in users
+    availability = login(console_app, "boss").get("/console/admin/availability").text
+    assert ">rights<" not in availability and "权益部" in availability

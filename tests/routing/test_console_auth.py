@@ -156,3 +156,10 @@ def test_an_attempt_counts_before_its_password_is_checked_so_parallel_guesses_ca
     for _ in range(7):
         client.post("/console/login", data={"username": "lawyer1", "password": "guess-guess", "csrf_token": token})
     assert seen == [1, 2, 3, 4, 5]  # the sixth and seventh were refused before any password check
+
+
+def test_the_login_page_mentions_demo_passwords_only_in_demo_mode(console_app, sessions, database_url):
+    assert "演示" not in TestClient(console_app).get("/console/login").text  # the fixture runs outside demo mode
+    demo = create_app(Settings(database_url=database_url, demo_mode=True, service_token="service-secret-for-tests",
+                               rasa_token="rasa-token-for-the-routing-tests"), sessions)
+    assert "演示账号和密码写在 var/logs/routing.log" in TestClient(demo).get("/console/login").text

@@ -17,9 +17,9 @@ tracker = console_support.tracker
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=timezone.utc)  # 12:00 in China
 
 
-def handoff(created, status="replied", region=None, reply_after=None):
-    h = Handoff(id=str(id(created)), conversation_id="x", status=status, created_at=created, due_at=created,
-                region=region, urgent=False, summary="")
+def handoff(created, status="replied", region=None, reply_after=None, limit=timedelta(hours=48)):
+    h = Handoff(id=str(id(created)), conversation_id="x", status=status, created_at=created, due_at=created + limit,
+                region=region, urgent=limit < timedelta(hours=2), summary="")
     h.messages = [HandoffMessage(sender="expert", text="hi", created_at=created + reply_after)] if reply_after else []
     return h
 
@@ -85,3 +85,33 @@ def test_a_handoff_early_in_the_morning_in_china_counts_on_that_day(console_app,
     exported = login(console_app, "staff").get("/console/dashboard.csv?start=2026-11-01&end=2026-11-01")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert ["转人工求助（按地区）", "佛山市", "1"] in rows
+
+
+def test_the_reply_rate_measures_each_handoff_against_its_own_time_limit():
+    urgent_late = handoff(NOW - timedelta(hours=5), reply_after=timedelta(hours=2), limit=timedelta(hours=1))
+    urgent_in_time = handoff(NOW - timedelta(hours=6), reply_after=timedelta(minutes=40), limit=timedelta(hours=1))
+    urgent_waiting = handoff(NOW - timedelta(hours=2), status="assigned", limit=timedelta(hours=1))  # due, no reply
+    normal_pending = handoff(NOW - timedelta(hours=3), status="assigned")  # not yet due
+    figures = compute([], [urgent_late, urgent_in_time, urgent_waiting, normal_pending], date(2026, 11, 19),
+                      date(2026, 11, 20), NOW)
+    assert (figures.answered_in_time, figures.answer_due) == (1, 3)
+
+
+def test_the_live_board_shows_workload_and_alerts_and_refreshes_itself(console_app, sessions):
+    from routing.models import User, utcnow
+
+    with sessions() as db, db.begin():
+        db.query(User).filter_by(username="lawyer2").one().available = False  # lawyer1 gets them all
+    ids = [open_handoff(sessions, conversation=f"w-{i}", urgent=i < 3) for i in range(13)]
+    with sessions() as db, db.begin():
+        db.get(Handoff, ids[0]).due_at = utcnow() + timedelta(minutes=10)
+    staff = login(console_app, "boss")
+    page = staff.get("/console/dashboard").text
+    assert 'id="live-board" data-refresh="15"' in page and "/console/static/dashboard.js" in page
+    live = staff.get("/console/dashboard/live")
+    assert live.status_code == 200
+    assert f"紧急求助 {ids[0]} " in live.text and "分钟后到期" in live.text
+    assert "律师 lawyer1 手上有 13 个未办结求助，其中紧急 3 个" in live.text
+    assert "权益部" in live.text and 'id="workload-experts"' in live.text
+    assert "按时回复率" in page and "48 小时内回复率" not in page
+    assert login(console_app, "lawyer1").get("/console/dashboard/live").status_code == 403

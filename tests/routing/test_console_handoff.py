@@ -39,7 +39,7 @@ def test_claim_reply_and_the_reply_reaches_her_channel(console_app, sessions, re
     assert "13812345678" in page and "发送回复" in page  # the holder sees what she wrote
     assert act(lawyer, handoff_id, "reply", sessions, text="你好，我是律师，请问你现在安全吗？").status_code == 303
     assert relay.sent == [("woman-1", "expert", "你好，我是律师，请问你现在安全吗？")]
-    assert "已送达" in lawyer.get(f"/console/handoffs/{handoff_id}/timeline").text
+    assert "已发出" in lawyer.get(f"/console/handoffs/{handoff_id}/timeline").text
 
 
 def test_a_reply_that_cannot_be_delivered_shows_as_pending(console_app, sessions, relay):
@@ -169,7 +169,8 @@ def test_a_reminder_does_not_make_an_open_page_stale(console_app, sessions):
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     state = re.search(r'name="state" value="([^"]*)"', page).group(1)
     with sessions() as db, db.begin():
-        assert sla.sweep(db, utcnow(), 6).reminded == [handoff_id]  # bumps the version, nothing else
+        # 1-hour urgent: reminded when a quarter of its limit is left; bumps the version, nothing else
+        assert sla.sweep(db, utcnow() + timedelta(minutes=46), 6).reminded == [handoff_id]
     assert version_of(sessions, handoff_id) != version
     response = post(lawyer, f"/console/handoffs/{handoff_id}/claim", version=version, state=state)
     assert response.status_code == 303
@@ -249,3 +250,105 @@ def test_the_recognised_question_is_named_in_chinese(console_app, sessions):
     handoff_id = unassigned(sessions, transcript=TRANSCRIPT)
     page = login(console_app, "lawyer1").get(f"/console/handoffs/{handoff_id}").text
     assert "离婚与孩子抚养 <code>legal_divorce</code>" in page
+
+
+def test_a_supervisor_is_offered_close_with_a_reason_not_resolve_on_an_unclaimed_handoff(console_app, sessions,
+                                                                                          relay):
+    handoff_id = open_handoff(sessions)  # assigned round-robin, not yet claimed
+    boss = login(console_app, "boss")
+    page = boss.get(f"/console/handoffs/{handoff_id}").text
+    assert 'id="close-form"' in page and 'id="resolve-form"' not in page
+    assert 'id="resolve-form"' not in login(console_app, "lawyer1").get(f"/console/handoffs/{handoff_id}").text
+    assert act(boss, handoff_id, "close", sessions, reason="").status_code == 400
+    assert act(boss, handoff_id, "close", sessions, reason="重复求助，她在另一条里已得到答复").status_code == 303
+    with sessions() as db:
+        assert db.get(Handoff, handoff_id).status == "resolved"
+    page = boss.get(f"/console/handoffs/{handoff_id}").text
+    assert "原因：重复求助" in page and 'id="close-form"' not in page and 'id="return-form"' not in page
+    assert relay.sent == [("woman-1", "system", "handoff_closed")]
+    audit_page = login(console_app, "root").get("/console/admin/audit").text
+    assert "关闭未认领的求助" in audit_page and "boss" in audit_page
+
+
+def test_a_refused_step_says_it_does_not_fit_the_state_not_that_someone_changed_it(console_app, sessions):
+    handoff_id = open_handoff(sessions)
+    boss = login(console_app, "boss")
+    response = act(boss, handoff_id, "resolve", sessions, outcome="answered")  # a form never offered, posted anyway
+    assert response.status_code == 409
+    assert "这一步在这个状态下不能做" in response.text and "主管可以填写原因后关闭" in response.text
+    assert "在你打开页面之后" not in response.text and "刚被更新过" not in response.text
+
+
+def test_a_stale_page_names_who_changed_the_handoff_meanwhile(console_app, sessions):
+    handoff_id = unassigned(sessions)
+    second = login(console_app, "lawyer2")
+    page = second.get(f"/console/handoffs/{handoff_id}").text
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    assert act(login(console_app, "lawyer1"), handoff_id, "claim", sessions).status_code == 303
+    response = post(second, f"/console/handoffs/{handoff_id}/claim", version=version, state="new:")
+    assert response.status_code == 409 and "律师 lawyer1" in response.text and "认领了这个求助" in response.text
+
+
+def test_the_history_is_in_chinese_and_a_second_reply_is_not_an_empty_entry(console_app, sessions, relay):
+    handoff_id = open_handoff(sessions)
+    lawyer = login(console_app, "lawyer1")
+    act(lawyer, handoff_id, "claim", sessions)
+    act(lawyer, handoff_id, "reply", sessions, text="你好")
+    act(lawyer, handoff_id, "reply", sessions, text="还在吗")
+    history = re.search(r'<ol class="history" id="history">(.*?)</ol>', lawyer.get(
+        f"/console/handoffs/{handoff_id}").text, re.S).group(1)
+    assert "自动分派：分派给律师 lawyer1" in history.replace("</span>", "") and "再次回复了她" in history
+    assert "round-robin" not in history and "lawyer1</span>：\n" not in history
+    assert not re.search(r"：\s*</li>", history)
+
+
+def test_the_options_she_was_offered_are_shown_beside_the_question(console_app, sessions, tracker):
+    from tests.routing.tracker_builder import bot_event
+
+    handoff_id = open_handoff(sessions, conversation="w-9")
+    with sessions() as db:
+        before = db.get(Handoff, handoff_id).created_at - timedelta(minutes=3)
+    tracker.user("w-9", "我想咨询", "ask_clarification", 0.5, before)
+    tracker._publish("w-9", bot_event("你想问哪方面的事？", before, buttons=[
+        {"title": "法律", "payload": "/legal"}, {"title": "心理", "payload": "/care"}]))
+    page = login(console_app, "boss").get(f"/console/handoffs/{handoff_id}").text
+    assert re.search(r"你想问哪方面的事？</span>\s*<span class=\"options\">给她的选项：<span class=\"option\">法律</span>"
+                     r"<span class=\"option\">心理</span>", page)
+
+
+def test_opening_the_page_marks_her_messages_read_for_that_person_only(console_app, sessions):
+    from routing import lifecycle
+    from routing.console import unread
+
+    handoff_id = open_handoff(sessions)
+    lawyer, boss = login(console_app, "lawyer1"), login(console_app, "boss")
+    lawyer.get(f"/console/handoffs/{handoff_id}")
+    with sessions() as db, db.begin():
+        handoff = db.get(Handoff, handoff_id)
+        lifecycle.add_user_message(db, handoff, "还在吗？")
+        lifecycle.add_user_message(db, handoff, "我很着急")
+    with sessions() as db:
+        people = {u.username: u for u in db.query(User)}
+        assert unread.unread_counts(db, people["lawyer1"], [handoff_id]) == {handoff_id: 2}
+    lawyer.get(f"/console/handoffs/{handoff_id}")
+    with sessions() as db:
+        assert unread.unread_counts(db, people["lawyer1"], [handoff_id]) == {}
+        assert unread.unread_counts(db, people["boss"], [handoff_id]) == {handoff_id: 2}
+    assert boss is not None
+
+
+def test_an_unknown_delivery_state_is_shown_in_chinese_not_as_an_error(console_app, sessions, relay):
+    from routing.models import HandoffMessage
+
+    handoff_id = open_handoff(sessions)
+    lawyer = login(console_app, "lawyer1")
+    act(lawyer, handoff_id, "claim", sessions)
+    act(lawyer, handoff_id, "reply", sessions, text="你好")
+    with sessions() as db, db.begin():
+        message = db.query(HandoffMessage).filter_by(handoff_id=handoff_id, sender="expert").one()
+        message.delivery = "queued_x"
+    timeline = lawyer.get(f"/console/handoffs/{handoff_id}/timeline")
+    assert timeline.status_code == 200 and "送达状态：queued_x" in timeline.text
+    with sessions() as db, db.begin():
+        db.query(HandoffMessage).filter_by(handoff_id=handoff_id, sender="expert").one().delivery = "refused"
+    assert "平台拒收" in lawyer.get(f"/console/handoffs/{handoff_id}/timeline").text

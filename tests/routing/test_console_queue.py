@@ -102,3 +102,46 @@ def test_an_expert_can_go_away_and_is_then_not_assigned(console_app, sessions):
     handoff_id = open_handoff(sessions, "a")
     with sessions() as db:
         assert db.get(Handoff, handoff_id).assignee_id is None
+
+
+def test_her_new_messages_are_counted_on_the_row_and_the_highlight_stays_until_opened(console_app, sessions):
+    from routing import lifecycle
+
+    handoff_id = open_handoff(sessions, "w-unread")
+    other = open_handoff(sessions, "w-other")
+    lawyer = login(console_app, "lawyer1")
+    lawyer.get(f"/console/handoffs/{handoff_id}")
+    lawyer.get(f"/console/handoffs/{other}")
+    with sessions() as db, db.begin():
+        handoff = db.get(Handoff, handoff_id)
+        lifecycle.add_user_message(db, handoff, "还在吗？")
+        lifecycle.add_user_message(db, handoff, "我很着急")
+    page = lawyer.get("/console/queue").text
+    assert "新消息 2" in page and 'data-unread="2" data-fresh="yes"' in page
+    assert 'data-unread="2"' in page.split('id="queue-tabs"')[1][:40]  # the tab title counts them
+    assert 'data-unread="0" data-fresh="no"' in page  # the other one was opened
+    for _ in range(2):  # later refreshes keep it, until she opens it
+        assert "新消息 2" in lawyer.get("/console/queue/rows").text
+    her_turn = lawyer.get("/console/queue?view=her_turn").text
+    assert row_ids(her_turn) == [handoff_id]
+    lawyer.get(f"/console/handoffs/{handoff_id}")
+    assert "新消息" not in lawyer.get("/console/queue/rows").text
+
+
+def test_tabs_group_the_queue_and_pages_hold_twenty_five_rows(console_app, sessions):
+    ids = [open_handoff(sessions, f"w-{i}", urgent=i % 10 == 0) for i in range(30)]
+    boss = login(console_app, "boss")
+    first = boss.get("/console/queue").text
+    assert len(row_ids(first)) == 25 and "第 1–25 条，共 30 条" in first and 'rel="next"' in first
+    assert len(row_ids(boss.get("/console/queue?page=2").text)) == 5
+    urgent = boss.get("/console/queue?view=urgent").text
+    assert sorted(row_ids(urgent)) == sorted(ids[0:30:10])
+    assert 'data-view="urgent"' in urgent and '紧急 <span class="count">3</span>' in urgent
+    lawyer = login(console_app, "lawyer1")
+    mine = row_ids(lawyer.get("/console/queue?view=mine").text)
+    assert 0 < len(mine) < 30
+
+
+def test_the_status_filter_offers_the_open_statuses(console_app):
+    page = login(console_app, "boss").get("/console/queue").text
+    assert '<option value="in_progress" >处理中</option>' in page or 'value="in_progress"' in page

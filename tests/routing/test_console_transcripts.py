@@ -102,3 +102,22 @@ def test_an_experts_relayed_reply_is_not_shown_as_her_message_and_is_masked(cons
     assert "EXTERNAL" not in page and page.count('class="correction"') == 1
     assert "13812345678" not in page and "【律师回复】" in page and "专家 ·" in page
     assert "13812345678" in login(console_app, "root").get("/console/transcripts/dora").text
+
+
+def test_a_wrong_mark_is_undone_and_no_longer_exported(console_app, tracker, sessions, tmp_path):
+    from routing import audit
+
+    conversations(tracker)
+    staff = login(console_app, "staff")
+    page = staff.get("/console/transcripts/alice").text
+    event_id = re.search(r'name="event_id" value="(\d+)"', page).group(1)
+    post(staff, "/console/transcripts/alice/corrections", event_id=event_id, intent="legal_aid")
+    assert "撤销标记" in staff.get("/console/transcripts/alice").text
+    assert post(staff, "/console/transcripts/alice/corrections/undo", event_id=event_id).status_code == 303
+    page = staff.get("/console/transcripts/alice").text
+    assert "已标记为" not in page and "撤销标记" not in page
+    with sessions() as db:
+        assert corrections.export(db, intents.correctable_intents(), tmp_path / "c.yml") == 0
+        assert audit.recent(db, action="correction.undo")[0].actor == "staff"
+    again = post(staff, "/console/transcripts/alice/corrections/undo", event_id=event_id)
+    assert again.status_code == 404 and "标记已经撤销" in again.text

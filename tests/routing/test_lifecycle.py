@@ -105,3 +105,46 @@ def test_an_expert_of_another_department_cannot_take_it(sessions):
         handoff = lifecycle.open_handoff(db, request(), 48, 1)
         with pytest.raises(lifecycle.Forbidden):
             lifecycle.claim(db, handoff, counsellor)
+
+
+def supervisor(db, name="boss"):
+    return auth.create_user(db, username=name, password="a-long-password", role="supervisor", title="值班主管")
+
+
+def test_a_supervisor_closes_an_unclaimed_handoff_with_a_reason_and_she_is_told(sessions):
+    with sessions() as db, db.begin():
+        expert(db, "lawyer")
+        boss = supervisor(db)
+        handoff = lifecycle.open_handoff(db, request(), 48, 1)
+        assert handoff.status == "assigned"
+        with pytest.raises(Conflict, match="reason"):
+            lifecycle.close_unclaimed(db, handoff, boss, "  ")
+        lifecycle.close_unclaimed(db, handoff, boss, "重复求助，已在另一条里处理")
+        db.flush()
+        db.expire(handoff, ["events", "messages"])
+        assert handoff.status == "resolved"
+        assert handoff.events[-1].note.endswith("原因：重复求助，已在另一条里处理")
+        assert [m.sender for m in handoff.messages][-1] == "system"
+
+
+def test_only_managers_close_unclaimed_handoffs_and_only_unclaimed_ones(sessions):
+    with sessions() as db, db.begin():
+        lawyer = expert(db, "lawyer")
+        boss = supervisor(db)
+        handoff = lifecycle.open_handoff(db, request(), 48, 1)
+        with pytest.raises(lifecycle.Forbidden):
+            lifecycle.close_unclaimed(db, handoff, lawyer, "不需要")
+        lifecycle.claim(db, handoff, lawyer)
+        with pytest.raises(Conflict, match="only an unclaimed"):
+            lifecycle.close_unclaimed(db, handoff, boss, "不需要")
+
+
+def test_resolving_a_handoff_nobody_claimed_is_refused_with_what_to_do_instead(sessions):
+    with sessions() as db, db.begin():
+        lawyer = expert(db, "lawyer")
+        boss = supervisor(db)
+        handoff = lifecycle.open_handoff(db, request(), 48, 1)
+        for person in (lawyer, boss):
+            with pytest.raises(Conflict, match="claim it first"):
+                lifecycle.resolve(db, handoff, person, "已解答")
+        assert handoff.status == "assigned"
