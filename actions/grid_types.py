@@ -1,0 +1,68 @@
+"""What a grid worker's chat knows about her and her report, as the routing backend
+names it (assistant_contract.grid owns the shared values)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, Optional
+
+from assistant_contract.grid import PATROL
+
+
+@dataclass(frozen=True)
+class GridBinding:
+    """Her chat bound to her account: who she is and the grid she patrols."""
+
+    user_id: str
+    name: str
+    role: str
+    grid_code: str
+    grid_name: str
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "GridBinding":
+        grid_code = str(data.get("grid_code") or "")  # staff above the grids are bound without one
+        return cls(user_id=str(data["user_id"]), name=str(data.get("name") or ""), role=str(data.get("role") or ""),
+                   grid_code=grid_code, grid_name=str(data.get("grid_name") or grid_code))
+
+    def as_slot(self) -> Dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class GridReport:
+    """One report from her patrol, as the form collected it."""
+
+    grid_code: str
+    subject: str
+    place: str
+    text: str
+    urgency: str
+    consent: bool
+    reporter_conversation_id: str
+    no_consent_reason: Optional[str] = None
+    area: Optional[str] = None
+    person_name: Optional[str] = None
+    source: str = PATROL
+
+    def body(self) -> Dict[str, Any]:
+        """The request body: optional fields only when they say something."""
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+
+@dataclass(frozen=True)
+class GridReceipt:
+    """The backend's answer to a report; `number` is what she is told."""
+
+    id: str
+    number: str
+    status: str
+    area: Optional[str] = None
+    urgent: bool = False
+    handoff_id: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "GridReceipt":
+        handoff = data.get("handoff_id")
+        return cls(id=str(data["id"]), number=str(data["number"]), status=str(data["status"]),
+                   area=data.get("area"), urgent=bool(data.get("urgent")),
+                   handoff_id=str(handoff) if handoff is not None else None)
