@@ -1,7 +1,11 @@
 """An expert's reply reaching her, and the expert closing the handoff.
 
 Her own messages reach the expert from every action that answers her while a
-handoff is open (actions/her_turn.py), exactly as she wrote them."""
+handoff is open (actions/her_turn.py), exactly as she wrote them.
+
+The reply's id in the routing backend rides on the bot message (`expert_message_id`,
+which Rasa hands to the output channel's send methods as a keyword): the channel that
+holds her chat reports what the platform did with it (connectors/delivery_reports.py)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -23,8 +27,15 @@ class ActionRelayExpertReply(Action):
         text = tracker.get_slot("expert_text")
         if text:
             role = tracker.get_slot("expert_role") or "工作人员"
-            dispatcher.utter_message(text=f"【{role}回复】\n{text}")
-        return [SlotSet("expert_text", None)]
+            message_id = tracker.get_slot("expert_message_id") or next(
+                (entity.get("value") for entity in tracker.latest_message.get("entities") or []
+                 if entity.get("entity") == "expert_message_id"), None)  # a model trained before the slot
+            extra = {"expert_message_id": int(message_id)} if str(message_id or "").isdigit() else {}
+            dispatcher.utter_message(text=f"【{role}回复】\n{text}", **extra)
+        events = [SlotSet("expert_text", None)]
+        if "expert_message_id" in (domain.get("slots") or {}):  # a model trained before the slot has none
+            events.append(SlotSet("expert_message_id", None))
+        return events
 
 
 class ActionHandoffClosed(Action):

@@ -28,6 +28,8 @@ from telegram import Bot, Update
 from telegram.request import HTTPXRequest
 
 import connectors.telegram.updates as kinds
+from connectors.delivery_reports import DeliveryReports, NoReports, Reporter
+from connectors.safe_exit_words import EXIT, STORE_NAME, CodeWords, SafeExitWords
 from connectors.telegram.output import TelegramOutput, send_held_messages
 from connectors.telegram.safe_exit import safe_exit
 from connectors.telegram.sender import TelegramSender
@@ -49,16 +51,18 @@ class TelegramInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Mapping[Text, Any]]) -> "TelegramInput":
-        return cls(TelegramSettings.from_credentials(credentials))
+        return cls(TelegramSettings.from_credentials(credentials), reports=DeliveryReports.from_env())
 
     def __init__(self, settings: TelegramSettings, store: Optional[TelegramStore] = None,
-                 sender_options: Optional[Dict[str, Any]] = None) -> None:
+                 sender_options: Optional[Dict[str, Any]] = None, reports: Optional[Reporter] = None) -> None:
         self.settings = settings
         self.disabled_because = settings.problem()
         if self.disabled_because:
             logger.warning("Telegram channel disabled: %s; /webhooks/telegram/ answers 503.",
                            self.disabled_because)
         self.store = store or TelegramStore(settings.store_path)
+        self.safe_exit_words = SafeExitWords(CodeWords(settings.store_path.parent / STORE_NAME))
+        self.reports = reports or NoReports()
         self._sender_options = sender_options or {}
         self._sender: Optional[TelegramSender] = None
         self._request: Optional[HTTPXRequest] = None
@@ -77,7 +81,7 @@ class TelegramInput(InputChannel):
         """For messages Rasa pushes later (trigger_intent with output_channel=latest)."""
         if self.disabled_because:
             return None
-        return TelegramOutput(self.sender, replying_since=None)
+        return TelegramOutput(self.sender, replying_since=None, reports=self.reports)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         telegram_webhook = Blueprint("project_telegram_webhook", __name__)
@@ -157,27 +161,43 @@ class TelegramInput(InputChannel):
             return
         text: Optional[str] = inbound.text
         if inbound.kind == kinds.CALLBACK:
-            await sender.answer_callback(inbound.callback_query_id or "", chat_id)
-            if text not in inbound.offered:  # a modified client can send any callback_data
-                logger.warning("Telegram callback in chat %s with data not on its message refused", chat_id)
-                text = None
-            elif text.startswith(LONG_PAYLOAD_PREFIX):
-                text = self.store.payload_for(text)
+            text = await self._pressed(inbound)
             if text is None:
-                await sender.send_message(chat_id, BUTTON_EXPIRED)
                 return
-        if inbound.kind == kinds.SAFE_EXIT or text.strip() == kinds.SAFE_EXIT_INTENT:  # typed, or a button
+        reading = self.safe_exit_words.read(chat_id, text) if inbound.kind != kinds.MEDIA else None
+        if inbound.kind == kinds.SAFE_EXIT or (reading is not None and reading.kind == EXIT):
             await safe_exit(chat_id, sender, lambda: on_new_message(
                 self._user_message(kinds.SAFE_EXIT_INTENT, chat_id, CollectingOutputChannel(), inbound)))
             return
-        if self.store.clear_quiet(chat_id):
-            await send_held_messages(sender, chat_id)
+        if self.store.clear_quiet(chat_id) or inbound.kind != kinds.CALLBACK:
+            await send_held_messages(sender, chat_id, self.reports)
+        if reading is not None and reading.reply:  # her code word: kept by the channel, never in the dialogue
+            await sender.send_message(chat_id, reading.reply)
+            return
         if inbound.kind == kinds.MEDIA:
-            await sender.send_message(chat_id, MEDIA_NOT_READ)
-            if not text:
-                return
-        output = TelegramOutput(sender, replying_since=received_at)
+            if inbound.album is None or self.store.claim(f"album:{chat_id}:{inbound.album}"):
+                await sender.send_message(chat_id, MEDIA_NOT_READ)  # one notice for an album
+            return
+        output = TelegramOutput(sender, replying_since=received_at, reports=self.reports)
         await on_new_message(self._user_message(text, chat_id, output, inbound))
+
+    async def _pressed(self, inbound: Inbound) -> Optional[str]:
+        """The payload of a button she pressed; None when there is nothing to hand on.
+        Her answer is in, so the buttons under that message go."""
+        chat_id, sender = inbound.chat_id, self.sender
+        await sender.answer_callback(inbound.callback_query_id or "", chat_id)
+        text: Optional[str] = inbound.text
+        if text not in inbound.offered:  # a modified client can send any callback_data
+            logger.warning("Telegram callback in chat %s with data not on its message refused", chat_id)
+            text = None
+        elif text.startswith(LONG_PAYLOAD_PREFIX):
+            text = self.store.payload_for(text)
+        if text is None:
+            await sender.send_message(chat_id, BUTTON_EXPIRED)
+            return None
+        if inbound.pressed_message_id is not None:
+            await sender.remove_keyboard(chat_id, inbound.pressed_message_id)
+        return text
 
     def _user_message(self, text: str, chat_id: str, output: Any, inbound: Inbound) -> UserMessage:
         """Only ids go into the tracker's metadata, never her name or username."""

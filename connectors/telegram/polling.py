@@ -21,7 +21,7 @@ from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
 from connectors.telegram.channel import SECRET_HEADER
-from connectors.telegram.sender import keep_token_out_of_logs
+from connectors.telegram.sender import ALLOWED_UPDATES, keep_token_out_of_logs
 from connectors.telegram.settings import TelegramSettings
 from connectors.telegram.store import TelegramStore
 
@@ -58,7 +58,7 @@ class PollingRunner:
                 while not stop.is_set():
                     updates = await self._retry(stop, "getUpdates", lambda: bot.get_updates(
                         offset=self.offset, timeout=self.poll_timeout,
-                        allowed_updates=["message", "callback_query"]))
+                        allowed_updates=ALLOWED_UPDATES))
                     for update in updates or []:
                         if not await self.forward(client, update.to_dict(), stop):
                             return

@@ -20,6 +20,8 @@ from connectors.telegram.store import TelegramStore
 
 logger = logging.getLogger(__name__)
 
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]  # an edit is read as a new message
+
 
 def keep_token_out_of_logs() -> None:
     """httpx logs every request URL at INFO, and each Bot API URL contains the bot token."""
@@ -39,12 +41,17 @@ class TelegramSender:
         keep_token_out_of_logs()
         self.bot, self.store = bot, store
         self._attempts, self._base_delay, self._max_delay, self._sleep = attempts, base_delay, max_delay, sleep
+        self._failures: Dict[str, str] = {}
 
-    async def send_message(self, chat_id: str, text: str, reply_markup: Optional[Markup] = None) -> Optional[Message]:
-        """Send plain text (no parse_mode) and remember the id for safe exit."""
+    async def send_message(self, chat_id: str, text: str, reply_markup: Optional[Markup] = None,
+                           expert_message_id: Optional[int] = None) -> Optional[Message]:
+        """Send plain text (no parse_mode) and remember the id for safe exit. An expert reply's id
+        is kept with a message that could not be sent, so it can follow when she writes again."""
         body: Dict[str, Any] = {"chat_id": chat_id, "text": text}
         if reply_markup is not None:
             body["reply_markup"] = reply_markup.to_dict()
+        if expert_message_id is not None:
+            body["expert_message_id"] = expert_message_id
         message = await self._call("sendMessage", chat_id, body,
                                    lambda: self.bot.send_message(chat_id=chat_id, text=text,
                                                                  reply_markup=reply_markup))
@@ -60,7 +67,18 @@ class TelegramSender:
             parsed = InlineKeyboardMarkup.de_json(markup, self.bot)
         elif "keyboard" in markup:
             parsed = ReplyKeyboardMarkup.de_json(markup, self.bot)
-        return await self.send_message(chat_id, body["text"], parsed)
+        return await self.send_message(chat_id, body["text"], parsed, body.get("expert_message_id"))
+
+    async def remove_keyboard(self, chat_id: str, message_id: int) -> bool:
+        """Her answer is in: the buttons under that message go (editMessageReplyMarkup without markup)."""
+        result = await self._call("editMessageReplyMarkup", chat_id, {"chat_id": chat_id, "message_id": message_id},
+                                  lambda: self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id),
+                                  record_rejection=False)
+        return bool(result)
+
+    def last_failure(self, chat_id: str) -> str:
+        """Why the last call for this chat was not delivered (the platform's words), for the delivery report."""
+        return self._failures.get(str(chat_id), "")
 
     async def delete_message(self, chat_id: str, message_id: int) -> bool:
         """True when gone; a 400 (already deleted, too old) is expected and only logged."""
@@ -79,7 +97,7 @@ class TelegramSender:
     async def set_webhook(self, url: str, secret: str) -> bool:
         result = await self._call("setWebhook", "", {"url": url},
                                   lambda: self.bot.set_webhook(url=url, secret_token=secret,
-                                                               allowed_updates=["message", "callback_query"]))
+                                                               allowed_updates=ALLOWED_UPDATES))
         return bool(result)
 
     async def _call(self, method: str, chat_id: str, body: Dict[str, Any],
@@ -116,6 +134,7 @@ class TelegramSender:
 
     def _record(self, method: str, chat_id: str, body: Dict[str, Any], reason: str,
                 error: Optional[BaseException]) -> None:
+        self._failures[str(chat_id)] = f"{reason}: {error}" if error else reason
         row = self.store.record_undelivered(chat_id, method, body, reason, str(error or ""))
         logger.error("Telegram %s for chat %s not delivered (%s: %s); recorded as undelivered #%d",
                      method, chat_id or "-", reason, error, row)

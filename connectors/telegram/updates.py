@@ -11,8 +11,13 @@ arrive as callbacks and count only with data on the very message she pressed.
 Stickers, photos, voice notes, documents and other media get a polite request to
 write in words instead of going to the dialogue: the NLU only reads text, and
 downloading photos or recordings (possibly evidence, possibly of her) would mean
-keeping sensitive files we have no safe place for yet. A caption still counts as
-her words.
+keeping sensitive files we have no safe place for yet. A caption is her words (and
+then no request is needed); the photos of one album share a `media_group_id`, and
+the channel answers the album once.
+
+An edited message is read as a new message: she may turn 「我想问点事」 into
+「他现在拿着刀在门外」, and the edit must reach the danger check like anything she sends.
+Exit wording in any form (nlu/safe_exit.py: 「他来了快删」, 「安全 退出！」) is a safe exit.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from typing import List, Optional, Tuple
 from telegram import Message, Update
 
 from connectors.typed_text import her_words, location_payload
+from nlu.safe_exit import asks_to_exit
 
 TEXT, SAFE_EXIT, MEDIA, CALLBACK, GROUP_COMMAND, IGNORED = (
     "text", "safe_exit", "media", "callback", "group_command", "ignored")
@@ -35,7 +41,6 @@ COMMANDS = {
     "status": "/ticket_status",
 }
 SAFE_EXIT_COMMAND = "exit"
-SAFE_EXIT_WORDS = {"安全退出"}
 SAFE_EXIT_INTENT = "/safe_exit"
 COMMAND_PATTERN = re.compile(r"^/([A-Za-z0-9_]+)(?:@[A-Za-z0-9_]+)?(?:\s|$)")
 MEDIA_ATTRIBUTES = ("sticker", "photo", "voice", "audio", "video", "video_note", "document", "animation",
@@ -52,6 +57,8 @@ class Inbound:
     callback_query_id: Optional[str] = None
     dedupe_keys: List[str] = field(default_factory=list)
     offered: Tuple[str, ...] = ()  # callback_data of the buttons on the pressed message
+    album: Optional[str] = None  # media_group_id: the photos of one album arrive as separate updates
+    pressed_message_id: Optional[int] = None  # the message whose button she pressed
 
 
 def location_text(latitude: float, longitude: float) -> str:
@@ -62,7 +69,7 @@ def location_text(latitude: float, longitude: float) -> str:
 def text_for_rasa(text: str) -> tuple:
     """(kind, text) for what she typed."""
     stripped = (text or "").strip()
-    if stripped in SAFE_EXIT_WORDS:
+    if asks_to_exit(stripped):
         return SAFE_EXIT, SAFE_EXIT_INTENT
     command = COMMAND_PATTERN.match(stripped)
     if command:
@@ -93,12 +100,15 @@ def _read_message(update: Update, message: Message) -> Inbound:
         return Inbound(TEXT, text=location_text(location.latitude, location.longitude), **base)
     if any(getattr(message, name, None) for name in MEDIA_ATTRIBUTES):
         caption = (message.caption or "").strip()
-        return Inbound(MEDIA, text=text_for_rasa(caption)[1] if caption else "", **base)
+        if caption:
+            kind, text = text_for_rasa(caption)
+            return Inbound(kind, text=text, **base)  # the caption is her words
+        return Inbound(MEDIA, album=message.media_group_id, **base)
     return Inbound(IGNORED, **base)  # its id is kept: safe exit deletes it too (a pin shows her words)
 
 
 def read_update(update: Update) -> Inbound:
-    """What to do with one update; edits, channel posts and service messages are ignored."""
+    """What to do with one update; an edit is a new message; channel posts and service messages are ignored."""
     if update.callback_query is not None:
         query = update.callback_query
         message = query.message
@@ -108,7 +118,10 @@ def read_update(update: Update) -> Inbound:
                         for button in row if isinstance(button.callback_data, str))
         return Inbound(CALLBACK, chat_id=chat_id, text=query.data or "", callback_query_id=str(query.id),
                        sent_at=time.time(), offered=offered,
+                       pressed_message_id=getattr(message, "message_id", None),
                        dedupe_keys=[f"update:{update.update_id}", f"callback:{query.id}"])
     if update.message is not None:
         return _read_message(update, update.message)
+    if update.edited_message is not None:
+        return _read_message(update, update.edited_message)
     return Inbound(IGNORED, dedupe_keys=[f"update:{update.update_id}"])

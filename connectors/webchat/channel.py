@@ -14,7 +14,13 @@ Here:
 - `session_confirm` tells the page its session id, as Rasa's protocol expects;
 - only the page's own origin (or WEBCHAT_ALLOWED_ORIGINS) may connect;
 - what she sends passes through `connectors.intent_gate`: only buttons the assistant
-  offered are commands.
+  offered are commands; a 「我不安全」 press is the crisis path (connectors/webchat/crisis_press.py);
+- safe exit in any wording or by her code word (connectors/safe_exit_words.py) clears
+  every page of her session (the `safe_exit` event: the page empties itself, forgets
+  the session cookie and leaves), and nothing new is shown until she writes again;
+- a message for her while no page of her session is open waits and is shown when she
+  comes back (connectors/webchat/output.py); experts' replies are reported to the
+  routing backend as shown or waiting.
 
 credentials.yml: `connectors.webchat.WebChatSocketInput:` with Rasa's socketio
 keys (user_message_evt, bot_message_evt, namespace, socketio_path). Its name is still
@@ -22,25 +28,31 @@ keys (user_message_evt, bot_message_evt, namespace, socketio_path). Its name is 
 """
 from __future__ import annotations
 
-import inspect
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from socketio import exceptions as socketio_errors
 
+from bot.environment import var_dir
+from connectors.delivery_reports import DeliveryReports, NoReports, Reporter
 from connectors.intent_gate import admitted_text
+from connectors.safe_exit_words import EXIT, SAFE_EXIT_PAYLOAD, STORE_NAME, CodeWords, SafeExitWords
+from connectors.webchat.crisis_press import read_press
+from connectors.webchat.output import WebChatOutput
 from connectors.webchat.sessions import session_id_for, token_from_environ
 from connectors.webchat.settings import WebChatSettings
+from connectors.webchat.store import PAGE_CLOSED, WebChatStore
 
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+SAFE_EXIT_EVENT = "safe_exit"  # the page clears itself and leaves (connectors/webchat_static/chat.js)
 
 
 class WebChatSocketInput(SocketIOInput):
@@ -55,15 +67,29 @@ class WebChatSocketInput(SocketIOInput):
             bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
             namespace=credentials.get("namespace"),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
+            reports=DeliveryReports.from_env(),
         )
 
     def __init__(self, settings: WebChatSettings, user_message_evt: Text = "user_uttered",
                  bot_message_evt: Text = "bot_uttered", namespace: Optional[Text] = None,
-                 socketio_path: Text = "/socket.io") -> None:
+                 socketio_path: Text = "/socket.io", store: Optional[WebChatStore] = None,
+                 reports: Optional[Reporter] = None, state_dir: Optional[Any] = None) -> None:
         super().__init__(user_message_evt, bot_message_evt, namespace, session_persistence=True,
                          socketio_path=socketio_path)
         self.settings = settings
         self._app: Optional[Any] = None
+        state = state_dir or var_dir()
+        self.store = store or WebChatStore(state / "webchat.db")
+        self.safe_exit_words = SafeExitWords(CodeWords(state / STORE_NAME))
+        self.reports = reports or NoReports()
+
+    def get_output_channel(self) -> Optional[WebChatOutput]:
+        """Expert replies (trigger_intent, output_channel=latest): kept while her page is closed."""
+        return self._output() if self.sio is not None else None
+
+    def _output(self, replying_since: Optional[float] = None) -> WebChatOutput:
+        return WebChatOutput(self.sio, self.bot_message_evt, self.store, self.namespace,
+                             replying_since=replying_since, reports=self.reports)
 
     def session_for(self, environ: Dict[str, Any]) -> Optional[str]:
         """Her session id, from the cookie the page gave her browser; None without one."""
@@ -91,9 +117,8 @@ class WebChatSocketInput(SocketIOInput):
                 logger.info("Web chat connection without the page's cookie refused")
                 raise socketio_errors.ConnectionRefusedError("open the chat page first")
             await sio.save_session(sid, {"session_id": session_id}, namespace=namespace)
-            entered = sio.enter_room(sid, session_id, namespace=namespace)
-            if inspect.isawaitable(entered):  # python-socketio 5.10+ made it a coroutine
-                await entered
+            # a coroutine since python-socketio 5.10; Rasa's own channel forgets the await
+            await sio.enter_room(sid, session_id, namespace=namespace)
             return True
 
         @sio.on("session_request", namespace=namespace)
@@ -101,6 +126,7 @@ class WebChatSocketInput(SocketIOInput):
             session_id = await self._session_of(sid)
             if session_id:
                 await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+                await self._output().deliver_waiting(session_id, (PAGE_CLOSED,))  # she is back
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: Text, data: Any = None) -> None:
@@ -108,11 +134,31 @@ class WebChatSocketInput(SocketIOInput):
             text = data.get("message") if isinstance(data, dict) else None
             if session_id is None or not isinstance(text, str):
                 return
+            reading = self.safe_exit_words.read(session_id, text)
+            if reading.kind == EXIT:
+                await self._safe_exit(session_id, on_new_message)
+                return
+            self.store.clear_quiet(session_id)
+            output = self._output(replying_since=self.store.now())
+            await output.deliver_waiting(session_id)
+            if reading.reply:  # her code word stays with the channel, out of the dialogue
+                await sio.emit(self.bot_message_evt, {"text": reading.reply}, room=sid, namespace=namespace)
+                return
             text = await admitted_text(self._agent(), session_id, text)
-            await on_new_message(UserMessage(text, SocketIOOutput(sio, self.bot_message_evt), session_id,
-                                             input_channel=self.name()))
+            text = await read_press(self._agent(), session_id, text)
+            await on_new_message(UserMessage(text, output, session_id, input_channel=self.name()))
 
         return socketio_webhook
+
+    async def _safe_exit(self, session_id: str, on_new_message: OnNewMessage) -> None:
+        """Every page of her session empties itself and leaves; the dialogue hears it, unseen."""
+        self.store.set_quiet(session_id)
+        await self.sio.emit(SAFE_EXIT_EVENT, {}, room=session_id, namespace=self.namespace)
+        try:
+            await on_new_message(UserMessage(SAFE_EXIT_PAYLOAD, CollectingOutputChannel(), session_id,
+                                             input_channel=self.name()))
+        except Exception:  # noqa: BLE001 - the page is cleared already; the bookkeeping may fail
+            logger.exception("Web chat safe exit of %s: the dialogue could not be told", session_id)
 
     async def _session_of(self, sid: Text) -> Optional[str]:
         """The session the server gave this socket as it connected (never one the client names)."""

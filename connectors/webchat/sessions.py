@@ -19,6 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 COOKIE_NAME = "webchat_session"
+KEPT_SECONDS = 7 * 24 * 3600  # her conversation survives a closed tab or browser for a week; 安全退出 drops it
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 SESSION_PREFIX = "web-"
 
@@ -67,9 +68,11 @@ def _cookie(response: HTTPResponse, value: str, secure: bool) -> None:
 
 
 def give_token(request: Request, response: HTTPResponse) -> None:
-    """Keep the browser's token (a reload is the same conversation), or give it one."""
+    """Keep the browser's token (a reload, a closed tab, a closed browser: the same conversation,
+    whose waiting replies are shown on her return), or give it one, kept for a week."""
     if valid_token(request.cookies.get(COOKIE_NAME)) is None:
         _cookie(response, new_token(), is_https(request))
+        response.cookies[COOKIE_NAME]["max-age"] = KEPT_SECONDS
 
 
 def forget_token(request: Request, response: HTTPResponse) -> None:

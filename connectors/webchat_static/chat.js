@@ -2,6 +2,9 @@
 // Everything she or the bot writes is inserted as text, never as HTML.
 // Her session is the server's: it comes from the page's HttpOnly cookie, which the
 // socket.io connection carries; this script neither chooses nor keeps a session id.
+// The cookie outlives a closed tab (a week): replies that came meanwhile are shown on
+// her return. Safe exit, by the button or typed in any wording (the server then sends
+// "safe_exit"), empties the page, drops the cookie and leaves.
 (function () {
   "use strict";
 
@@ -86,8 +89,14 @@
 
   var socket = window.io({ path: "/socket.io", transports: ["websocket", "polling"] });
 
+  // Once she answers (a press or anything typed), earlier buttons no longer count.
+  function disableOldChoices() {
+    Array.prototype.forEach.call(messages.querySelectorAll(".choices button"), function (b) { b.disabled = true; });
+  }
+
   function send(payload, shownText) {
     if (!connected) { return; }
+    disableOldChoices();
     addMessage("user", shownText);
     socket.emit("user_uttered", { message: payload });
   }
@@ -167,12 +176,15 @@
     } catch (e) { /* leaving anyway */ }
   }
 
-  document.getElementById("quick-exit").addEventListener("click", function () {
+  function leave() {
     try { socket.disconnect(); } catch (e) { /* leaving anyway */ }
     forgetSession();
     try { window.sessionStorage.clear(); } catch (e) { /* nothing stored */ }
     document.title = "百度一下";
     document.body.replaceChildren();
     window.location.replace(EXIT_URL);
-  });
+  }
+
+  document.getElementById("quick-exit").addEventListener("click", leave);
+  socket.on("safe_exit", leave);
 }());

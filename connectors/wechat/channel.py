@@ -19,9 +19,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.delivery_reports import DeliveryReports, Reporter
+from connectors.safe_exit_words import STORE_NAME, CodeWords, SafeExitWords
 from connectors.undelivered import UndeliveredLog
 from connectors.wechat.inbound import WeChatInboundReader
-from connectors.wechat.sender import CustomerServiceSender, WeChatMessageApi
+from connectors.wechat.api import WeChatMessageApi
+from connectors.wechat.sender import CustomerServiceSender
 from connectors.wechat.settings import WeChatSettings
 from connectors.wechat.store import WeChatStore
 from connectors.wechat.webhook import WebhookAnswer, WeChatWebhook
@@ -31,7 +34,7 @@ logger = logging.getLogger(__name__)
 NOT_CONFIGURED = "WeChat channel not configured: set WECHAT_TOKEN (and WECHAT_APP_ID, WECHAT_APP_SECRET)"
 
 
-def build_webhook(settings: WeChatSettings) -> WeChatWebhook:
+def build_webhook(settings: WeChatSettings, reports: Optional[Reporter] = None) -> WeChatWebhook:
     """Wire the channel's parts from settings; nothing touches the network or disk here."""
     api = (WeChatMessageApi(settings.app_id, settings.app_secret, settings.api_base_url)
            if settings.can_push else None)
@@ -40,7 +43,9 @@ def build_webhook(settings: WeChatSettings) -> WeChatWebhook:
     reader = WeChatInboundReader(settings.token, settings.app_id, settings.aes_key,
                                  max_clock_skew_seconds=settings.max_clock_skew_seconds)
     store = WeChatStore(settings.store_path, options_ttl_seconds=settings.options_ttl_seconds)
-    return WeChatWebhook(reader, store, sender, deadline_seconds=settings.reply_deadline_seconds)
+    safe_exit_words = SafeExitWords(CodeWords(settings.var_dir / STORE_NAME))
+    return WeChatWebhook(reader, store, sender, deadline_seconds=settings.reply_deadline_seconds,
+                         safe_exit_words=safe_exit_words, reports=reports)
 
 
 class WeChatInput(InputChannel):
@@ -60,7 +65,7 @@ class WeChatInput(InputChannel):
             return cls(None)
         if not settings.can_push:
             logger.warning("WeChat: WECHAT_APP_ID / WECHAT_APP_SECRET not set; only passive replies will work")
-        return cls(build_webhook(settings))
+        return cls(build_webhook(settings, DeliveryReports.from_env()))
 
     def __init__(self, webhook: Optional[WeChatWebhook]) -> None:
         self._webhook = webhook

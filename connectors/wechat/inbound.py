@@ -114,8 +114,9 @@ class WeChatInboundReader:
             message = parse_message(xml)
             if message is None:
                 raise MalformedRequest("empty body")
-            fields = getattr(message, "_data", None) or {}  # the parsed elements, as wechatpy keeps them
-            if any(not isinstance(fields.get(name) or "", str) for name in TEXT_FIELDS):
+            fields = xmltodict.parse(xml).get("xml") or {}  # the elements as sent (not wechatpy's private copy)
+            if not isinstance(fields, dict) or any(not isinstance(fields.get(name) or "", str)
+                                                   for name in TEXT_FIELDS):
                 raise MalformedRequest("nested or repeated elements where text belongs")
             if not message.source or message.time is None:
                 raise MalformedRequest("FromUserName or CreateTime missing")

@@ -5,6 +5,12 @@ collected so they can go back in that answer. When the webhook answers, whatever
 left (or arrives later) goes out through the customer-service API, in order. The
 channel Rasa creates for later messages (`get_output_channel`, expert replies)
 pushes from the start.
+
+After her safe exit nothing is pushed until she writes again: it is held in the
+store. An expert's reply (`expert_message_id`) is reported to the routing backend
+as WeChat answered: accepted, or refused with its errcode (45015 when she has not
+written for 48 hours), and a refused reply is held too; `send_held_messages` sends
+what waits when she next writes, which opens WeChat's window again.
 """
 from __future__ import annotations
 
@@ -16,17 +22,26 @@ from typing import Any, Deque, Dict, Iterable, List, Optional, Tuple
 
 from rasa.core.channels.channel import OutputChannel
 
+from connectors.crisis_buttons import with_crisis_payloads
+from connectors.delivery_reports import ACCEPTED, REFUSED, WAITING, NoReports, Reporter, expert_message_id
 from connectors.wechat.sender import CustomerServiceSender
 from connectors.wechat.store import WeChatStore
 from connectors.wechat.text import NumberedOptions, split_text
 
 logger = logging.getLogger(__name__)
 
+HELD_AFTER_SAFE_EXIT, HELD_REFUSED = "held_after_safe_exit", "refused"
+WAITING_AFTER_SAFE_EXIT = "她用了安全退出，等她再发消息"
+HELD_WHILE_AWAY = "你离开之后，这里收到了新的消息："
+
 
 class WeChatOutput(OutputChannel):
-    def __init__(self, sender: CustomerServiceSender, store: WeChatStore, collecting: bool = False) -> None:
+    def __init__(self, sender: CustomerServiceSender, store: WeChatStore, collecting: bool = False,
+                 replying_since: Optional[float] = None, reports: Optional[Reporter] = None) -> None:
         self._sender = sender
         self._store = store
+        self._replying_since = replying_since  # None: a later message (expert reply), held while she is away
+        self._reports = reports or NoReports()
         self._collecting = collecting
         self._collected: List[Tuple[str, str]] = []
         self._options = NumberedOptions()
@@ -38,11 +53,12 @@ class WeChatOutput(OutputChannel):
         return "wechat"
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._emit(recipient_id, text)
+        await self._emit(recipient_id, text, expert_message_id(kwargs))
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]],
                                      **kwargs: Any) -> None:
-        await self._emit(recipient_id, self._options.render(text, buttons))
+        shown = self._options.render(text, with_crisis_payloads(text, buttons))
+        await self._emit(recipient_id, shown, expert_message_id(kwargs))
 
     async def send_quick_replies(self, recipient_id: str, text: str, quick_replies: List[Dict[str, Any]],
                                  **kwargs: Any) -> None:
@@ -63,18 +79,38 @@ class WeChatOutput(OutputChannel):
     async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
         text = json_message.get("text") if isinstance(json_message, dict) else None
         if text:
-            await self._emit(recipient_id, str(text))
+            await self._emit(recipient_id, str(text), expert_message_id({**kwargs, **json_message}))
         else:
             logger.info("WeChat cannot show a custom message without text; skipped: %s", json_message)
 
-    async def _emit(self, recipient_id: str, text: str) -> None:
-        self._store.save_options(recipient_id, self._options.payloads)
+    async def _emit(self, recipient_id: str, text: str, expert_id: Optional[int] = None) -> None:
         if not text.strip():
+            self._store.save_options(recipient_id, self._options.payloads)
             return
+        if self._held(recipient_id):
+            self._store.hold(recipient_id, text, HELD_AFTER_SAFE_EXIT, expert_id)
+            self._reports.report(expert_id, WAITING, WAITING_AFTER_SAFE_EXIT)
+            logger.info("WeChat: %s left with safe exit; a message is held until she writes again", recipient_id)
+            return
+        self._store.save_options(recipient_id, self._options.payloads)
         if self._collecting:
             self._collected.append((recipient_id, text))
             return
-        await asyncio.gather(*[self._enqueue(recipient_id, chunk) for chunk in split_text(text)])
+        sent = await asyncio.gather(*[self._enqueue(recipient_id, chunk) for chunk in split_text(text)])
+        if expert_id is None:
+            return
+        if all(sent):
+            self._reports.report(expert_id, ACCEPTED)
+            return
+        reason = self._sender.last_failure(recipient_id)
+        self._store.hold(recipient_id, text, HELD_REFUSED, expert_id)  # sent when she next writes
+        self._reports.report(expert_id, REFUSED, reason)
+
+    def _held(self, openid: str) -> bool:
+        since = self._store.quiet_since(openid)
+        if since is None:
+            return False
+        return self._replying_since is None or self._replying_since < since
 
     def take_passive_reply(self) -> Optional[str]:
         """The first chunk of what was collected, for the webhook's answer; the rest is pushed."""
@@ -111,9 +147,29 @@ class WeChatOutput(OutputChannel):
         """One sender per channel, so her messages arrive in the order the bot wrote them."""
         while self._queue:
             recipient, text, done = self._queue.popleft()
+            sent = False
             try:
-                await self._sender.send_text(recipient, text)
+                sent = await self._sender.send_text(recipient, text)
             except Exception:  # noqa: BLE001 - the sender records failures; never lose the queue
                 logger.exception("WeChat push to %s failed unexpectedly", recipient)
             if not done.done():
-                done.set_result(None)
+                done.set_result(sent)
+
+
+async def send_held_messages(sender: CustomerServiceSender, store: WeChatStore, openid: str,
+                             reports: Optional[Reporter] = None) -> int:
+    """She wrote again: what waited for her goes now, after a short lead; what WeChat still
+    refuses waits for her next message."""
+    reports = reports or NoReports()
+    held = store.take_held(openid)
+    if not held:
+        return 0
+    await sender.send_text(openid, HELD_WHILE_AWAY)
+    for message in held:
+        sent = [await sender.send_text(openid, chunk) for chunk in split_text(message.text)]
+        if all(sent):
+            reports.report(message.expert_message_id, ACCEPTED)
+            continue
+        store.hold(openid, message.text, HELD_REFUSED, message.expert_message_id)
+        reports.report(message.expert_message_id, REFUSED, sender.last_failure(openid))
+    return len(held)

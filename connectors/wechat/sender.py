@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable, Optional, Protocol
+from typing import Awaitable, Callable, Dict, Optional, Protocol
 
-import requests
-from wechatpy import WeChatClient
-from wechatpy.exceptions import WeChatClientException
+import httpx
 
 from connectors.undelivered import UndeliveredLog
+from connectors.wechat.api import WeChatApiError
 
 logger = logging.getLogger(__name__)
 
 RETRYABLE_ERRCODES = {-1}  # 系统繁忙，此时请开发者稍候再试
-REQUEST_TIMEOUT_SECONDS = 5
 
 
 class MessageApi(Protocol):
@@ -29,47 +27,20 @@ class MessageApi(Protocol):
         ...
 
 
-class ConfigurableWeChatClient(WeChatClient):
-    """wechatpy's client with its API base URL configurable, token endpoint included,
-    so that tests can point it at a local fake WeChat server."""
-
-    def __init__(self, appid: str, secret: str, api_base_url: str, **kwargs) -> None:
-        super().__init__(appid, secret, **kwargs)
-        self.API_BASE_URL = api_base_url.rstrip("/") + "/"
-
-    def fetch_access_token(self):
-        return self._fetch_access_token(
-            url=f"{self.API_BASE_URL}token",
-            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret})
-
-
-class WeChatMessageApi:
-    """The real API through wechatpy; the access token is cached in wechatpy's session
-    storage (in memory here, one token per process)."""
-
-    def __init__(self, app_id: str, app_secret: str, api_base_url: str) -> None:
-        self._client = ConfigurableWeChatClient(app_id, app_secret, api_base_url,
-                                                timeout=REQUEST_TIMEOUT_SECONDS)
-
-    def send_text(self, openid: str, text: str) -> None:
-        self._client.message.send_text(openid, text)
-
-
 def is_retryable(error: Exception) -> bool:
-    if isinstance(error, requests.RequestException):
+    if isinstance(error, httpx.HTTPError):  # network trouble and timeouts
         return True
-    if isinstance(error, WeChatClientException):
+    if isinstance(error, WeChatApiError):
         if error.errcode is None:  # an HTTP error: retry server errors and rate limiting only
-            status = getattr(error.response, "status_code", None)
-            return status is None or status >= 500 or status == 429
+            return error.status is None or error.status >= 500 or error.status == 429
         return error.errcode in RETRYABLE_ERRCODES
     return False
 
 
 def describe(error: Exception) -> str:
-    if isinstance(error, WeChatClientException):
+    if isinstance(error, WeChatApiError):
         if error.errcode is None:
-            return f"HTTP {getattr(error.response, 'status_code', '?')}"
+            return f"HTTP {error.status if error.status is not None else '?'}"
         return f"errcode {error.errcode}: {error.errmsg}"
     return f"{type(error).__name__}: {error}"
 
@@ -85,6 +56,11 @@ class CustomerServiceSender:
         self._attempts = max(1, attempts)
         self._backoff = backoff_seconds
         self._sleep = sleep
+        self._failures: Dict[str, str] = {}
+
+    def last_failure(self, openid: str) -> str:
+        """Why the last message to her was not delivered, in WeChat's words (for the delivery report)."""
+        return self._failures.get(openid, "")
 
     async def send_text(self, openid: str, text: str) -> bool:
         if self._api is None:
@@ -104,6 +80,7 @@ class CustomerServiceSender:
         return False  # not reached
 
     def _give_up(self, openid: str, text: str, reason: str, attempts: int) -> bool:
+        self._failures[openid] = reason
         logger.error("WeChat message to %s not delivered after %d attempt(s): %s; kept in the undelivered "
                      "table", openid, attempts, reason)
         self._undelivered.record(channel="wechat", recipient=openid, text=text, error=reason, attempts=attempts)

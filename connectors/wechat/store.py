@@ -9,6 +9,9 @@
   they came with: the signature does not cover a plaintext body, so a signature seen
   before may only come back with the same body (WeChat's retry), never a new one. Kept
   until the timestamp is stale anyway, and on disk so a restart does not reopen them.
+- Quiet chats: after her safe exit nothing new is pushed to her until she writes again.
+- Held messages: what was not pushed meanwhile, and experts' replies WeChat refused
+  (45015 outside the 48 hours), to be sent when she next writes.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, List, NamedTuple, Optional
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS wechat_seen (key TEXT PRIMARY KEY, seen_at REAL NOT NULL, reply TEXT)",
@@ -27,8 +30,18 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS wechat_signatures (key TEXT PRIMARY KEY, body_digest TEXT NOT NULL, "
     "expires_at REAL NOT NULL)",
     "CREATE INDEX IF NOT EXISTS wechat_signatures_expiry ON wechat_signatures (expires_at)",
+    "CREATE TABLE IF NOT EXISTS wechat_quiet (openid TEXT PRIMARY KEY, since REAL NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS wechat_held (id INTEGER PRIMARY KEY AUTOINCREMENT, openid TEXT NOT NULL, "
+    "text TEXT NOT NULL, expert_message_id INTEGER, reason TEXT NOT NULL, created_at REAL NOT NULL)",
 )
 SEEN_TTL_SECONDS = 3600.0  # WeChat's retries come within about 15 seconds
+
+
+class HeldMessage(NamedTuple):
+    id: int
+    text: str
+    expert_message_id: Optional[int]
+    reason: str
 
 
 class WeChatStore:
@@ -117,3 +130,33 @@ class WeChatStore:
         if not rows or rows[0][1] < self._clock():
             return None
         return json.loads(rows[0][0]).get(str(number))
+
+    # -- quiet after safe exit, and what waits for her ------------------------------
+    def set_quiet(self, openid: str) -> float:
+        since = self._clock()
+        self._run("INSERT OR REPLACE INTO wechat_quiet (openid, since) VALUES (?, ?)", (openid, since))
+        return since
+
+    def quiet_since(self, openid: str) -> Optional[float]:
+        rows = self._run("SELECT since FROM wechat_quiet WHERE openid = ?", (openid,))
+        return rows[0][0] if rows else None
+
+    def clear_quiet(self, openid: str) -> None:
+        self._run("DELETE FROM wechat_quiet WHERE openid = ?", (openid,))
+
+    def hold(self, openid: str, text: str, reason: str, expert_message_id: Optional[int] = None) -> None:
+        self._run("INSERT INTO wechat_held (openid, text, expert_message_id, reason, created_at) "
+                  "VALUES (?, ?, ?, ?, ?)", (openid, text, expert_message_id, reason, self._clock()))
+
+    def take_held(self, openid: str) -> List[HeldMessage]:
+        """What waits for her, oldest first, removed from the table (the caller sends or holds it again)."""
+        with self._lock:
+            connection = self._connect()
+            try:
+                with connection:
+                    rows = connection.execute("SELECT id, text, expert_message_id, reason FROM wechat_held "
+                                              "WHERE openid = ? ORDER BY id", (openid,)).fetchall()
+                    connection.execute("DELETE FROM wechat_held WHERE openid = ?", (openid,))
+            finally:
+                connection.close()
+        return [HeldMessage(*row) for row in rows]

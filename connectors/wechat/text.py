@@ -1,7 +1,8 @@
 """Bot messages as WeChat text: buttons become numbered options, long text is split.
 
 An Official Account cannot show buttons in a chat, so each button becomes a line
-"回复 1：标题" and her later "1" is mapped back to the payload. WeChat cuts a text
+"回复 1：标题" and her later "1" is mapped back to the payload; a text that points to
+buttons (「点下面的按钮看完整经过」, a case card) points to the numbers instead. WeChat cuts a text
 message at about 2,048 bytes, so long answers are split between paragraphs.
 """
 from __future__ import annotations
@@ -16,6 +17,8 @@ SHARE_LOCATION_PAYLOAD = "/share_location"
 SHARE_LOCATION_HINT = "发送位置：点输入框旁边的“+”，选择“位置”发给我"
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 NUMBER_REPLY = re.compile(r"^\s*(\d{1,2})\s*[。.]?\s*$")
+BUTTON_WORDS = re.compile(r"(?:点|点击|按)(?:一下)?下面的(?:按钮|选项)")
+NUMBER_WORDS = "回复下面的数字"
 
 
 def utf8_size(text: str) -> int:
@@ -41,6 +44,7 @@ class NumberedOptions:
             lines.append(f"回复 {number}：{title}")
         if not lines:
             return text
+        text = BUTTON_WORDS.sub(NUMBER_WORDS, text)
         return f"{text.rstrip()}\n\n" + "\n".join(lines) if text.strip() else "\n".join(lines)
 
 

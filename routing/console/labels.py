@@ -4,21 +4,46 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from assistant_contract.areas import AREA_TITLES
+from assistant_contract.grid import ROLE_TITLES as GRID_ROLE_TITLES
+from assistant_contract.handoffs import OPEN_STATUSES  # noqa: F401  (the queue's status filter)
 from assistant_contract.china_time import in_china, month_day_time
 
 STATUS = {"received": "新收到", "assigned": "已分派", "in_progress": "处理中", "replied": "已回复",
           "escalated": "已升级", "resolved": "已办结", "returned": "已交还机器人"}
 CATEGORY = AREA_TITLES  # the contract owns the areas and their titles
 ROLE = {"expert": "专家", "supervisor": "主管", "staff": "工作人员", "admin": "管理员"}
+ROLE.update(GRID_ROLE_TITLES)  # grid reporting's people (assistant_contract.grid)
 SENDER = {"user": "她", "bot": "机器人", "expert": "专家", "system": "系统"}
-DELIVERY = {"pending": "待送达", "delivered": "已送达", "failed": "送达失败", "none": ""}
+DELIVERY = {"pending": "待送达", "delivered": "已发出（渠道尚未回执）", "failed": "送达失败", "none": ""}
+DELIVERY.update({"accepted": "平台已接收", "refused": "平台拒收，等她回来补发", "waiting": "等她回来再送达"})
 OUTCOME = {"answered": "已解答", "referred": "已转介其他机构", "grassroots": "已转基层妇联跟进",
            "unreachable": "联系不上她", "not_needed": "她表示不再需要"}
 CHANNEL = {"rest": "网页", "callback": "回调", "telegram": "Telegram", "wechat": "微信", "socketio": "网页聊天"}
 ACTOR = {"bot": "机器人", "router": "自动分派", "sla": "时限提醒", "user": "她"}
+ACTOR.update({"channel": "聊天渠道"})
 
 
 local_time = month_day_time
+
+
+def minutes_text(minutes: int) -> str:
+    return duration(timedelta(minutes=minutes))
+
+
+def delivery(state: str) -> str:
+    """A message's delivery state in words; a state added later still reads as something."""
+    if state in DELIVERY:
+        return DELIVERY[state]
+    return f"送达状态：{state}" if state else ""
+
+
+def duration(value: timedelta) -> str:
+    """A time limit or a wait in hours and minutes: 48小时, 1小时30分, 45分钟."""
+    minutes = max(0, int(value.total_seconds() // 60))
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours}小时{minutes}分"
+    return f"{hours}小时" if hours else f"{minutes}分钟"
 
 
 def local_date(value: datetime) -> str:

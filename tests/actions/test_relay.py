@@ -54,6 +54,17 @@ def test_the_experts_reply_is_shown_with_their_role():
     assert messages[0]["text"] == "【律师回复】\n你好" and slots["expert_text"] is None
 
 
+def test_the_replys_id_rides_on_the_message_for_her_channels_delivery_report():
+    """Rasa hands a bot message's extra keys to the output channel as keywords (connectors/delivery_reports.py)."""
+    messages, slots = run_action(ActionRelayExpertReply(), [user_event("", "expert_reply")],
+                                 {"expert_text": "请保留好证据", "expert_role": "律师", "expert_message_id": 57})
+    assert messages[0]["text"] == "【律师回复】\n请保留好证据" and messages[0]["expert_message_id"] == 57
+    assert slots["expert_message_id"] is None
+    messages, _ = run_action(ActionRelayExpertReply(), [user_event("", "expert_reply")],
+                             {"expert_text": "你好", "expert_role": "律师"})
+    assert "expert_message_id" not in messages[0]  # an older routing backend: no id, no report
+
+
 def test_closing_hands_the_conversation_back_to_the_bot():
     messages, slots = run_action(ActionHandoffClosed(), [user_event("", "handoff_closed")])
     assert messages[0]["response"] == "utter_handoff_closed" and slots["handoff_open"] is False

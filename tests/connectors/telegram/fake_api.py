@@ -190,16 +190,28 @@ def sticker_update(update_id: int, chat_id: int) -> Dict[str, Any]:
     return {"update_id": update_id, "message": _message(chat_id, update_id, sticker=sticker)}
 
 
-def photo_update(update_id: int, chat_id: int, caption: Optional[str] = None) -> Dict[str, Any]:
+def edited_text_update(update_id: int, chat_id: int, text: str, message_id: int) -> Dict[str, Any]:
+    """She changed the text of message `message_id` (Telegram sends `edited_message`)."""
+    edited = _message(chat_id, message_id, text=text, edit_date=int(time.time()))
+    return {"update_id": update_id, "edited_message": edited}
+
+
+def photo_update(update_id: int, chat_id: int, caption: Optional[str] = None,
+                 media_group_id: Optional[str] = None) -> Dict[str, Any]:
     photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]
-    extra = {"caption": caption} if caption else {}
+    extra: Dict[str, Any] = {"caption": caption} if caption else {}
+    if media_group_id:
+        extra["media_group_id"] = media_group_id
     return {"update_id": update_id, "message": _message(chat_id, update_id, photo=photo, **extra)}
 
 
 def callback_update(update_id: int, chat_id: int, data: str, query_id: str,
-                    message_id: int = 1, offered: Optional[List[str]] = None) -> Dict[str, Any]:
-    """A press on a button with `data`; the message carries the buttons `offered` (by default that one)."""
-    keyboard = [[{"text": "按钮", "callback_data": d}] for d in (offered if offered is not None else [data])]
+                    message_id: int = 1, offered: Optional[List[str]] = None,
+                    keyboard: Optional[List[List[Dict[str, Any]]]] = None) -> Dict[str, Any]:
+    """A press on a button with `data`; the message carries the buttons `offered` (by default that one),
+    or the inline `keyboard` the bot sent with it."""
+    if keyboard is None:
+        keyboard = [[{"text": "按钮", "callback_data": d}] for d in (offered if offered is not None else [data])]
     return {"update_id": update_id, "callback_query": {
         "id": query_id, "chat_instance": "ci-1", "data": data,
         "from": {"id": chat_id, "is_bot": False, "first_name": "测试"},

@@ -208,8 +208,8 @@ def test_stickers_and_photos_get_a_polite_request_for_words(api, tmp_path):
 
     run(channel_for(api, tmp_path), dialogue, scenario)
     texts = api.sent_texts(CHAT)
-    assert texts[:2] == [MEDIA_NOT_READ, MEDIA_NOT_READ] and "文字" in MEDIA_NOT_READ
-    assert dialogue.texts == ["这是他打我的伤"]  # the caption still counts as her words
+    assert texts == [MEDIA_NOT_READ, "收到：这是他打我的伤"] and "文字" in MEDIA_NOT_READ
+    assert dialogue.texts == ["这是他打我的伤"]  # the caption is her words: no request to write them
 
 
 def test_a_20000_character_message_is_handled_and_a_long_answer_is_split(api, tmp_path):
@@ -306,7 +306,7 @@ def test_the_webhook_is_set_at_start_up_only_when_a_url_is_given(api, tmp_path):
     run(channel, StubDialogue(), lambda client, base: asyncio.to_thread(api.wait_for, "setWebhook"))
     (call,) = api.calls_to("setWebhook")
     assert call["url"] == "https://bot.example.org/webhooks/telegram/webhook" and call["secret_token"] == SECRET
-    assert call["allowed_updates"] == ["message", "callback_query"]
+    assert call["allowed_updates"] == ["message", "edited_message", "callback_query"]  # an edit is read too
 
 
 def test_group_chats_get_a_hint_to_write_privately_and_are_not_processed(api, tmp_path):

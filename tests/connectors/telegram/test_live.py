@@ -5,6 +5,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -194,3 +195,38 @@ def test_the_polling_runner_hands_updates_to_rasa(live):
         runner.send_signal(signal.SIGTERM)
         output = runner.communicate(timeout=30)[0].decode("utf-8", "replace")
     assert runner.returncode == 0, output
+
+
+def test_a_hurried_exit_deletes_everything_holds_the_lawyers_reply_and_the_console_sees_why(live):
+    """「他来了快删」 with a request open: her chat is emptied, the lawyer's reply waits (the routing
+    backend says so), and when she writes again it arrives and is marked accepted."""
+    api, rasa_url, routing_url, _ = live
+    chat = 9010
+    deliver(rasa_url, text_update(1000, chat, "老公出轨了我想离婚，孩子两岁", message_id=100))
+    deliver(rasa_url, text_update(1001, chat, "转人工", message_id=101))
+    handoff = json_call("GET", f"{routing_url}/api/v1/conversations/{chat}/status", token=SERVICE_TOKEN)
+    ours = [m["result_message_id"] for m in api.calls_to("sendMessage", chat)]
+    assert deliver(rasa_url, text_update(1002, chat, "他来了快删", message_id=102)) == 200
+    deleted = sorted(c["message_id"] for c in api.calls_to("deleteMessage", chat))
+    assert deleted == sorted([100, 101, 102] + ours)
+    assert api.sent_texts(chat)[-1] == SAFE_EXIT_HINT
+    token = json_call("POST", f"{routing_url}/api/v1/auth/token",
+                      {"username": "lawyer", "password": "a-long-password"})["access_token"]
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/claim", token=token)
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/reply", {"text": "请保留好证据。"}, token=token)
+
+    def delivery():
+        messages = json_call("GET", f"{routing_url}/api/v1/handoffs/{handoff['id']}", token=token)["messages"]
+        return [m for m in messages if m["sender"] == "expert"][-1]["delivery"]  # her later words follow it
+
+    deadline = time.monotonic() + 60
+    while delivery() != "waiting":
+        assert time.monotonic() < deadline, f"the held reply is marked {delivery()}"
+        time.sleep(0.5)
+    assert "【律师回复】" not in "".join(api.sent_texts(chat))
+    deliver(rasa_url, text_update(1003, chat, "我回来了", message_id=103))
+    assert any("【律师回复】" in text for text in api.sent_texts(chat))
+    deadline = time.monotonic() + 60
+    while delivery() != "accepted":
+        assert time.monotonic() < deadline, f"the delivered reply is marked {delivery()}"
+        time.sleep(0.5)

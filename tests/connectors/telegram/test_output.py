@@ -70,8 +70,8 @@ def test_a_reply_on_its_way_when_she_leaves_is_deleted_and_held(api, sender):
     output = TelegramOutput(sender, replying_since=sender.store.now() - 1)
     real_send = sender.send_message
 
-    async def send_while_she_leaves(chat_id, text, reply_markup=None):
-        sent = await real_send(chat_id, text, reply_markup)
+    async def send_while_she_leaves(chat_id, text, reply_markup=None, expert_message_id=None):
+        sent = await real_send(chat_id, text, reply_markup, expert_message_id)
         sender.store.set_quiet(chat_id)  # safe exit ran while this message was on its way
         return sent
 

@@ -45,10 +45,13 @@ def test_a_location_uses_the_shared_convention():
     assert inbound.text == '/share_location{"latitude": 23.12, "longitude": 113.36}'
 
 
-def test_media_asks_for_words_and_a_caption_counts():
+def test_media_asks_for_words_and_a_caption_is_her_text():
     assert read(sticker_update(7, 42)).kind == kinds.MEDIA
     photo = read(photo_update(8, 42, caption="/start"))
-    assert (photo.kind, photo.text) == (kinds.MEDIA, "/greet")
+    assert (photo.kind, photo.text) == (kinds.TEXT, "/greet")
+    danger = read(photo_update(9, 42, caption="他现在拿着刀在门外"))
+    assert (danger.kind, danger.text) == (kinds.TEXT, "他现在拿着刀在门外")
+    assert read(photo_update(10, 42, media_group_id="g-1")).album == "g-1"
 
 
 def test_a_button_press_is_deduped_by_update_and_by_query():
@@ -57,9 +60,15 @@ def test_a_button_press_is_deduped_by_update_and_by_query():
     assert inbound.dedupe_keys == ["update:9", "callback:q1"]
 
 
-def test_edits_and_unknown_updates_are_ignored():
-    edited = {"update_id": 10, "edited_message": text_update(10, 42, "改了")["message"]}
-    assert read(edited).kind == kinds.IGNORED
+@pytest.mark.parametrize("wording", ["安全退出！", "安全 退出", "退出", "他来了快删", "老公回来了快删", "快删掉", "清空聊天"])
+def test_exit_wording_in_any_form_is_a_safe_exit(wording):
+    assert (read(text_update(12, 42, wording)).kind, read(text_update(12, 42, wording)).text) == (
+        kinds.SAFE_EXIT, "/safe_exit")
+
+
+def test_an_edit_is_a_new_message_and_unknown_updates_are_ignored():
+    edited = {"update_id": 10, "edited_message": text_update(10, 42, "他现在拿着刀在门外")["message"]}
+    assert (read(edited).kind, read(edited).text) == (kinds.TEXT, "他现在拿着刀在门外")
     service = text_update(11, 42, "x")
     del service["message"]["text"]
     assert read(service).kind == kinds.IGNORED

@@ -3,8 +3,8 @@ sessions come from the page's cookie, never from the client."""
 from __future__ import annotations
 
 import asyncio
-import inspect
 import queue
+import time
 import urllib.request
 from typing import Any, List, Optional
 
@@ -30,8 +30,9 @@ class ScriptedAssistant:
         await message.output_channel.send_text_message(message.sender_id, f"收到：{message.text}")
 
 
-def start(settings: WebChatSettings, assistant: ScriptedAssistant, agent: Any = None):
-    socket_channel = WebChatSocketInput(settings)
+def start(settings: WebChatSettings, assistant: ScriptedAssistant, agent: Any = None, state_dir: Any = None,
+          reports: Any = None):
+    socket_channel = WebChatSocketInput(settings, state_dir=state_dir, reports=reports)
     server = ChannelServer([WebChatInput(), socket_channel], assistant)
     server.app.ctx.agent = agent
     return server.start(), socket_channel
@@ -43,11 +44,11 @@ def assistant():
 
 
 @pytest.fixture
-def served(assistant):
+def served(assistant, tmp_path):
     servers = []
 
-    def serve(settings: WebChatSettings = WebChatSettings(SECRET), agent: Any = None):
-        server, channel = start(settings, assistant, agent)
+    def serve(settings: WebChatSettings = WebChatSettings(SECRET), agent: Any = None, reports: Any = None):
+        server, channel = start(settings, assistant, agent, tmp_path, reports)
         servers.append(server)
         return server, channel
 
@@ -68,6 +69,8 @@ class Tab:
         self.client = socketio.Client(reconnection=False)
         self.client.on("bot_uttered", self.bot.put)
         self.client.on("session_confirm", self.confirmed.put)
+        self.left: "queue.Queue[dict]" = queue.Queue()
+        self.client.on("safe_exit", self.left.put)
         headers = {"Origin": origin or server.url, **({"Cookie": cookie} if cookie else {})}
         self.client.connect(server.url, headers=headers, transports=["polling"], wait_timeout=wait_seconds)
 
@@ -162,7 +165,87 @@ def test_session_persistence_false_in_credentials_is_not_honoured(caplog, monkey
     assert "session_persistence" in caplog.text
 
 
-def test_rasa_socketio_channel_can_join_the_session_room():
-    """Rasa 3.6 calls `sio.enter_room(...)` without await; with python-socketio 5.10+ it is a
-    coroutine, the room is never joined, and with session_persistence no bot message arrives."""
-    assert not inspect.iscoroutinefunction(socketio.AsyncServer.enter_room)
+class Reports:
+    def __init__(self):
+        self.made = []
+
+    def report(self, message_id, state, detail=""):
+        if message_id is not None:
+            self.made.append((message_id, state, detail))
+
+
+def push(server, channel, session_id, text, message_id=None):
+    """An expert's reply as trigger_intent hands it to the channel's output (Rasa passes the id as a keyword)."""
+    extra = {"expert_message_id": message_id} if message_id is not None else {}
+    asyncio.run_coroutine_threadsafe(channel.get_output_channel().send_text_message(session_id, text, **extra),
+                                     server.loop).result(10)
+
+
+@pytest.mark.parametrize("wording", ["他来了快删", "安全退出！", "清空聊天", "退出"])
+def test_exit_typed_in_any_wording_clears_every_page_and_holds_later_replies(served, assistant, tabs, wording):
+    from rasa.core.channels.channel import CollectingOutputChannel
+
+    reports = Reports()
+    server, channel = served(reports=reports)
+    cookie = page_cookie(server)
+    tab, other_tab = tabs(server, cookie), tabs(server, cookie)
+    session_id = tab.session()
+    other_tab.session()
+    tab.client.emit("user_uttered", {"message": wording})
+    assert tab.left.get(timeout=10) == {} and other_tab.left.get(timeout=10) == {}  # both pages leave
+    push(server, channel, session_id, "【律师回复】\n请保留好证据。", message_id=41)
+    with pytest.raises(queue.Empty):
+        tab.bot.get(timeout=1)
+    assert [m.text for m in assistant.received] == ["/safe_exit"]
+    assert isinstance(assistant.received[0].output_channel, CollectingOutputChannel)
+    assert reports.made == [(41, "waiting", "她用了安全退出，等她再发消息")]
+    assert "聊天列表" not in "".join(str(m) for m in list(tab.bot.queue))  # no chat list on a web page
+
+
+def test_a_reply_for_a_closed_page_waits_and_is_shown_when_she_comes_back(served, tabs):
+    reports = Reports()
+    server, channel = served(reports=reports)
+    cookie = page_cookie(server)
+    tab = tabs(server, cookie)
+    session_id = tab.session()
+    tab.client.disconnect()  # she closed the tab
+    deadline = time.monotonic() + 30
+    while channel.get_output_channel().present(session_id):  # the server notices the closed tab
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    push(server, channel, session_id, "【律师回复】\n请保留好证据。", message_id=42)
+    assert reports.made == [(42, "waiting", "她的网页聊天已关闭，等她回来")]
+    back = tabs(server, cookie)  # the same browser, later: the cookie kept her session
+    assert back.session() == session_id
+    shown = [back.bot.get(timeout=10)["text"] for _ in range(2)]
+    assert shown == ["你离开之后，这里收到了新的消息：", "【律师回复】\n请保留好证据。"]
+    assert reports.made[-1] == (42, "accepted", "")
+
+
+def test_the_page_cookie_outlives_a_closed_browser_for_a_week(served):
+    server, _ = served()
+    with urllib.request.urlopen(f"{server.url}/webhooks/webchat/", timeout=10) as response:
+        cookie = response.headers["Set-Cookie"]
+    assert "Max-Age=604800" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_a_code_word_she_arranged_is_a_safe_exit(served, assistant, tabs):
+    server, _ = served()
+    tab = tabs(server, page_cookie(server))
+    tab.session()
+    assert "暗号设好了" in tab.say("设置暗号 买菜")["text"]
+    tab.client.emit("user_uttered", {"message": "买菜"})
+    assert tab.left.get(timeout=10) == {}
+    assert [m.text for m in assistant.received] == ["/safe_exit"]
+
+
+def test_not_safe_under_a_crisis_message_is_the_crisis_path(served, assistant, tabs):
+    cookie_value = "C" * 43
+    session_id = session_id_for(cookie_value, SECRET)
+    crisis = {"event": "bot", "text": "这不是你的错。请马上拨打110报警。\n你现在安全吗？", "data": {"buttons": [
+        {"title": "我现在安全", "payload": "/affirm"}, {"title": "我不安全", "payload": "/deny"}]}}
+    agent = FakeStores({session_id: FakeTracker([her("他强奸了我"), crisis], channel="socketio")})
+    server, _ = served(agent=agent)
+    tab = tabs(server, f"{COOKIE_NAME}={cookie_value}")
+    tab.session()
+    assert tab.say("/deny")["text"] == "收到：/crisis_sexual_assault"

@@ -1,7 +1,7 @@
 """A local stand-in for api.weixin.qq.com: the token endpoint and message/custom/send.
 
-Real HTTP on a free port, so the channel's wechatpy client is exercised as in
-production (WeChatClient pointed at it through WECHAT_API_BASE_URL). Failures can
+Real HTTP on a free port, so the channel's own client (connectors/wechat/api.py) is
+exercised as in production (pointed at it through WECHAT_API_BASE_URL). Failures can
 be scripted: an HTTP 500, errcode -1 (system busy), or 45015 (outside the 48-hour
 window).
 """
@@ -29,6 +29,8 @@ class FakeWeChatApi:
         self.sent: List[Tuple[str, str]] = []
         self.token_requests = 0
         self.send_attempts = 0
+        self.token = ACCESS_TOKEN  # the one token the API accepts now
+        self.raw_bodies: List[bytes] = []
         self._failures: List[str] = []
         self._changed = threading.Condition()
         api = self
@@ -42,7 +44,7 @@ class FakeWeChatApi:
                 api.token_requests += 1
                 if query.get("appid") != APP_ID or query.get("secret") != APP_SECRET:
                     return self._json(200, {"errcode": 40125, "errmsg": "invalid appsecret"})
-                self._json(200, {"access_token": ACCESS_TOKEN, "expires_in": 7200})
+                self._json(200, {"access_token": api.token, "expires_in": 7200})
 
             def do_POST(self):
                 url = urlparse(self.path)
@@ -50,8 +52,9 @@ class FakeWeChatApi:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if url.path != "/cgi-bin/message/custom/send":
                     return self._json(404, {"errcode": 404, "errmsg": "not found"})
-                if query.get("access_token") != ACCESS_TOKEN:
+                if query.get("access_token") != api.token:
                     return self._json(200, {"errcode": 40001, "errmsg": "invalid credential"})
+                api.raw_bodies.append(body)
                 with api._changed:
                     api.send_attempts += 1
                     failure = api._failures.pop(0) if api._failures else None
@@ -78,6 +81,10 @@ class FakeWeChatApi:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self._server.server_port}/cgi-bin/"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def expire_token(self) -> None:
+        """WeChat issued a new token elsewhere: the cached one now gets errcode 40001."""
+        self.token = ACCESS_TOKEN + "-renewed"
 
     def fail_next(self, kind: str, times: int = 1) -> None:
         with self._changed:

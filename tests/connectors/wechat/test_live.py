@@ -127,3 +127,48 @@ def test_a_forged_message_never_reaches_the_assistant(live):
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
     assert not [e for e in tracker(rasa_url, "oLive0Forged00000000000000001")["events"] if e["event"] == "user"]
+
+
+def test_a_hurried_exit_gets_one_line_and_the_lawyers_reply_waits_then_a_refusal_is_honest(live):
+    """「他来了快删」 with a request open: one line, then silence (the console sees 「等她回来」);
+    her next message brings the reply. A reply WeChat refuses (45015) is marked refused and sent
+    when she writes."""
+    from connectors.wechat.webhook import SAFE_EXIT_LINE
+
+    rasa_url, routing_url, api, _ = live
+    she = WeChatUser(rasa_url, api, "oLive0SafeExit000000000000001")
+    she.says("老公出轨了我想离婚，孩子两岁")
+    since = she.says("转人工")
+    she.wait_for("编号", since=since)
+    handoff = json_call("GET", f"{routing_url}/api/v1/conversations/{she.openid}/status", token=SERVICE_TOKEN)
+    since = she.says("他来了快删")
+    assert she.seen(since) == [SAFE_EXIT_LINE]
+    token = json_call("POST", f"{routing_url}/api/v1/auth/token",
+                      {"username": "lawyer", "password": "a-long-password"})["access_token"]
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/claim", token=token)
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/reply", {"text": "请保留好证据。"}, token=token)
+
+    def delivery_becomes(state):
+        deadline = time.monotonic() + 60
+        while True:
+            detail = json_call("GET", f"{routing_url}/api/v1/handoffs/{handoff['id']}", token=token)
+            reply = [m for m in detail["messages"] if m["sender"] == "expert"][-1]  # her later words follow it
+            if reply["delivery"] == state:
+                return detail
+            assert time.monotonic() < deadline, f"the reply is marked {reply['delivery']}"
+            time.sleep(0.5)
+
+    delivery_becomes("waiting")
+    assert she.seen(since) == [SAFE_EXIT_LINE]  # nothing pushed while she is away
+    since = she.says("我回来了")
+    assert "请保留好证据" in she.wait_for("【律师回复】", since=since)
+    delivery_becomes("accepted")
+
+    api.fail_next("window")
+    json_call("POST", f"{routing_url}/api/v1/handoffs/{handoff['id']}/reply", {"text": "记得带上结婚证。"},
+              token=token)
+    detail = delivery_becomes("refused")
+    assert any("45015" in (event["note"] or "") for event in detail["history"])
+    since = she.says("好的")
+    assert "结婚证" in she.wait_for("记得带上结婚证", since=since)
+    delivery_becomes("accepted")

@@ -1,10 +1,10 @@
 """Retries with backoff for the customer-service API, then a record: with a local fake API."""
 import asyncio
 
-import requests
-from wechatpy.exceptions import WeChatClientException
+import httpx
 
 from connectors.undelivered import UndeliveredLog
+from connectors.wechat.api import WeChatApiError
 from connectors.wechat.sender import CustomerServiceSender
 
 
@@ -35,25 +35,26 @@ def make_sender(tmp_path, api, delays):
 
 def test_network_errors_are_retried_with_growing_backoff(tmp_path):
     delays = []
-    api = FlakyApi(requests.ConnectionError("reset"), WeChatClientException(-1, "system error"))
+    api = FlakyApi(httpx.ConnectError("reset"), WeChatApiError(-1, "system error"))
     assert send(make_sender(tmp_path, api, delays)) is True
     assert api.sent == [("her", "你好")] and delays == [0.5, 1.0]
 
 
 def test_after_the_last_attempt_the_message_is_recorded(tmp_path):
     delays = []
-    api = FlakyApi(*[requests.Timeout("slow")] * 3)
+    api = FlakyApi(*[httpx.ReadTimeout("slow")] * 3)
     assert send(make_sender(tmp_path, api, delays), "专家回复") is False
     [row] = UndeliveredLog(tmp_path / "undelivered.db").list("wechat")
-    assert (row.recipient, row.text, row.attempts) == ("her", "专家回复", 3) and "Timeout" in row.error
+    assert (row.recipient, row.text, row.attempts) == ("her", "专家回复", 3) and "ReadTimeout" in row.error
 
 
 def test_a_refusal_is_not_retried(tmp_path):
     delays = []
-    api = FlakyApi(WeChatClientException(40003, "invalid openid"))
+    api = FlakyApi(WeChatApiError(40003, "invalid openid"))
     assert send(make_sender(tmp_path, api, delays)) is False
     assert delays == []
     assert UndeliveredLog(tmp_path / "undelivered.db").list()[0].error == "errcode 40003: invalid openid"
+    assert make_sender(tmp_path, FlakyApi(), []).last_failure("her") == ""
 
 
 def test_without_app_credentials_everything_is_recorded(tmp_path):

@@ -1,0 +1,83 @@
+"""What the web chat keeps for her between visits, in a local SQLite file (var/webchat.db).
+
+- Waiting messages: an expert's reply (or any later message) that arrived while no
+  page of her session was open, or after her safe exit. The page is a browser tab:
+  when she closes it nobody receives the socket.io message, so it waits here and is
+  shown when she comes back (`reason` page_closed) or writes again (after safe exit).
+- Quiet sessions: after a safe exit nothing new is shown until she writes again.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, List, NamedTuple, Optional
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS webchat_waiting (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, "
+    "messages TEXT NOT NULL, expert_message_id INTEGER, reason TEXT NOT NULL, created_at REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS webchat_waiting_session ON webchat_waiting (session_id)",
+    "CREATE TABLE IF NOT EXISTS webchat_quiet (session_id TEXT PRIMARY KEY, since REAL NOT NULL)",
+)
+PAGE_CLOSED, AFTER_SAFE_EXIT = "page_closed", "held_after_safe_exit"
+
+
+class Waiting(NamedTuple):
+    id: int
+    messages: List[Dict[str, Any]]
+    expert_message_id: Optional[int]
+    reason: str
+
+
+class WebChatStore:
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+        self._path, self._clock = Path(path), clock
+        self._lock = threading.Lock()
+        self._ready = False
+
+    def _run(self, sql: str, parameters: tuple = ()) -> list:
+        with self._lock:
+            if not self._ready:
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self._path, timeout=10)
+            try:
+                with connection:
+                    if not self._ready:
+                        for statement in SCHEMA:
+                            connection.execute(statement)
+                        self._ready = True
+                    return connection.execute(sql, parameters).fetchall()
+            finally:
+                connection.close()
+
+    def now(self) -> float:
+        return self._clock()
+
+    def keep(self, session_id: str, messages: List[Dict[str, Any]], reason: str,
+             expert_message_id: Optional[int] = None) -> None:
+        self._run("INSERT INTO webchat_waiting (session_id, messages, expert_message_id, reason, created_at) "
+                  "VALUES (?, ?, ?, ?, ?)",
+                  (session_id, json.dumps(messages, ensure_ascii=False), expert_message_id, reason, self._clock()))
+
+    def waiting(self, session_id: str, reasons: tuple = (PAGE_CLOSED, AFTER_SAFE_EXIT)) -> List[Waiting]:
+        marks = ",".join("?" * len(reasons))
+        rows = self._run(f"SELECT id, messages, expert_message_id, reason FROM webchat_waiting "
+                         f"WHERE session_id = ? AND reason IN ({marks}) ORDER BY id", (session_id, *reasons))
+        return [Waiting(row[0], json.loads(row[1]), row[2], row[3]) for row in rows]
+
+    def delivered(self, waiting_id: int) -> None:
+        self._run("DELETE FROM webchat_waiting WHERE id = ?", (waiting_id,))
+
+    def set_quiet(self, session_id: str) -> float:
+        since = self._clock()
+        self._run("INSERT OR REPLACE INTO webchat_quiet (session_id, since) VALUES (?, ?)", (session_id, since))
+        return since
+
+    def quiet_since(self, session_id: str) -> Optional[float]:
+        rows = self._run("SELECT since FROM webchat_quiet WHERE session_id = ?", (session_id,))
+        return rows[0][0] if rows else None
+
+    def clear_quiet(self, session_id: str) -> None:
+        self._run("DELETE FROM webchat_quiet WHERE session_id = ?", (session_id,))
