@@ -26,6 +26,7 @@ from assistant_contract.handoffs import is_open
 from rasa_sdk.events import SlotSet
 
 from actions import conversation
+from actions.contact_consent import contact_for_handoff
 from actions.context import EXPERT_OFFER, HANDOFF_CONFIRM, HANDOFF_TOPIC, Turn, ask, set_topic
 from actions.handoff_types import HandoffRecord, HandoffRequest
 from actions.her_turn import HerTurnAction, Reply
@@ -82,7 +83,8 @@ async def open_handoff(turn: Turn, reply: Reply, store: HandoffStore, category: 
             conversation_id=tracker.sender_id, channel=conversation.channel(tracker), category=category,
             intent=intent or conversation.latest_service_intent(tracker, taxonomy), urgent=urgent,
             summary=conversation.summary(tracker, taxonomy), transcript=conversation.transcript(tracker),
-            region=tracker.get_slot("region")))
+            region=tracker.get_slot("region"),
+            **dict(zip(("contact", "contact_consented_at"), contact_for_handoff(tracker)))))  # consent first
     except RoutingError as error:  # refused: the outbox keeps only what may go later
         logger.warning("handoff for %s not recorded: %s", tracker.sender_id, error)
         reply.say_response("utter_handoff_not_recorded")

@@ -21,6 +21,8 @@ class HandoffRequest:
     summary: str
     transcript: List[Dict[str, str]] = field(default_factory=list)
     region: Optional[str] = None  # 广东省佛山市顺德区: escalation reaches her local federation
+    contact: Optional[str] = None  # only with contact_consented_at (actions/contact_consent.py)
+    contact_consented_at: Optional[str] = None  # when she said yes to the consent question, ISO 8601 UTC
 
 
 @dataclass(frozen=True)

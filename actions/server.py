@@ -5,6 +5,11 @@ with the request body (her whole conversation) in the response. This runner
 keeps rasa-sdk's app but binds 127.0.0.1 by default, accepts only calls that
 carry the token Rasa sends (`action_endpoint.token` in endpoints.yml, which
 Rasa adds as `?token=`), and answers errors without echoing anything.
+
+Operations (actions/metrics.py): `GET /healthz` checks what the actions depend on (the
+local outbox's backlog, the routing backend), `GET /metrics` gives Prometheus counts, and
+every call logs one JSON line with the request id of her message, which the routing client
+sends on as `X-Request-ID`.
 """
 from __future__ import annotations
 
@@ -18,7 +23,9 @@ from bot.environment import DEVELOPMENT, deployment, environment, text, whole_nu
 
 logger = logging.getLogger(__name__)
 
-OPEN_PATHS = ("/health",)
+OPEN_PATHS = ("/health", "/healthz", "/metrics")  # no personal data in any of them
+BACKLOG_SECONDS = 300  # an outbox row older than this makes /healthz "degraded"
+ROUTING_TIMEOUT_SECONDS = 2.0
 MIN_TOKEN_LENGTH = 24
 
 
@@ -75,11 +82,16 @@ def build_app(settings: ActionServerSettings, package: str = "actions"):
             return response.json({"error": "unauthorized"}, status=401)
         return None
 
+    install_operations(app)
+
     @app.listener("after_server_start")
     async def deliver_what_waits(app, loop):  # noqa: ARG001 - Sanic's listener signature
         from actions.factories import default_handoff_store  # noqa: PLC0415 - settings are read at start, not import
 
         app.add_task(default_handoff_store().keep_delivering(settings.outbox_retry_seconds))
+        from actions.grid_outbox import default_grid_sender  # noqa: PLC0415 - as above: grid reports kept while down
+
+        app.add_task(default_grid_sender().keep_delivering(settings.outbox_retry_seconds))
 
     @app.exception(Exception)
     async def without_her_words(request, exception: Exception):
@@ -89,12 +101,75 @@ def build_app(settings: ActionServerSettings, package: str = "actions"):
     return app
 
 
+async def routing_reachable(routing_url: str) -> bool:
+    import httpx  # noqa: PLC0415
+
+    try:
+        async with httpx.AsyncClient(timeout=ROUTING_TIMEOUT_SECONDS) as http:
+            return (await http.get(routing_url.rstrip("/") + "/healthz")).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def install_operations(app, environ: Optional[Mapping[str, str]] = None) -> None:
+    """Request ids and one JSON line per call, metrics, and /healthz, on rasa-sdk's app."""
+    import time  # noqa: PLC0415
+
+    from assistant_contract.json_logs import HEADER, REQUEST_ID
+    from sanic import response
+
+    from actions import metrics as action_metrics
+    from bot.settings import Settings
+
+    settings = Settings.from_env(environ)
+    counted = action_metrics.install(action_metrics.ActionMetrics(settings.handoff_store_path))
+    calls = logging.getLogger("actions.calls")
+
+    @app.on_request
+    async def start_call(request):
+        body = request.json if request.method == "POST" and request.path == "/webhook" else None
+        request.ctx.body = body
+        request.ctx.request_id = action_metrics.request_id_for(request.headers.get(HEADER), body)
+        request.ctx.token = REQUEST_ID.set(request.ctx.request_id)
+        request.ctx.started = time.perf_counter()
+
+    @app.on_response
+    async def end_call(request, answer):
+        seconds = time.perf_counter() - getattr(request.ctx, "started", time.perf_counter())
+        request_id = getattr(request.ctx, "request_id", "")
+        if request_id:
+            answer.headers[HEADER] = request_id
+        if request.path == "/webhook":
+            counted.action_called(getattr(request.ctx, "body", None), answer.status, seconds)
+            action, _, _ = action_metrics.call_details(getattr(request.ctx, "body", None))
+            calls.info("action", extra={"fields": {"request_id": request_id, "action": action,
+                                                   "status": answer.status, "duration_ms": round(seconds * 1000, 1)}})
+
+    @app.get("/healthz")
+    async def healthz(request):
+        backlog = action_metrics.outbox_backlog(settings.handoff_store_path)
+        waited = action_metrics.oldest_seconds(backlog)
+        checks = {"outbox": {"ok": waited < BACKLOG_SECONDS, "waiting": {kind: count for kind, (count, _) in
+                                                                          backlog.items()}, "oldest_seconds": waited},
+                  "routing": {"ok": await routing_reachable(settings.routing_url)}}
+        healthy = all(check["ok"] for check in checks.values())
+        return response.json({"status": "ok" if healthy else "degraded", "checks": checks})
+
+    @app.get("/metrics")
+    async def metrics(request):
+        from assistant_contract.metrics_text import CONTENT_TYPE
+
+        return response.text(counted.registry.expose(), content_type=CONTENT_TYPE)
+
+
 def main(argv: Optional[list] = None) -> None:
     parser = argparse.ArgumentParser(description="the assistant's action server (token required)")
     parser.add_argument("--port", type=int, default=None)
     parser.add_argument("--host", default=None)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from assistant_contract import json_logs  # noqa: PLC0415
+
+    json_logs.configure()  # one JSON object per line, with the request id of her message
     try:
         settings = ActionServerSettings.from_env()
     except InsecureSettings as error:

@@ -10,22 +10,22 @@ import os
 import secrets
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import List, Optional
 
 from sqlalchemy import func, select
 
-from routing import auth, sla
+from assistant_contract import json_logs
+
+from routing import auth, read_audit, scheduler
 from routing.archive import consumer
 from routing.archive.sources import SqlBrokerSource
-from routing import sla_policy
 from routing.console import canned, corrections, intents
 from routing.db import make_engine, make_session_factory
+from routing.grid import cli as grid_cli  # its background round runs in routing/scheduler.py
 from routing.migrate import upgrade
-from routing.models import User, utcnow
+from routing.models import User
 from routing.org_data import SAMPLE_FILE, holds_real_directory, load_file, refresh_sample
-from routing.relay import RasaRelay, deliver_round
 from routing.settings import InsecureConfiguration, Settings, refuse_placeholder_secrets
 
 DEMO_USERS = [("lawyer", "expert", "rights", "法律", "律师"), ("counsellor", "expert", "care", "心理", "心理咨询师"),
@@ -57,26 +57,6 @@ def prepare(settings: Settings) -> None:
                 print(f"  {username:<11} {password}  ({title})")
 
 
-def start_sla_loop(settings: Settings, every_seconds: int = 5) -> threading.Thread:
-    """Retry pending deliveries, remind and escalate, in the background while the API serves."""
-    factory = _sessions(settings)
-    relay = RasaRelay(settings.rasa_url, settings.rasa_token or None)
-
-    def loop() -> None:
-        while True:
-            try:
-                deliver_round(relay, factory)
-                with factory() as db, db.begin():
-                    sla.sweep(db, utcnow(), sla_policy.current(db, settings).reminder_before_hours)
-            except Exception as error:  # keep the loop alive; the next round retries
-                print(f"background round failed: {error}", file=sys.stderr)
-            time.sleep(every_seconds)
-
-    thread = threading.Thread(target=loop, name="sla-sweep", daemon=True)
-    thread.start()
-    return thread
-
-
 def start_archive_loop(settings: Settings, stop: Optional[threading.Event] = None) -> threading.Thread:
     """Take Rasa's events from its event broker into the archive the console reads, in the background."""
     source, factory = SqlBrokerSource(settings.event_broker_url), _sessions(settings)
@@ -104,6 +84,21 @@ def set_disabled(settings: Settings, username: str, disabled: bool) -> int:
     return 0
 
 
+def her_data_command(settings: Settings, args: argparse.Namespace) -> int:
+    """`retention` and `erase`: each prints its report, store by store."""
+    from routing import erase, retention  # noqa: PLC0415 - only these commands need them
+
+    upgrade(settings.database_url)
+    kept = retention.RetentionSettings.beside(settings)
+    if args.command == "retention":
+        report = retention.run(_sessions(settings), kept, dry_run=args.dry_run)
+    else:
+        report = erase.erase_conversation(_sessions(settings), args.conversation, actor=args.actor,
+                                          settings=kept, dry_run=args.dry_run)
+    print("\n".join(report.lines()))
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     os.umask(0o077)  # the database and exports hold her conversations: this user only
     parser = argparse.ArgumentParser(prog="python -m routing")
@@ -123,9 +118,16 @@ def main(argv: Optional[List[str]] = None) -> int:
         commands.add_parser(name, help=verb).add_argument("--username", required=True)
     export = commands.add_parser("export-corrections", help="write the console's NLU corrections as Rasa training data")
     export.add_argument("--out", default="data/nlu/corrections.yml")
+    keep = commands.add_parser("retention", help="remove what is older than its retention, in every store")
+    keep.add_argument("--dry-run", action="store_true", help="only print what would go, per store, with counts")
+    erase = commands.add_parser("erase", help="erase one conversation everywhere (her request), store by store")
+    erase.add_argument("--conversation", required=True)
+    erase.add_argument("--actor", default="cli", help="who asked, for the audit log")
+    erase.add_argument("--dry-run", action="store_true", help="only print what would go")
     serve = commands.add_parser("serve", help="migrate, load data, and serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    grid_cli.add_commands(commands)  # grid reporting (routing/grid/cli.py)
     args = parser.parse_args(argv)
     settings = Settings()
 
@@ -151,7 +153,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         upgrade(settings.database_url)
         with _sessions(settings)() as db:
             count = corrections.export(db, intents.correctable_intents(), Path(args.out))
+            read_audit.noted(db, os.environ.get("USER", "cli"), "export.corrections", args.out)
         print(f"Wrote {count} corrected examples to {args.out}.")
+    elif args.command in grid_cli.COMMANDS:
+        upgrade(settings.database_url)
+        return grid_cli.run(args, settings, _sessions(settings))
+    elif args.command in ("retention", "erase"):
+        return her_data_command(settings, args)
     elif args.command == "serve":
         import uvicorn
 
@@ -162,8 +170,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         except InsecureConfiguration as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        json_logs.configure()
         prepare(settings)
-        start_sla_loop(settings)
         start_archive_loop(settings)
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, **serve_options(settings))
+        app = create_app(settings)
+        scheduler.install(app)  # deliveries, SLA sweep, retention: in the application's lifespan
+        uvicorn.run(app, host=args.host, port=args.port, **serve_options(settings))
     return 0

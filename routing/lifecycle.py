@@ -25,8 +25,9 @@ from routing.authorization import Forbidden  # noqa: F401  (lifecycle.Forbidden,
 from routing.models import Department, Handoff, HandoffEvent, HandoffMessage, User, utcnow
 
 ALLOWED = {
-    "received": {"assigned", "in_progress", "escalated", "returned"},
-    "assigned": {"assigned", "in_progress", "escalated", "returned"},
+    # → resolved from an unclaimed state only through `close_unclaimed` (a supervisor, with a reason).
+    "received": {"assigned", "in_progress", "escalated", "returned", "resolved"},
+    "assigned": {"assigned", "in_progress", "escalated", "returned", "resolved"},
     "in_progress": {"replied", "resolved", "escalated", "returned", "in_progress"},
     "replied": {"replied", "in_progress", "resolved", "escalated", "returned"},
     "escalated": {"assigned", "in_progress", "resolved", "returned"},
@@ -50,6 +51,7 @@ class NewHandoff:
     transcript: tuple = ()
     region: Optional[str] = None
     contact: Optional[str] = None
+    contact_consented_at: Optional[datetime] = None  # when she agreed to give her contact
 
 
 def may_become(handoff: Handoff, to_status: str) -> bool:
@@ -102,6 +104,7 @@ def open_handoff(session: Session, request: NewHandoff, normal_hours: int, urgen
         region=request.region, contact=request.contact, department_id=department.id if department else None,
         status="received", created_at=now, due_at=due_time(now, request.urgent, normal_hours, urgent_hours),
     )
+    handoff.contact_consented_at = request.contact_consented_at if request.contact else None
     session.add(handoff)
     session.add(HandoffEvent(handoff_id=handoff.id, from_status=None, to_status="received", actor="bot",
                              note="urgent" if request.urgent else None, created_at=now))
@@ -160,8 +163,14 @@ def add_user_message(session: Session, handoff: Handoff, text: str) -> HandoffMe
     return message
 
 
+UNCLAIMED = ("received", "assigned")
+
+
 def resolve(session: Session, handoff: Handoff, user: User, note: str) -> Handoff:
     authorize(user, "resolve", handoff)
+    if handoff.status in UNCLAIMED:
+        raise Conflict(f"handoff is {handoff.status}: nobody has claimed it yet; claim it first, "
+                       "or a supervisor closes it with a reason")
     transition(session, handoff, "resolved", user.username, note)
     # Tell her the bot takes over again, through the same ordered relay as replies.
     session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text=HANDOFF_CLOSED,
@@ -195,4 +204,24 @@ def withdraw(session: Session, handoff: Handoff) -> Handoff:
 def escalate(session: Session, handoff: Handoff, actor: str, organisation_id: Optional[str], note: str) -> Handoff:
     transition(session, handoff, "escalated", actor, note)
     handoff.escalated_to = organisation_id
+    return handoff
+
+
+CLOSED_UNCLAIMED = "主管关闭了这个未认领的求助"
+
+
+def close_unclaimed(session: Session, handoff: Handoff, user: User, reason: str) -> Handoff:
+    """A supervisor (or admin) closes a handoff nobody has claimed (a duplicate, a test, she was
+    helped elsewhere), saying why; she is told the bot takes over again, as on any close."""
+    authorization.require(user, "resolve", handoff)
+    if user.role not in authorization.MANAGERS:
+        raise Forbidden("only a supervisor or an admin closes a handoff nobody has claimed")
+    if handoff.status not in UNCLAIMED:
+        raise Conflict(f"handoff is {handoff.status}; only an unclaimed handoff is closed this way")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Conflict("a reason is needed to close a handoff nobody claimed")
+    transition(session, handoff, "resolved", user.username, f"{CLOSED_UNCLAIMED}。原因：{reason}")
+    session.add(HandoffMessage(handoff_id=handoff.id, sender="system", text=HANDOFF_CLOSED,
+                               delivery="pending", created_at=utcnow()))
     return handoff

@@ -21,13 +21,13 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT INT TERM
 
 PYTHONPATH=. ROUTING_RASA_URL=${ROUTING_RASA_URL:-http://127.0.0.1:$RASA_PORT} "$ROUTING_VENV/bin/python" -m routing serve \
-  --host "$BIND" --port "$ROUTING_PORT" >var/logs/routing.log 2>&1 &
+  --host "$BIND" --port "$ROUTING_PORT" >>var/logs/routing.log 2>&1 &
 pids+=($!)
-"$VENV/bin/python" -m actions.server --host 127.0.0.1 --port "$ACTION_PORT" >var/logs/actions.log 2>&1 &
+"$VENV/bin/python" -m actions.server --host 127.0.0.1 --port "$ACTION_PORT" >>var/logs/actions.log 2>&1 &
 pids+=($!)
 # Rasa's HTTP API (trackers, trigger_intent) needs the token; no CORS: the web chat page is same-origin.
 "$VENV/bin/rasa" run --enable-api --auth-token "$RASA_API_TOKEN" -i "$BIND" --model "$MODEL" --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml >var/logs/rasa.log 2>&1 &
+  --endpoints endpoints.yml --credentials credentials.yml >>var/logs/rasa.log 2>&1 &
 pids+=($!)
 
 echo "Starting (logs in var/logs/) ..."

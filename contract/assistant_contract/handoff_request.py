@@ -5,6 +5,10 @@ refused request never reaches an expert; so the sender cuts to the same limits
 (`request_body`) instead of learning them from a refusal. A 20,000-character message
 stays whole in Rasa's tracker and in the backend's conversation archive; the handoff
 carries the newest lines that fit, each at most TRANSCRIPT_LINE_MAX_CHARS.
+
+Her contact details (`contact`) travel only with `contact_consented_at`, the time she answered
+yes to the question that asked her (actions/contact_consent.py); without it they are left out,
+and the backend drops a contact that comes without one.
 """
 from __future__ import annotations
 
@@ -43,7 +47,8 @@ def _newest_that_fit(lines: List[Dict[str, str]]) -> List[Dict[str, str]]:
 def request_body(*, conversation_id: str, channel: Optional[str], category: Optional[str],
                  intent: Optional[str], urgent: bool, summary: str,
                  transcript: Iterable[Mapping[str, Any]] = (), region: Optional[str] = None,
-                 contact: Optional[str] = None) -> Dict[str, Any]:
+                 contact: Optional[str] = None,
+                 contact_consented_at: Optional[str] = None) -> Dict[str, Any]:
     """The JSON body of `POST /api/v1/handoffs`, within the limits above: the newest
     transcript lines are kept, an unknown area is sent as none (the backend routes
     such a request to its general queue rather than refusing it)."""
@@ -54,4 +59,8 @@ def request_body(*, conversation_id: str, channel: Optional[str], category: Opti
             "transcript": _newest_that_fit(lines), "region": region}
     if contact is not None:
         body["contact"] = contact
+    if contact is not None and not contact_consented_at:
+        del body["contact"]  # no consent she answered: her contact details stay with her
+    elif contact is not None:
+        body["contact_consented_at"] = contact_consented_at  # when she agreed (ISO 8601, UTC)
     return {name: _cut(value, LIMITS[name]) if name in LIMITS else value for name, value in body.items()}

@@ -13,6 +13,7 @@ from typing import Annotated, Any, List, Optional, Type, TypeVar
 
 from pydantic import AfterValidator, AliasChoices, AliasPath, BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic import field_validator
+from pydantic import model_validator
 
 from assistant_contract import conversation_ids, handoff_request
 from assistant_contract.areas import AREAS
@@ -85,6 +86,13 @@ class HandoffCreate(BaseModel):
     transcript: List[TranscriptLine] = Field(default_factory=list, max_length=handoff_request.TRANSCRIPT_MAX_LINES)
     region: Optional[str] = Field(default=None, max_length=LIMITS["region"])
     contact: Optional[str] = Field(default=None, max_length=LIMITS["contact"])
+    contact_consented_at: Optional[datetime] = None  # when she agreed to give it; without it no contact is kept
+
+    @model_validator(mode="after")
+    def _contact_only_with_consent(self) -> "HandoffCreate":
+        if self.contact_consented_at is None:
+            self.contact = None  # a contact she never agreed to give is not stored (issue #20)
+        return self
 
 
 class TextBody(BaseModel):

@@ -42,5 +42,13 @@ def test_an_unknown_area_goes_as_none():
     assert body(category="nonsense")["category"] is None and body(category=None)["category"] is None
 
 
-def test_contact_is_sent_only_when_she_gave_it():
-    assert "contact" not in body() and body(contact="13812345678")["contact"] == "13812345678"
+def test_contact_is_sent_only_when_she_gave_it_and_agreed():
+    assert "contact" not in body()
+    agreed = body(contact="13812345678", contact_consented_at="2026-11-30T12:00:00+00:00")
+    assert agreed["contact"] == "13812345678" and agreed["contact_consented_at"] == "2026-11-30T12:00:00+00:00"
+
+
+def test_a_contact_without_her_consent_is_left_out():
+    sent = body(contact="13812345678")
+    assert "contact" not in sent and "contact_consented_at" not in sent
+    assert "contact" not in body(contact="13812345678", contact_consented_at="")

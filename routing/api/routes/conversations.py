@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
 
+from routing import read_audit  # every read and export in the audit log (issue #20)
 from routing import authorization, handoff_queries
 from routing.api.dependencies import CurrentUser, DatabaseSession, ServiceCaller
 from routing.api.schemas import ConversationStatus, ConversationTranscript, HandoffDetail, shown_to
@@ -17,6 +18,7 @@ def transcript(conversation_id: str, user: CurrentUser, db: DatabaseSession) -> 
                 if authorization.permits(user, "transcript", handoff)]
     if not handoffs:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no visible handoff for conversation {conversation_id}")
+    read_audit.noted(db, user, "transcript", conversation_id, commit=False)  # committed with the answer
     return ConversationTranscript(conversation_id=conversation_id,
                                   handoffs=[shown_to(HandoffDetail, handoff, user) for handoff in handoffs])
 
