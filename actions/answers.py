@@ -27,6 +27,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
 from actions.clarify import area_buttons, area_menu
+from actions.activities import activity_request
+from actions.courses import add_after_answer, course_request
+from actions.local_services import add_service_line
 from actions.context import EXPERT_OFFER, Turn, ask, set_topic
 from actions.crisis_followup import NEXT, QUESTION, respond_in_episode
 from actions.follow_up import aspects_of
@@ -35,6 +38,7 @@ from actions.office_details import OFFICE_DETAIL, office_details
 from actions.handoff import ask_what_about, open_for_message
 from actions.her_turn import HerTurnAction, Reply
 from actions.knowledge_answer import ANSWER, CHOOSE, find_answer, find_answer_in_its_area
+from actions.quiz import study_request
 from actions.person_request import person_request, takes_back, without_request
 from actions.status import describe
 from actions.topic_answers import answer_entry, answer_in_topic, answer_two, choose, overview, plain
@@ -230,7 +234,14 @@ class ActionAnswerRequest(HerTurnAction):
         return "action_answer_request"
 
     async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
-        return await answer_message(self, turn, reply, self._index or default_index())
+        listed = course_request(turn, reply) or await activity_request(turn, reply) \
+            or await study_request(turn, reply)  # 有没有…的课, 最近有什么活动, 执委学堂
+        if listed is not None:
+            return listed
+        events = await answer_message(self, turn, reply, self._index or default_index())
+        add_after_answer(turn, reply, events)  # a course or two that fit (actions/courses.py)
+        add_service_line(turn, reply, events)  # 各地精选 (actions/local_services.py)
+        return events
 
 
 class ActionAnswerFaq(HerTurnAction):
@@ -253,6 +264,9 @@ class ActionAnswerFaq(HerTurnAction):
         events = answer_entry(turn, reply, entry)
         if crisis:  # a button of the crisis reply: the frame stays
             events += set_topic(turn, entry.category, f"crisis_{crisis}", entry.id, crisis=crisis, answered=True)
+        else:
+            add_after_answer(turn, reply, events)
+            add_service_line(turn, reply, events)
         return events
 
 

@@ -17,7 +17,8 @@ from actions.knowledge_answer import ANSWER, find_answer
 from actions.office_details import HOTLINE, SAFETY_LINE, map_link
 from actions.routing_protocol import OfficeDirectory, RoutingError
 from bot.knowledge_index import KnowledgeIndex, default_index
-from nlu.gazetteer import Gazetteer, Place, load_gazetteer
+from nlu.gazetteer import Gazetteer, Place, load_gazetteer, load_town_table
+from routing.towns import TownTable
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +62,11 @@ class ActionFindOffice(Action):
     """Answers with the offices serving her place, or asks where she is."""
 
     def __init__(self, directory: Optional[OfficeDirectory] = None, gazetteer: Optional[Gazetteer] = None,
-                 index: Optional[KnowledgeIndex] = None) -> None:
+                 index: Optional[KnowledgeIndex] = None, towns: Optional[TownTable] = None) -> None:
         self._directory = directory
         self._gazetteer = gazetteer
         self._index = index
+        self._towns = towns
 
     def name(self) -> Text:
         return "action_find_office"
@@ -77,6 +79,10 @@ class ActionFindOffice(Action):
     def gazetteer(self) -> Gazetteer:
         return self._gazetteer or load_gazetteer()
 
+    @property
+    def towns(self) -> TownTable:
+        return self._towns or load_town_table()
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
@@ -87,6 +93,9 @@ class ActionFindOffice(Action):
             return await ActionAnswerRequest(directory=self._directory, index=self._index).run(
                 dispatcher, tracker, domain)
         level = _entity(tracker, "org_level") or tracker.get_slot("office_level")
+        outside = self.towns.elsewhere_named(tracker.latest_message.get("text") or "")
+        if outside and not _entity(tracker, "place"):  # 「南安水头镇」: Fujian's, not 佛冈's 水头镇
+            return self._outside(dispatcher, outside)
         latitude, longitude = _number(_entity(tracker, "latitude")), _number(_entity(tracker, "longitude"))
         try:
             if latitude is not None and longitude is not None and -90 <= latitude <= 90 and -180 <= longitude <= 180:
@@ -156,8 +165,8 @@ class ActionFindOffice(Action):
             return [SlotSet("awaiting_place", True)]
         if intent == "inform_place" or asked_before and intent in ("nlu_fallback", "out_of_scope"):
             dispatcher.utter_message(text=(
-                "抱歉，我没能认出这个地方。我这里收录的是广东省各市、区（县）的妇联，"
-                "你可以换个说法，比如“佛山顺德”“韶关乐昌”“广州天河区”。"
+                "抱歉，我没能认出这个地方。我这里收录的是广东省各市、区（县）和镇（街道）的妇联，"
+                "你可以换个说法，比如“佛山顺德”“顺德容桂”“广州天河区”。"
                 f"也可以直接拨打{HOTLINE}妇女维权公益服务热线，会由当地妇联接听。"))
             return [SlotSet("awaiting_place", False)]
         dispatcher.utter_message(
@@ -180,12 +189,14 @@ class ActionFindOffice(Action):
         offices = await self.directory.offices_for_region(place.full_name, level)
         if not offices:
             return self._not_listed(dispatcher, place)
-        first, above = offices[0], offices[1:2]
+        first = offices[0]
+        above = offices[1:3] if first.get("level") == "town" else offices[1:2]  # a town: its county and city
         heading = (f"你问的{LEVEL_TITLES[level]}（{place.name}）：" if level and first.get("level") == level
                    else f"离你最近的妇联组织（{place.name}）：")
         parts = [heading, describe(first, with_distance=False)]
         if above:
-            parts.append(f"上一级是{above[0]['name']}，电话{above[0].get('phone') or HOTLINE}。")
+            parts.append("；".join(f"{'上一级' if n == 0 else '再上一级'}是{o['name']}，电话{o.get('phone') or HOTLINE}"
+                                  for n, o in enumerate(above)) + "。")
         self._send(dispatcher, parts, offices)
         return [SlotSet("awaiting_place", False), SlotSet("office_level", None), SlotSet("region", place.full_name)]
 

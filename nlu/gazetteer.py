@@ -4,6 +4,9 @@ Guangdong is covered down to county level (市辖区 included); the rest of the
 country down to prefecture level, so that a woman who names a place outside
 Guangdong gets an honest answer instead of a wrong office. Only cpca's CSV is
 read: importing cpca itself would load pandas and its matcher for nothing.
+Guangdong's towns and streets (the federation's fourth level) come from the
+table in `routing/data/towns.yml` (read by `routing.towns`, standard library
+and PyYAML only), placed under their county from cpca.
 """
 from __future__ import annotations
 
@@ -14,16 +17,20 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Tuple
+
+if TYPE_CHECKING:
+    from routing.towns import TownTable
 
 GUANGDONG_PREFIX = "44"
 EARTH_RADIUS_KM = 6371.0088
-LEVELS = ("province", "city", "county")
+LEVELS = ("province", "city", "county", "town")
 
 _PROVINCE_SUFFIX = re.compile(r"(壮族|回族|维吾尔)?自治区$|特别行政区$|省$|市$")
 _CITY_SUFFIX = re.compile(r"市$|地区$|盟$")
 _MINORITIES = "壮|瑶|畲|回|满|苗|黎|土家|蒙古|彝|藏|侗|布依|傣|白|哈尼|傈僳|羌|纳西|朝鲜|哈萨克|各"
 _COUNTY_SUFFIX = re.compile(rf"(({_MINORITIES})族)*自治县$|[区县市]$")
+_TOWN_SUFFIX = re.compile(r"(街道|镇|(?:[^乡]{1,3}族)?乡)$")
 _NOT_PLACES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 
@@ -44,7 +51,8 @@ class Place:
     @property
     def short_name(self) -> Optional[str]:
         """The everyday name (顺德区 → 顺德, 乳源瑶族自治县 → 乳源), when it differs."""
-        suffix = {"province": _PROVINCE_SUFFIX, "city": _CITY_SUFFIX, "county": _COUNTY_SUFFIX}[self.level]
+        suffix = {"province": _PROVINCE_SUFFIX, "city": _CITY_SUFFIX, "county": _COUNTY_SUFFIX,
+                  "town": _TOWN_SUFFIX}[self.level]
         if self.level == "city" and self.name.endswith("自治州"):
             return None  # 海南藏族自治州 would shorten to a province's name
         short = suffix.sub("", self.name)
@@ -106,6 +114,19 @@ class Gazetteer:
             places.append(Place(code, name, level, parent_code, "".join(parents) + name, latitude, longitude))
         return cls(places)
 
+    def with_towns(self, towns: Iterable[Tuple[str, str]]) -> "Gazetteer":
+        """This gazetteer and Guangdong's towns, given as (county code, town name); the
+        county code is the city's where towns sit directly under it (东莞、中山). A town
+        whose county cpca does not know is left out: it could not be placed."""
+        places = list(self)
+        for county_code, name in towns:
+            parent = self._by_code.get(county_code.ljust(12, "0"))
+            if parent is None or not parent.in_guangdong:
+                continue
+            code = f"{parent.code}-{name}"
+            places.append(Place(code, name, "town", parent.code, parent.full_name + name, None, None))
+        return Gazetteer(places)
+
     def __iter__(self) -> Iterator[Place]:
         return iter(self._by_code.values())
 
@@ -136,5 +157,13 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=1)
+def load_town_table() -> "TownTable":
+    from routing.towns import read as read_towns  # noqa: PLC0415 - read once, on first use
+
+    return read_towns()
+
+
+@lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    return Gazetteer.from_csv(cpca_table_path())
+    towns = load_town_table().towns
+    return Gazetteer.from_csv(cpca_table_path()).with_towns((town.county_code, town.name) for town in towns)

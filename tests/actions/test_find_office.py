@@ -137,3 +137,32 @@ def test_sample_offices_are_labelled_as_sample_data():
 def test_a_place_she_named_that_is_not_in_the_gazetteer_gets_an_honest_answer():
     messages, _ = run(FakeDirectory(), "我在虎门", "inform_place")
     assert "没能认出这个地方" in messages[0]["text"] and "12338" in messages[0]["text"]
+
+
+RONGGUI = dict(SHUNDE, id="org-440606-t1", name="佛山市顺德区容桂街道妇女联合会", level="town",
+               region="广东省佛山市顺德区容桂街道", phone="12338")
+
+
+def test_a_town_gets_its_own_federation_with_the_county_and_city_above_it():
+    directory = FakeDirectory([RONGGUI, SHUNDE, FOSHAN])
+    messages, slots = run(directory, "顺德容桂妇联在哪", "find_office", [place("广东省佛山市顺德区容桂街道")])
+    text = messages[0]["text"]
+    assert directory.calls == [("region", "广东省佛山市顺德区容桂街道", None)]
+    assert text.startswith("离你最近的妇联组织（容桂街道）：") and "乡镇（街道）妇联" in text
+    assert "上一级是佛山市顺德区妇女联合会，电话0757-00000000；再上一级是佛山市妇女联合会，电话0757-11111111" in text
+    assert slots["region"] == "广东省佛山市顺德区容桂街道"
+
+
+def test_a_town_outside_guangdong_that_shares_a_guangdong_name_gets_the_honest_answer_first_time():
+    directory = FakeDirectory()
+    messages, slots = run(directory, "南安水头镇妇联在哪", "find_office")
+    assert directory.calls == []
+    text = messages[0]["text"]
+    assert text.startswith("福建省泉州市南安市水头镇不在广东省") and "12338" in text and "佛冈" not in text
+    assert slots == {"awaiting_place": False}
+
+
+def test_a_guangdong_town_she_named_is_not_mistaken_for_one_elsewhere():
+    directory = FakeDirectory()
+    run(directory, "佛冈水头镇妇联", "find_office", [place("广东省清远市佛冈县水头镇")])
+    assert directory.calls == [("region", "广东省清远市佛冈县水头镇", None)]

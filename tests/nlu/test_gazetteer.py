@@ -41,3 +41,18 @@ def test_nearest_county_to_a_location(gazetteer):
 def test_great_circle_distance_by_hand():
     # 0.1° of latitude is 6371.0088 km × 0.1 × π / 180 = 11.1195 km
     assert great_circle_km(23.0, 113.0, 23.1, 113.0) == pytest.approx(11.1195, abs=0.001)
+
+
+def test_guangdong_towns_sit_under_their_county_or_city(gazetteer):
+    towns = gazetteer.guangdong("town")
+    assert len(towns) >= 1500
+    ronggui = gazetteer.by_full_name("广东省佛山市顺德区容桂街道")
+    assert ronggui.level == "town" and ronggui.short_name == "容桂" and ronggui.latitude is None
+    assert gazetteer.parent(ronggui).full_name == "广东省佛山市顺德区"
+    humen = gazetteer.by_full_name("广东省东莞市虎门镇")
+    assert gazetteer.parent(humen).full_name == "广东省东莞市"
+
+
+def test_towns_do_not_change_the_nearest_county(gazetteer):
+    county, _ = gazetteer.nearest_county(22.80, 113.29)
+    assert county.level == "county"

@@ -51,3 +51,28 @@ def test_no_place_where_a_word_only_looks_like_one(matcher, text):
 ])
 def test_the_level_of_federation_she_asks_about(text, level):
     assert org_level(text) == level
+
+
+@pytest.mark.parametrize("text, full_name", [
+    ("顺德容桂妇联在哪", "广东省佛山市顺德区容桂街道"), ("我在容桂", "广东省佛山市顺德区容桂街道"),
+    ("容桂妇联电话多少", "广东省佛山市顺德区容桂街道"), ("容桂街道", "广东省佛山市顺德区容桂街道"),
+    ("佛山市顺德区容桂街道", "广东省佛山市顺德区容桂街道"), ("住在东莞虎门", "广东省东莞市虎门镇"),
+    ("我在乐昌坪石镇", "广东省韶关市乐昌市坪石镇"), ("增城新塘", "广东省广州市增城区新塘镇"),
+    ("佛冈水头镇", "广东省清远市佛冈县水头镇"), ("我在容桂，老公打我", "广东省佛山市顺德区容桂街道"),
+])
+def test_towns_with_their_county_or_in_a_place_frame(matcher, text, full_name):
+    assert matcher.best(text).place.full_name == full_name
+
+
+@pytest.mark.parametrize("text", [
+    "我在建设路上班", "我在人民医院", "新塘镇",  # 新塘镇: 广州增城 and 潮州饶平 both have one
+    "南安水头镇妇联在哪",  # Fujian's 水头镇, never 佛冈's
+])
+def test_no_town_where_the_name_is_a_word_shared_or_elsewhere(matcher, text):
+    found = matcher.best(text)
+    assert found is None or found.place.level != "town", text
+
+
+def test_a_town_outside_guangdong_is_named_for_the_honest_answer(matcher):
+    assert matcher.outside("南安水头镇妇联在哪") == "福建省泉州市南安市水头镇"
+    assert matcher.outside("佛冈水头镇妇联在哪") is None

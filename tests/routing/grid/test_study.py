@@ -1,0 +1,54 @@
+"""执委学堂 results (routing/study.py, routing/api/routes/study.py, routing/console/study_pages.py):
+a cadre's chat is bound with the grid binding; her finished quiz is kept under her level and
+grid unit; staff see completion and scores per level and region."""
+from __future__ import annotations
+
+from routing import study
+from routing.grid import bindings
+from routing.models import User
+from tests.routing.grid.conftest import SERVICE
+
+RESULT = {"conversation_id": "tg-cadre", "topic": "dv_report", "score": 4, "total": 5}
+
+
+def bind(sessions, username, conversation_id="tg-cadre"):
+    with sessions() as db, db.begin():
+        user = db.query(User).filter(User.username == username).one()
+        code = bindings.issue_code(db, user, 10).code
+        bindings.bind(db, code, "telegram", conversation_id)
+
+
+def test_a_bound_cadre_s_result_is_kept_under_her_level_and_unit(client, sessions, people):
+    bind(sessions, "town")
+    response = client.post("/api/v1/study/results", json=RESULT, headers=SERVICE)
+    assert response.status_code == 201
+    assert response.json()["level"] == "town" and response.json()["score"] == 4
+    bind(sessions, "village", "tg-village")
+    client.post("/api/v1/study/results", json=dict(RESULT, conversation_id="tg-village", score=5), headers=SERVICE)
+    client.post("/api/v1/study/results", json=dict(RESULT, score=2, topic="service"), headers=SERVICE)
+    with sessions() as db:
+        rows = study.summary(db)
+    assert [(r.level, r.people, r.quizzes, r.average_percent) for r in rows] == [("town", 1, 2, 60),
+                                                                              ("village", 1, 1, 100)]
+
+
+def test_an_unbound_chat_or_a_bad_score_is_refused(client, sessions, people):
+    assert client.post("/api/v1/study/results", json=RESULT, headers=SERVICE).status_code == 404
+    bind(sessions, "town")
+    assert client.post("/api/v1/study/results", json=dict(RESULT, score=6), headers=SERVICE).status_code == 422
+    assert client.post("/api/v1/study/results", json=dict(RESULT, topic="astrology"), headers=SERVICE).status_code == 422
+    assert client.post("/api/v1/study/results", json=RESULT).status_code == 401
+
+
+def test_an_account_that_is_not_a_cadre_cannot_record(client, sessions, people):
+    bind(sessions, "lawyer")
+    assert client.post("/api/v1/study/results", json=RESULT, headers=SERVICE).status_code == 404
+
+
+def test_the_console_page_shows_completion_per_level_and_region(app, client, sessions, people):
+    from tests.routing.console_support import login as console_login
+
+    bind(sessions, "town")
+    client.post("/api/v1/study/results", json=RESULT, headers=SERVICE)
+    page = console_login(app, "root").get("/console/study")
+    assert page.status_code == 200 and "镇（街道）" in page.text and "80%" in page.text
