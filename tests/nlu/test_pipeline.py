@@ -25,11 +25,9 @@ def test_control_characters_and_mixed_scripts_do_not_break_parsing(model_parser)
 
 def test_traditional_and_cantonese_are_understood(model_parser):
     assert model_parser.parse("離婚後孩子撫養權歸誰")["intent"]["name"] == "legal_divorce"
-    # Routed by its area: since the calm examples (a Cantonese mother furious at her gaming
-    # daughter is family_communication) the model splits this one between screen time and
-    # communication, both family education.
-    gaming = model_parser.parse("个仔成日打机唔做功课点算")["intent"]["name"]
-    assert gaming in ("family_screen_study", "family_communication")
+    # A son gaming instead of his homework is screen time, not communication: one calm example
+    # had it labelled communication (fixed) and data/nlu/writers.yml adds Cantonese gaming and homework.
+    assert model_parser.parse("个仔成日打机唔做功课点算")["intent"]["name"] == "family_screen_study"
 
 
 @pytest.mark.parametrize(
