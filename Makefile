@@ -14,28 +14,34 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: help install train run shell test test-unit test-routing test-stories test-browser browser-deps webchat-assets bench eval eval-dialogue validate lint clean export-corrections
+.PHONY: help install lock audit train run shell test test-unit test-routing test-stories test-browser browser-deps webchat-assets bench bench-compare bench-grid eval eval-dialogue validate lint clean export-corrections
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt contract/pyproject.toml
+$(VENV)/.installed: requirements.lock contract/pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python3.10) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
-	$(PY) -m pip install --quiet -e ./contract
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e ./contract
 	@touch $@
 	@echo "Installed the Rasa environment in $(VENV)."
 
-$(ROUTING_VENV)/.installed: routing/requirements.txt contract/pyproject.toml
+$(ROUTING_VENV)/.installed: routing/requirements.lock contract/pyproject.toml
 	@test -x $(ROUTING_PY) || $$(scripts/find-python3.11) -m venv $(ROUTING_VENV)
 	$(ROUTING_PY) -m pip install --quiet --upgrade pip
-	$(ROUTING_PY) -m pip install --quiet -r routing/requirements.txt
-	$(ROUTING_PY) -m pip install --quiet -e ./contract
+	$(ROUTING_PY) -m pip install --quiet --require-hashes -r routing/requirements.lock
+	$(ROUTING_PY) -m pip install --quiet --no-deps -e ./contract
 	@touch $@
 	@echo "Installed the routing backend environment in $(ROUTING_VENV)."
 
-install: $(VENV)/.installed $(ROUTING_VENV)/.installed ## create both virtualenvs, install the pinned dependencies and the shared contract/
+install: $(VENV)/.installed $(ROUTING_VENV)/.installed ## create both virtualenvs, install the locked dependencies (hashes checked) and the shared contract/
+
+lock: ## after changing a pin in requirements*.txt: regenerate requirements.lock and routing/requirements.lock (pip-tools)
+	scripts/lock-requirements
+
+audit: ## known vulnerabilities in both lock files (pip-audit; needs PyPI's advisory API over the network)
+	scripts/audit-requirements
 
 validate: $(VENV)/.installed ## check training data and domain for conflicts
 	$(RASA) data validate --max-history 5 --quiet
@@ -57,8 +63,8 @@ shell: $(MODEL) ## chat with the assistant in the terminal
 test-unit: $(MODEL) $(ROUTING_VENV)/.installed
 	$(PY) -m pytest -q tests --ignore=tests/routing --ignore=tests/security/routing --ignore=tests/browser
 
-test-routing: $(ROUTING_VENV)/.installed ## routing backend tests, on SQLite and PostgreSQL
-	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/routing tests/security/routing tests/contract
+test-routing: $(ROUTING_VENV)/.installed ## routing backend tests, on SQLite and PostgreSQL (a throwaway one when none answers)
+	scripts/with-postgres -- env PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/routing tests/security/routing tests/contract
 
 test-browser: $(MODEL) $(ROUTING_VENV)/.installed browser-deps $(SOCKETIO_CLIENT) ## end-to-end tests in headless Chromium
 	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/browser
@@ -79,6 +85,12 @@ test: lint test-routing test-unit test-stories test-browser ## the whole suite (
 
 bench: $(MODEL) ## NLU speed and memory against their targets, written to reports/bench/
 	$(PY) -m bot bench --out reports/bench
+
+bench-grid: $(ROUTING_VENV)/.installed ## the grid drill: 3,385 reports through the API, 20 clients, embedded SQLite; to reports/grid/
+	PYTHONPATH=. $(ROUTING_PY) -m routing.grid.bench --out reports/grid
+
+bench-compare: $(VENV)/.installed ## make bench plus Rasa's stock Chinese pipeline trained for 10 minutes (about 20 min), to reports/bench/
+	$(PY) -m bot.bench --stock-minutes 10 --out reports/bench
 
 eval: $(MODEL) ## held-out and blind NLU figures and FAQ retrieval, written to reports/nlu/, reports/nlu-blind/, reports/retrieval/
 	$(PY) -m bot eval --out reports/nlu

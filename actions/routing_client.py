@@ -18,6 +18,11 @@ import httpx
 from assistant_contract.conversation_ids import path_segment
 from assistant_contract.handoff_request import request_body
 
+from assistant_contract.json_logs import HEADER as REQUEST_HEADER
+from assistant_contract.json_logs import REQUEST_ID
+
+from actions.grid_types import GridBinding, GridReceipt, GridReport
+from actions.metrics import routing_failed
 from actions.handoff_types import HandoffRecord, HandoffRequest
 from actions.routing_protocol import RoutingRefused, RoutingUnavailable
 
@@ -106,15 +111,20 @@ class RoutingClient:
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """The answer, or `RoutingUnavailable` when there is none worth reading."""
+        if REQUEST_ID.get():  # the request id of her message, for the backend's log (actions/metrics.py)
+            kwargs["headers"] = {**kwargs.get("headers", {}), REQUEST_HEADER: REQUEST_ID.get()}
         try:
             async with httpx.AsyncClient(base_url=self._base, headers=self._headers, timeout=self._timeout,
                                          transport=self._transport, verify=_tls_context()) as http:
                 response = await http.request(method, path, **kwargs)
         except httpx.TimeoutException as error:
+            routing_failed("unavailable")
             raise RoutingUnavailable(f"{method} {path}: no answer within {self._timeout} s") from error
         except httpx.HTTPError as error:  # connection refused, reset, protocol errors
+            routing_failed("unavailable")
             raise RoutingUnavailable(f"{method} {path}: {type(error).__name__}") from error
         if response.status_code >= 500 or response.status_code in TRY_LATER_STATUSES:
+            routing_failed("unavailable")
             raise RoutingUnavailable(f"{method} {path}: {response.status_code} from the routing backend")
         return response
 
@@ -129,6 +139,7 @@ class RoutingClient:
         if response.status_code >= 400:
             reason = refusal_reason(response)
             logger.warning("routing backend refused %s %s: %s %s", method, path, response.status_code, reason)
+            routing_failed("refused")
             raise RoutingRefused(response.status_code, reason)
         if parse is None:
             return None
@@ -165,3 +176,15 @@ class RoutingClient:
     async def forward_message(self, handoff_id: str, text: str) -> None:
         path = f"/api/v1/handoffs/{path_segment(handoff_id)}/messages"
         await self._answer("POST", path, json={"text": text[:MAX_MESSAGE_CHARS]})
+
+    async def bind_grid_chat(self, code: str, channel: str, conversation_id: str) -> Optional[GridBinding]:
+        body = {"code": code, "channel": channel, "conversation_id": conversation_id}
+        return await self._answer("POST", "/api/v1/grid/bindings", parse=GridBinding.from_dict, missing=True,
+                                  json=body)
+
+    async def grid_binding_for(self, conversation_id: str) -> Optional[GridBinding]:
+        path = f"/api/v1/grid/bindings/{path_segment(conversation_id)}"
+        return await self._answer("GET", path, parse=GridBinding.from_dict, missing=True)
+
+    async def submit_grid_report(self, report: GridReport) -> GridReceipt:
+        return await self._answer("POST", "/api/v1/grid/reports", parse=GridReceipt.from_dict, json=report.body())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Protocol
 
+from actions.grid_types import GridBinding, GridReceipt, GridReport
 from actions.handoff_types import HandoffRecord, HandoffRequest
 
 
@@ -84,3 +85,17 @@ class HandoffStore(Protocol):
         """She takes her request back. Raises RoutingRefused (409: urgent, or already closed)
         or RoutingUnavailable; then her words still reach the expert, forwarded as any message."""
         ...
+
+
+class GridReporting(Protocol):
+    """What a grid worker's chat asks of the routing backend: her binding and her reports."""
+
+    async def bind_grid_chat(self, code: str, channel: str, conversation_id: str) -> Optional[GridBinding]:
+        """Binds this chat with the code an admin issued; None when the code is unknown, expired or used."""
+        ...
+
+    async def grid_binding_for(self, conversation_id: str) -> Optional[GridBinding]:
+        """The account this chat is bound to; None when it is not bound."""
+        ...
+
+    async def submit_grid_report(self, report: GridReport) -> GridReceipt: ...

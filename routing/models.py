@@ -95,6 +95,7 @@ class Handoff(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     region: Mapped[Optional[str]] = mapped_column(String(100))
     contact: Mapped[Optional[str]] = mapped_column(String(200))
+    contact_consented_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # migration 0007
     department_id: Mapped[Optional[str]] = mapped_column(ForeignKey("departments.id"))
     assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     escalated_to: Mapped[Optional[str]] = mapped_column(ForeignKey("organisations.id"))
@@ -120,6 +121,8 @@ class HandoffMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     delivery: Mapped[str] = mapped_column(String(16), default="none")  # none | pending | delivered | failed
+    # an expert reply: pending → delivered (Rasa took it) → accepted | refused | waiting, as her channel reports
+    # (routing/relay.py record_delivery, connectors/delivery_reports.py)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -167,3 +170,14 @@ class ArchiveCursor(Base):
     position: Mapped[int] = mapped_column(BigInteger, default=0)
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+# Tables owned by other modules, registered with the same Base so that create_all and
+# Alembic's autogenerate see them: the audit log (0005), grid reporting (0006),
+# activities and 执委学堂 results (0008). Grid reporting adds its roles to ROLES.
+from assistant_contract.grid import GRID_ROLES  # noqa: E402
+
+ROLES = ROLES + GRID_ROLES
+import routing.activity_models  # noqa: E402,F401
+import routing.grid.models  # noqa: E402,F401
+import routing.study  # noqa: E402,F401
+from routing import audit  # noqa: E402,F401

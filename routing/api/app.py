@@ -20,14 +20,15 @@ from fastapi import FastAPI
 from routing import console
 from routing.api import errors
 from routing.api.dependencies import Services
-from routing.api.middleware import ResponseGuard
-from routing.api.routes import auth, conversations, handoffs, health, offices
+from routing.api.middleware import RequestLog, ResponseGuard
+from routing.api.routes import activities, auth, conversations, grid, handoffs, health, offices, study
 from routing.db import make_engine, make_session_factory
+from routing.metrics import BackendMetrics
 from routing.relay import RasaRelay
 from routing.settings import Settings, refuse_placeholder_secrets
 
 log = logging.getLogger(__name__)
-ROUTES = (health, auth, handoffs, conversations, offices)
+ROUTES = (health, auth, handoffs, conversations, offices, grid, activities, study)
 
 
 def warn_about_secrets(settings: Settings) -> None:
@@ -53,6 +54,8 @@ def create_app(settings: Optional[Settings] = None, session_factory=None, relay=
     app.add_middleware(ResponseGuard, max_body_bytes=settings.max_body_bytes,
                        own_limit_prefixes=(console.PREFIX,) if with_console else (),
                        cacheable_prefixes=(console.STATIC_PREFIX,) if with_console else ())
+    app.state.metrics = BackendMetrics(session_factory)  # GET /metrics (routing/metrics.py)
+    app.add_middleware(RequestLog, metrics=app.state.metrics)  # one JSON line per request, X-Request-ID
     for module in ROUTES:
         app.include_router(module.router)
     if with_console:

@@ -65,13 +65,15 @@ def mount_console(app: FastAPI, settings: Settings, session_factory, relay,
 
 def console_application(console: Console) -> FastAPI:
     from routing.console import (
-        admin_pages, admin_settings_pages, dashboard_pages, handoff_actions, handoff_pages, login_pages, queue_pages,
+        account_pages, activity_pages, admin_pages, admin_settings_pages, audit_pages, dashboard_pages, erase_pages,
+        grid_dashboard, grid_forms, grid_pages, handoff_actions, handoff_pages, login_pages, queue_pages, study_pages,
         transcript_pages,
     )
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     for module in (login_pages, queue_pages, handoff_pages, handoff_actions, transcript_pages, dashboard_pages,
-                   admin_pages, admin_settings_pages):
+                   admin_pages, admin_settings_pages, audit_pages, account_pages, erase_pages,
+                   grid_pages, grid_forms, grid_dashboard, activity_pages, study_pages):
         app.include_router(module.build_router(console))
     app.mount("/console/static", StaticFiles(directory=str(STATIC)), name="console-static")
     _guard(app, console)

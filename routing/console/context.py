@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from routing.console import intents, labels, sessions
 from assistant_contract.conversation_ids import path_segment
+from assistant_contract.grid import GRID_ROLES
 from routing.masking import for_viewer, mask
 from routing.models import User
 from routing.relay import deliver_round
@@ -36,7 +37,10 @@ ALL_ROLES = ("expert", "supervisor", "staff", "admin")
 
 NAVIGATION = [("/console/queue", "求助队列", QUEUE_ROLES), ("/console/transcripts", "对话审阅", TRANSCRIPT_ROLES),
               ("/console/dashboard", "数据看板", DASHBOARD_ROLES), ("/console/admin", "管理", ("admin",)),
-              ("/console/admin/availability", "专家值班", ("supervisor",))]
+              ("/console/admin/availability", "专家值班", ("supervisor",)),
+              ("/console/grid", "网格上报", GRID_ROLES + ("staff", "supervisor", "admin")),
+              ("/console/activities", "活动管理", ("staff", "supervisor", "admin")),
+              ("/console/study", "执委学堂", ("staff", "supervisor", "admin"))]
 
 
 class ConsoleError(Exception):

@@ -10,6 +10,7 @@ from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Set, Tuple
 
+from actions.grid_types import GridBinding, GridReceipt, GridReport
 from actions.handoff_types import HandoffRecord, HandoffRequest, new_record
 from actions.routing_protocol import RoutingError, RoutingRefused, RoutingUnavailable
 
@@ -172,3 +173,41 @@ class StubRoutingServer:
     def __exit__(self, *exc: Any) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class FakeGridBackend:
+    """`GridReporting` in memory, answering as the routing backend does: a code binds
+    once (then it is used), unknown codes and chats are None. `down` makes every call
+    unavailable; `refusal` is raised by every call."""
+
+    def __init__(self, codes: Optional[Dict[str, Any]] = None) -> None:
+        self.codes: Dict[str, GridBinding] = {code: GridBinding.from_dict(b) for code, b in (codes or {}).items()}
+        self.bindings: Dict[str, GridBinding] = {}
+        self.reports: List[GridReport] = []
+        self.down = False
+        self.refusal: Optional[RoutingRefused] = None
+
+    def _answer_or_fail(self) -> None:
+        if self.down:
+            raise RoutingUnavailable("the fake backend is down")
+        if self.refusal is not None:
+            raise self.refusal
+
+    async def bind_grid_chat(self, code: str, channel: str, conversation_id: str) -> Optional[GridBinding]:
+        self._answer_or_fail()
+        binding = self.codes.pop(code, None)
+        if binding is not None:
+            self.bindings[conversation_id] = binding
+        return binding
+
+    async def grid_binding_for(self, conversation_id: str) -> Optional[GridBinding]:
+        self._answer_or_fail()
+        return self.bindings.get(conversation_id)
+
+    async def submit_grid_report(self, report: GridReport) -> GridReceipt:
+        self._answer_or_fail()
+        self.reports.append(report)
+        number = f"WG-2026-{len(self.reports):06d}"
+        urgent = report.urgency == "urgent"
+        return GridReceipt(id=str(len(self.reports)), number=number, status="reported", area=report.area,
+                           urgent=urgent, handoff_id=f"h-{len(self.reports)}" if urgent else None)

@@ -10,13 +10,18 @@ here commits: the session dependency does, once (routing/api/dependencies.py).
 from __future__ import annotations
 
 from typing import Annotated, List, Optional, TypeVar
+from typing import Literal
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request, Response, status
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from routing import read_audit  # every read and export in the audit log (issue #20)
 from routing import authorization, handoff_operations, handoff_queries, lifecycle, sla_policy
 from routing.api.dependencies import Backend, CurrentUser, DatabaseSession, Pagination, ServiceCaller
 from routing.api.pagination import next_link
+from routing.api.pagination import IdPageRequest, id_page_request, next_id_link
+from fastapi import Depends
 from routing.api.schemas import (
     HandoffCreate, HandoffDetail, HandoffOut, HandoffState, NoteBody, NoteOut, ReassignBody, ResolveBody, TextBody,
     WithdrawBody,
@@ -24,6 +29,7 @@ from routing.api.schemas import (
 )
 from routing.models import Handoff, User
 from routing.relay import deliver_round
+from routing.relay import record_delivery
 
 TAG = {"name": "handoffs", "description": "Open, list, read and act on handoffs: the console's actions, by API."}
 router = APIRouter(prefix="/api/v1/handoffs", tags=[TAG["name"]])
@@ -72,6 +78,7 @@ def list_handoffs(user: CurrentUser, db: DatabaseSession, page: Pagination, requ
     listed = handoff_queries.visible_page(db, viewer=user, filters=filters, limit=page.limit, after=page.after)
     if listed.next_position is not None:
         response.headers["Link"] = next_link(request, listed.next_position)
+    read_audit.noted(db, user, "handoff_list", "handoffs", details=[h.id for h in listed.handoffs], commit=False)
     return [shown_to(HandoffOut, handoff, user) for handoff in listed.handoffs]
 
 
@@ -79,6 +86,7 @@ def list_handoffs(user: CurrentUser, db: DatabaseSession, page: Pagination, requ
 def get_handoff(handoff_id: str, user: CurrentUser, db: DatabaseSession) -> HandoffDetail:
     handoff = found(db, handoff_id)
     authorization.require(user, "read", handoff)
+    read_audit.noted(db, user, "handoff", handoff.id, commit=False)  # committed with the answer
     return shown_to(HandoffDetail, handoff, user)
 
 
@@ -124,13 +132,18 @@ def note(handoff_id: str, body: TextBody, user: CurrentUser, db: DatabaseSession
     return shown_to(NoteOut, as_stored(db, written), user, handoff)
 
 
-@router.get("/{handoff_id}/notes", response_model=List[NoteOut])
-def notes(handoff_id: str, user: CurrentUser, db: DatabaseSession) -> List[NoteOut]:
-    """Whoever may read the handoff reads its notes, her words masked as everywhere else."""
+@router.get("/{handoff_id}/notes", response_model=List[NoteOut], responses=NEXT_PAGE)
+def notes(handoff_id: str, user: CurrentUser, db: DatabaseSession, request: Request, response: Response,
+          page: Annotated[IdPageRequest, Depends(id_page_request)]) -> List[NoteOut]:
+    """Whoever may read the handoff reads its notes, her words masked as everywhere else.
+    Oldest first, `limit` at a time; the `Link` header's `rel="next"` URL gives the next page."""
     handoff = found(db, handoff_id)
     authorization.require(user, "read", handoff)
-    return [shown_to(NoteOut, written, user, handoff)
-            for written in handoff_operations.notes_of(db, handoff=handoff)]
+    after = [written for written in handoff_operations.notes_of(db, handoff=handoff)
+             if page.after is None or written.id > page.after]
+    if len(after) > page.limit:
+        response.headers["Link"] = next_id_link(request, after[page.limit - 1].id)
+    return [shown_to(NoteOut, written, user, handoff) for written in after[:page.limit]]
 
 
 @router.post("/{handoff_id}/return", response_model=HandoffOut)
@@ -173,3 +186,19 @@ def escalate(handoff_id: str, body: NoteBody, user: CurrentUser, db: DatabaseSes
     handoff = found(db, handoff_id, lock=True)
     handoff_operations.escalate_to_grassroots(db, handoff=handoff, actor=user, note=body.note)
     return shown_to(HandoffOut, as_stored(db, handoff), user)
+
+
+class DeliveryReport(BaseModel):
+    """What her channel says became of an expert's reply (connectors/delivery_reports.py)."""
+
+    state: Literal["accepted", "refused", "waiting"]
+    detail: str = Field(default="", max_length=300)
+
+
+@router.post("/messages/{message_id}/delivery", status_code=status.HTTP_204_NO_CONTENT,
+             dependencies=[ServiceCaller])
+def delivery_report(message_id: int, body: DeliveryReport, db: DatabaseSession) -> Response:
+    """Her channel's report: accepted by the platform, refused with its reason, or waiting for her."""
+    if not record_delivery(db, message_id, body.state, body.detail):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no expert reply {message_id}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
