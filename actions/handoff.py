@@ -111,8 +111,11 @@ async def open_for_message(turn: Turn, reply: Reply, store: HandoffStore, index:
     found = topic_of(turn, index, request)
     topic = turn.topic or {}
     named_role = request.category if request else None  # 律师, 老师: she said whom she wants
+    # the person she asked for a turn ago ("想找个心理医生" → "是我女儿 总说自己胖 不肯吃饭")
+    # outranks an unsure reading of her answer; a sure one is her topic
+    asked_before = pending.get("category") if not turn.sure else None
     category = (found.entry.category if found.kind == ANSWER and found.entry else None) or named_role \
-        or turn.category or pending.get("category") or topic.get("area")
+        or asked_before or turn.category or pending.get("category") or topic.get("area")
     role = (request.role if request else None) or pending.get("role")
     events = await open_handoff(turn, reply, store, category, turn.intent if turn.category else None, role)
     if found.kind == ANSWER and found.entry and found.entry.category != "service":

@@ -136,6 +136,22 @@ def test_a_request_for_a_person_without_a_topic_asks_what_about_first(real_index
     assert "马上转接" in said(messages)
 
 
+def test_the_person_she_asked_for_routes_her_unsure_answer_about_what(real_index):
+    store = InMemoryHandoffStore()
+    messages, _ = answer(real_index, [user_event("想找个心理医生", "care_mental_health", 0.4), bot_event("……"),
+                                      user_event("不对 是我女儿 她12岁 总说自己胖 不肯吃饭", "family_communication", 0.2)],
+                         {"person_request": {"role": "心理咨询师", "category": "care"}}, store=store)
+    assert store.requests[0].category == "care" and "心理咨询师" in messages[0]["text"]
+
+
+def test_a_sure_answer_about_what_is_her_topic(real_index):
+    store = InMemoryHandoffStore()
+    answer(real_index, [user_event("转人工", "request_human", 0.9), bot_event("……"),
+                        user_event("前夫一年没给抚养费了", "legal_family_property", 0.95)],
+           {"person_request": {"role": "心理咨询师", "category": "care"}}, store=store)
+    assert store.requests[0].category == "legal"
+
+
 def test_while_a_handoff_is_open_a_question_is_answered_and_passed_on_verbatim(real_index):
     store = InMemoryHandoffStore()
     words = "对了 产假是多少天来着😊"
