@@ -184,3 +184,10 @@ def test_the_issues_boundary_messages_find_their_area(model_parser, text, expect
 
 def test_a_cleaning_job_is_job_seeking(model_parser):
     assert model_parser.parse("家政公司招人吗，我想做保洁")["intent"]["name"] == "job_seeking"
+
+
+@pytest.mark.parametrize("text", ["我想投诉下", "我要投诉你们", "孩子今年六岁", "女儿8岁了", "儿子3岁"])
+def test_a_short_complaint_or_a_childs_age_raises_no_alarm(model_parser, text):
+    """「我想投诉」 read as self-harm and 「孩子5岁」 as a child in danger until calm examples of
+    both were added; these wordings are not among them."""
+    assert model_parser.parse(text)["crisis"]["detected"] is False
