@@ -16,6 +16,8 @@ from typing import Any, Dict, List, Optional, Sequence, Text
 
 import yaml
 from assistant_contract.areas import AREAS
+from assistant_contract.catalogue.schemas import TEXT as NONEMPTY_TEXT
+from assistant_contract.catalogue.schemas import problems
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -26,6 +28,13 @@ from rasa.shared.nlu.training_data.message import Message
 from nlu.findings import PERSON_KIND
 
 DEFAULT_KINDS = Path(__file__).with_name("person_kinds.yml")
+SCHEMA = {  # person_kinds.yml
+    "type": "object", "required": ["kinds"], "additionalProperties": False,
+    "properties": {"kinds": {"type": "array", "minItems": 1, "items": {
+        "type": "object", "required": ["kind", "area", "patterns"], "additionalProperties": False,
+        "properties": {"kind": NONEMPTY_TEXT, "area": {"enum": list(AREAS)},
+                       "patterns": {"type": "array", "minItems": 1, "items": NONEMPTY_TEXT}}}}},
+}
 
 
 @dataclass(frozen=True)
@@ -53,8 +62,13 @@ class PersonKinds:
 
     @classmethod
     def from_file(cls, path: Path = DEFAULT_KINDS) -> "PersonKinds":
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        return cls(data.get("kinds") or [])
+        """The file's kinds; a file that breaks the schema (a `patterns:` written as one
+        string, an unknown area, a missing field) is refused whole, saying where."""
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        found = problems(data, SCHEMA, Path(path).name)
+        if found:
+            raise ValueError("; ".join(found))
+        return cls(data["kinds"])
 
     def named_in(self, text: str) -> Optional[PersonKind]:
         """The first person-kind the (normalised) text names, or None."""

@@ -63,3 +63,27 @@ def test_a_changed_kinds_file_changes_the_cache_fingerprint(tmp_path):
     before = PersonKindDetector.fingerprint_addon({"kinds_path": str(path)})
     path.write_text(path.read_text(encoding="utf-8") + "\n# reviewed\n", encoding="utf-8")
     assert PersonKindDetector.fingerprint_addon({"kinds_path": str(path)}) != before
+
+
+def _kinds_file(tmp_path, text):
+    path = tmp_path / "person_kinds.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_shipped_person_kinds_pass_their_schema():
+    assert PersonKinds.from_file().named_in("帮我找个律师").area == "legal"
+
+
+@pytest.mark.parametrize("text, fault", [
+    ("kinds:\n  - {kind: 律师, area: legal, patterns: 律师}\n", "must be a list"),
+    ("kinds:\n  - {kind: 律师, area: law, patterns: [律师]}\n", "area"),
+    ("kinds:\n  - {kind: 律师, patterns: [律师]}\n", "area"),
+    ("kinds:\n  - {kind: 律师, area: legal, patterns: []}\n", "patterns"),
+    ("kinds:\n  - {kind: 律师, area: legal, patterns: [律师], colour: red}\n", "colour"),
+    ("kinds: []\n", "kinds"),
+    ("", "person_kinds.yml"),
+])
+def test_a_person_kinds_file_that_breaks_a_rule_is_refused_saying_where(tmp_path, text, fault):
+    with pytest.raises(ValueError, match=fault):
+        PersonKinds.from_file(_kinds_file(tmp_path, text))
