@@ -16,7 +16,7 @@ from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from assistant_contract.areas import AREA_TITLES
-from assistant_contract.grid import SUBJECT_TITLES, URGENCY_TITLES
+from assistant_contract.grid import SUBJECT_TITLES, URGENCY_TITLES, own_source
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -145,7 +145,7 @@ def report_from(tracker: Tracker, binding: GridBinding) -> GridReport:
         grid_code=binding.grid_code, subject=tracker.get_slot(SUBJECT), place=tracker.get_slot(PLACE),
         text=tracker.get_slot(WHAT), urgency=tracker.get_slot(URGENCY), consent=consent,
         no_consent_reason=None if consent else tracker.get_slot(REASON), area=tracker.get_slot(AREA),
-        reporter_conversation_id=tracker.sender_id)
+        reporter_conversation_id=tracker.sender_id, source=own_source(binding.role))
 
 
 class ActionGridReportSubmit(GridAction):

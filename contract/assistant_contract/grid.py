@@ -63,6 +63,13 @@ LEVEL_TITLES = {VILLAGE: "村（社区）妇联", TOWN_LEVEL: "镇（街道）�
 GRID_WORKER, GRID_VERIFIER = "grid_worker", "grid_verifier"
 VILLAGE_STAFF, TOWN_STAFF, COUNTY_STAFF = "village_staff", "town_staff", "county_staff"
 GRID_ROLES = (GRID_WORKER, GRID_VERIFIER, VILLAGE_STAFF, TOWN_STAFF, COUNTY_STAFF)
+FEDERATION_STAFF = (VILLAGE_STAFF, TOWN_STAFF, COUNTY_STAFF)
+
+
+def own_source(role: str) -> str:
+    """The source of a report a person files herself: a grid worker's or verifier's comes
+    from patrol; village, town and county staff file their federation's own findings."""
+    return TOWN if role in FEDERATION_STAFF else PATROL
 ROLE_TITLES = {
     GRID_WORKER: "网格员",
     GRID_VERIFIER: "一级网格核实员",

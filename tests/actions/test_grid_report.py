@@ -135,3 +135,8 @@ def test_an_account_without_a_grid_cannot_start_a_report(tmp_path):
 def test_the_confirm_button_pressed_again_starts_nothing_new(tmp_path):
     text, slots, _ = start(tmp_path, "确认上报", backend=bound_backend(tmp_path))
     assert "没有要确认的上报" in text and slots == {"grid_binding": BINDING, "grid_bound": False}
+
+
+def test_town_staff_file_as_their_federations_own_finding(tmp_path):
+    _, _, backend, _ = submit(tmp_path, {**FILLED, "grid_binding": {**BINDING, "role": "town_staff"}})
+    assert backend.reports[0].source == "town"
