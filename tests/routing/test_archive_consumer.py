@@ -280,7 +280,7 @@ def test_serve_archives_in_the_background(sessions, database_url, tmp_path, monk
                             ROUTING_DEMO_MODE="true").items():
         monkeypatch.setenv(name, value)
     stop, started = threading.Event(), []
-    monkeypatch.setattr(cli, "start_sla_loop", lambda settings: None)
+    monkeypatch.setattr(cli.scheduler, "install", lambda app, *args, **kwargs: None)  # no background jobs
     monkeypatch.setattr(cli, "start_archive_loop", lambda settings, real=cli.start_archive_loop:
                         started.append(real(settings, stop)))
 

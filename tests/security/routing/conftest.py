@@ -21,7 +21,7 @@ def served(monkeypatch, tmp_path):
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("ROUTING_TRUSTED_PROXIES", raising=False)
     monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
-    monkeypatch.setattr(cli, "start_sla_loop", lambda settings: None)
+    monkeypatch.setattr(cli.scheduler, "install", lambda app, *args, **kwargs: None)  # no background jobs
     umask = os.umask(0o022)
     os.umask(umask)
     assert cli.main(["load-org-data"]) == 0

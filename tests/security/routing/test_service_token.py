@@ -72,7 +72,7 @@ def test_outside_demo_mode_the_service_refuses_to_start(monkeypatch, tmp_path, c
             monkeypatch.setenv(name, value)
     served = []
     monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: served.append(kwargs))
-    monkeypatch.setattr(cli, "start_sla_loop", lambda settings: None)
+    monkeypatch.setattr(cli.scheduler, "install", lambda app, *args, **kwargs: None)  # no background jobs
     assert cli.main(["serve"]) != 0
     assert served == []
     message = capsys.readouterr().err.strip()
@@ -86,7 +86,7 @@ def test_outside_demo_mode_real_tokens_start_the_service(monkeypatch, tmp_path):
     monkeypatch.setenv("ROUTING_RASA_TOKEN", REAL_TOKEN[::-1])
     served = []
     monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: served.append(kwargs))
-    monkeypatch.setattr(cli, "start_sla_loop", lambda settings: None)
+    monkeypatch.setattr(cli.scheduler, "install", lambda app, *args, **kwargs: None)  # no background jobs
     assert cli.main(["serve"]) == 0 and len(served) == 1
 
 
