@@ -14,12 +14,25 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
+from assistant_contract.catalogue.schemas import TEXTS, problems
 
 CRISIS_TYPES = ("violence", "self_harm", "sexual_assault", "child_danger")
 # When one message matches several types, the most specific one decides the reply.
 _PRIORITY = ("child_danger", "sexual_assault", "violence", "self_harm")
 _CLAUSE_BREAK = re.compile(r"[.!?;。！？；…\n]+")  # sentences; commas stay inside
 _LATIN_WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_WINDOW = {"type": "integer", "minimum": 1}
+SCHEMA = {  # crisis_lexicon.yml
+    "type": "object", "required": ["patterns", "negation_cues", "past_cues", "present_cues"],
+    "additionalProperties": False,
+    "properties": {
+        "patterns": {"type": "object", "minProperties": 1, "propertyNames": {"enum": list(CRISIS_TYPES)},
+                     "additionalProperties": dict(TEXTS, minItems=1)},
+        "negation_cues": TEXTS, "past_cues": TEXTS, "present_cues": TEXTS,
+        "aftermath_cues": TEXTS, "still_in_danger": TEXTS, "negation_words": TEXTS,
+        "negation_window": _WINDOW, "negation_words_window": _WINDOW,
+    },
+}
 
 
 def _latin_lowered(text: str) -> str:
@@ -89,12 +102,18 @@ class CrisisLexicon:
         )
 
     @classmethod
-    def from_yaml(cls, text: str) -> "CrisisLexicon":
-        return cls.from_dict(yaml.safe_load(text))
+    def from_yaml(cls, text: str, where: str = "crisis_lexicon.yml") -> "CrisisLexicon":
+        """The lexicon of the file's text; a file that breaks the schema (cues written as
+        one string, an unknown danger type, an unknown field) is refused whole, saying where."""
+        data = yaml.safe_load(text)
+        found = problems(data, SCHEMA, where)
+        if found:
+            raise ValueError("; ".join(found))
+        return cls.from_dict(data)
 
     @classmethod
     def from_file(cls, path: Path) -> "CrisisLexicon":
-        return cls.from_yaml(Path(path).read_text(encoding="utf-8"))
+        return cls.from_yaml(Path(path).read_text(encoding="utf-8"), Path(path).name)
 
     def find(self, text: str) -> List[LexiconHit]:
         """All pattern matches in the text, sentence by sentence."""

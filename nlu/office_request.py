@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 from typing import Any, Dict, List, Text
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -25,7 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.findings import ASKS_FOR_OFFICE, ONLY_A_PLACE
 from nlu.place_extractor import PLACE_ENTITY
-from nlu.place_matcher import DEFAULT_RULES
+from nlu.place_matcher import DEFAULT_RULES, read_rules
 
 OFFICE = r"(妇联|妇女联合会|妇女之家|妇联组织)"
 ASKS_WHERE = (r"(在哪|哪里|哪儿|哪个位置|地址|电话|号码|怎么(走|去|找|联系)|位置|联系方式|上班时间|几点上班"
@@ -47,8 +46,8 @@ class OfficeRequestDetector(GraphComponent):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._pattern = re.compile("|".join(f"(?:{p})" for p in config["patterns"]))
-        rules = yaml.safe_load(Path(config.get("rules_path") or DEFAULT_RULES).read_text(encoding="utf-8")) or {}
-        fillers = sorted(rules.get("filler_words") or [], key=len, reverse=True)
+        rules = read_rules(Path(config.get("rules_path") or DEFAULT_RULES))
+        fillers = sorted(rules["filler_words"], key=len, reverse=True)
         self._fillers = re.compile("|".join(re.escape(f) for f in fillers)) if fillers else None
 
     @classmethod

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import yaml
+from assistant_contract.catalogue.schemas import TEXTS, problems
 
 from nlu.gazetteer import Gazetteer, Place
 
@@ -31,6 +32,21 @@ ORG_LEVEL_BY_WORD = {
 }
 _PUNCTUATION = " ，。！？、,.!?~～…"
 DEFAULT_RULES = Path(__file__).resolve().parent / "place_rules.yml"
+RULE_LISTS = ("ambiguous_short_names", "qualified_only", "cues_before", "cues_after", "filler_words")
+RULES_SCHEMA = {  # place_rules.yml: each rule a list of words
+    "type": "object", "required": list(RULE_LISTS), "additionalProperties": False,
+    "properties": {rule: TEXTS for rule in RULE_LISTS},
+}
+
+
+def read_rules(path: Path = DEFAULT_RULES) -> Dict[str, List[str]]:
+    """The file's word lists; a file that breaks the schema (a list written as one string,
+    a missing or unknown rule) is refused whole, saying where."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    found = problems(data, RULES_SCHEMA, Path(path).name)
+    if found:
+        raise ValueError("; ".join(found))
+    return data
 
 
 @dataclass(frozen=True)
@@ -90,8 +106,8 @@ class PlaceMatcher:
         from nlu.gazetteer import load_town_table  # noqa: PLC0415 - the towns are read once, on first use
 
         table = load_town_table()
-        rules = yaml.safe_load(Path(rules_path).read_text(encoding="utf-8")) or {}
-        return cls(gazetteer, rules, elsewhere=table.elsewhere_named, elsewhere_names=table.elsewhere)
+        return cls(gazetteer, read_rules(rules_path),
+                   elsewhere=table.elsewhere_named, elsewhere_names=table.elsewhere)
 
     def _aliases(self, gazetteer: Gazetteer, qualified_only: set) -> List[tuple]:
         aliases = []

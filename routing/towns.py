@@ -6,7 +6,8 @@ Guangdong under its county-level division, and the towns elsewhere in China that
 the name of a Guangdong town, so that 「南安水头镇」 (Fujian) is never mistaken for
 佛冈's 水头镇. Regenerate it with `python -m routing.towns path/to/china_location.txt`.
 
-Standard library and PyYAML only: the assistant's side may read the table too.
+Standard library, PyYAML and `assistant_contract` (with jsonschema) only: the
+assistant's side reads the table too.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
+from assistant_contract.catalogue.schemas import DATE, TEXT, problems
 
 TOWNS_FILE = Path(__file__).resolve().parent / "data" / "towns.yml"
 GUANGDONG = "44"
@@ -27,6 +29,25 @@ _TOWN_SUFFIX = re.compile(r"(街道|镇|(?:[^乡]{1,3}族)?乡)$")
 _COUNTY_SUFFIX = re.compile(r"((?:[^县]{1,6}族)*自治县|[区县市])$")
 _CITY_SUFFIX = re.compile(r"市$")
 _SOURCE_FIELDS = ("package", "version", "licence", "data_date", "checked")
+SCHEMA = {  # towns.yml
+    "type": "object", "required": ["source", "counties", "elsewhere"], "additionalProperties": False,
+    "properties": {
+        "source": {"type": "object", "required": list(_SOURCE_FIELDS), "additionalProperties": False,
+                   "properties": {"package": TEXT, "version": TEXT, "licence": TEXT, "data_date": DATE,
+                                  "checked": DATE}},
+        "counties": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["code", "city", "county", "towns"], "additionalProperties": False,
+            "properties": {
+                "code": {"type": "string", "pattern": r"^44\d{4}$"},  # six digits, Guangdong's
+                "city": TEXT,
+                "county": {"type": "string"},  # empty where the towns sit directly under the city
+                "towns": {"type": "array", "minItems": 1,
+                          "items": {"type": "string", "pattern": TOWN_NAME.pattern}},  # …镇, …乡, …街道
+            }}},
+        "elsewhere": {"type": "object",  # town name → full names outside Guangdong that share it
+                      "additionalProperties": {"type": "array", "minItems": 1, "items": TEXT}},
+    },
+}
 HOURS = "周一至周五 9:00-12:00，14:30-17:30（节假日除外，以当地公布为准）"
 PHONE = "12338"
 
@@ -103,50 +124,40 @@ def _names_its_county(town: Town, text: str) -> bool:
     return any(place and place in around for place in places)
 
 
-def check(data: Dict[str, Any]) -> List[str]:
-    """What is wrong with the table: its source, its counties and its town names."""
-    problems: List[str] = []
-    source = data.get("source") or {}
-    problems += [f"source: missing '{field}'" for field in _SOURCE_FIELDS if not source.get(field)]
-    for field in ("data_date", "checked"):
-        if source.get(field) and not isinstance(source[field], date):
-            problems.append(f"source: '{field}' must be a date (YYYY-MM-DD)")
-    counties = data.get("counties") or []
-    if not counties:
-        problems.append("no counties")
+def check(data: Dict[str, Any], where: str = "towns.yml") -> List[str]:
+    """What is wrong with the table: first its shape (the schema: a list written as one string
+    is refused, never read as its characters), then what a schema cannot say."""
+    found = problems(data, SCHEMA, where)
+    if found:
+        return found
+    found = [f"{where}: source: '{field}' must be a date (YYYY-MM-DD)"  # quoted, it is text
+             for field in ("data_date", "checked") if not isinstance(data["source"][field], date)]
     seen_codes = set()
-    for index, county in enumerate(counties, start=1):
-        code = str(county.get("code") or "")
-        where = f"county #{index} ({code or county.get('county')})"
-        if not re.fullmatch(r"44\d{4}", code):
-            problems.append(f"{where}: code must be six digits starting with 44 (Guangdong)")
+    for index, county in enumerate(data["counties"], start=1):
+        code, towns = county["code"], county["towns"]
+        place = f"{where}: county #{index} ({code})"
         if code in seen_codes:
-            problems.append(f"{where}: duplicate code")
+            found.append(f"{place}: duplicate code")
         seen_codes.add(code)
-        if not county.get("city"):
-            problems.append(f"{where}: missing 'city'")
-        towns = county.get("towns") or []
-        if not towns:
-            problems.append(f"{where}: no towns")
-        problems += [f"{where}: '{name}' is not a town or street name (…镇, …乡, …街道)"
-                     for name in towns if not TOWN_NAME.match(str(name))]
-        problems += [f"{where}: '{name}' is listed twice" for name in sorted({n for n in towns if towns.count(n) > 1})]
-    for name, places in (data.get("elsewhere") or {}).items():
-        problems += [f"elsewhere '{name}': '{place}' is in Guangdong or does not end with the town's name"
-                     for place in places or () if str(place).startswith("广东") or not str(place).endswith(name)]
-    return problems
+        found += [f"{place}: '{name}' is listed twice"
+                  for name in sorted({n for n in towns if towns.count(n) > 1})]
+    for name, places in data["elsewhere"].items():
+        found += [f"{where}: elsewhere '{name}': '{place}' is in Guangdong or does not end with the town's name"
+                  for place in places if place.startswith("广东") or not place.endswith(name)]
+    return found
 
 
 def read(path: Path = TOWNS_FILE) -> TownTable:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    problems = check(data)
-    if problems:
-        raise TownDataError(f"{path}:\n" + "\n".join(problems))
+    """The table; a file that breaks the schema or a rule of meaning is refused whole."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    found = check(data, Path(path).name)
+    if found:
+        raise TownDataError(f"{path}:\n" + "\n".join(found))
     towns = tuple(
-        Town(str(county["code"]), county["city"], county.get("county") or "", name)
+        Town(county["code"], county["city"], county["county"], name)
         for county in data["counties"] for name in county["towns"]
     )
-    elsewhere = {name: tuple(places) for name, places in (data.get("elsewhere") or {}).items()}
+    elsewhere = {name: tuple(places) for name, places in data["elsewhere"].items()}
     return TownTable(towns, elsewhere, dict(data["source"]))
 
 
@@ -242,9 +253,9 @@ def main(argv: List[str]) -> int:
               "data_date": date(2025, 11, 27), "checked": date.today()}
     with Path(argv[0]).open(encoding="utf-8") as handle:
         data = extract(handle, source)
-    problems = check(data)
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
+    found = check(data, "the extracted table")
+    if found:
+        print("\n".join(found), file=sys.stderr)
         return 1
     TOWNS_FILE.write_text(render(data), encoding="utf-8")
     print(f"Wrote {sum(len(c['towns']) for c in data['counties'])} towns of {len(data['counties'])} "

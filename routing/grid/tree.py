@@ -6,24 +6,43 @@ part of the tree" is a prefix test, in Python and in SQL alike.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 import yaml
+from assistant_contract.catalogue.schemas import TEXT
+from assistant_contract.catalogue.schemas import problems as schema_problems
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from routing.grid.models import UNIT_LEVELS, GridUnit
 
 SAMPLE_FILE = Path(__file__).resolve().parent.parent / "data" / "grid" / "sample_county.yml"
-CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+CODE = {"type": "string", "pattern": r"^[A-Za-z0-9_-]{1,32}$"}
 CHILDREN_KEY = {"county": "towns", "town": "villages", "village": "grids", "grid1": "grids"}
 
 
+def _unit(children: Optional[dict] = None, key: str = "", required: bool = True) -> dict:
+    """A unit of the tree: its code and name, and its children's list when it has one."""
+    properties = {"code": CODE, "name": TEXT, **({key: children} if children else {})}
+    return {"type": "object", "required": ["code", "name"] + ([key] if children and required else []),
+            "additionalProperties": False, "properties": properties}
+
+
+_GRID2 = _unit()
+_GRID1 = _unit({"type": "array", "items": _GRID2}, "grids", required=False)  # may have no second-level grids
+_VILLAGE = _unit({"type": "array", "minItems": 1, "items": _GRID1}, "grids")
+_TOWN = _unit({"type": "array", "minItems": 1, "items": _VILLAGE}, "villages")
+SCHEMA = {  # sample_county.yml, and any real tree loaded the same way
+    "type": "object", "required": ["sample", "county", "towns"], "additionalProperties": False,
+    "properties": {"sample": {"type": "boolean"}, "county": _unit(),
+                   "towns": {"type": "array", "minItems": 1, "items": _TOWN}},
+}
+
+
 class TreeError(ValueError):
-    """The data file does not fit the schema; the message lists every problem."""
+    """The data file does not fit the schema or uses a code twice; the message lists every problem."""
 
 
 @dataclass(frozen=True)
@@ -35,53 +54,36 @@ class UnitRow:
     path: str
 
 
-def _walk(node: dict, level: int, parent: Optional[UnitRow], where: str, problems: List[str]) -> Iterator[UnitRow]:
+def _walk(node: dict, level: int, parent: Optional[UnitRow]) -> Iterator[UnitRow]:
     name_of_level = UNIT_LEVELS[level]
-    if not isinstance(node, dict):
-        problems.append(f"{where}: expected a mapping with code and name")
-        return
-    code, name = node.get("code"), node.get("name")
-    if not isinstance(code, str) or not CODE.match(code):
-        problems.append(f"{where}: code must be 1–32 letters, digits, - or _ (got {code!r})")
-        return
-    if not isinstance(name, str) or not name.strip():
-        problems.append(f"{where} ({code}): name is missing")
-    unknown = set(node) - {"code", "name", CHILDREN_KEY.get(name_of_level, "")}
-    if unknown:
-        problems.append(f"{where} ({code}): unknown keys {sorted(unknown)}")
-    row = UnitRow(code=code, name=str(name or "").strip(), level=name_of_level,
+    row = UnitRow(code=node["code"], name=node["name"].strip(), level=name_of_level,
                   parent_code=parent.code if parent else None,
-                  path=(parent.path if parent else "/") + code + "/")
+                  path=(parent.path if parent else "/") + node["code"] + "/")
     yield row
-    key = CHILDREN_KEY.get(name_of_level)
-    children = node.get(key) if key else None
-    if key and name_of_level != "grid1" and not children:
-        problems.append(f"{where} ({code}): has no {key}")
-    for index, child in enumerate(children or []):
-        yield from _walk(child, level + 1, row, f"{where}.{key}[{index}]", problems)
+    for child in node.get(CHILDREN_KEY.get(name_of_level, "")) or []:
+        yield from _walk(child, level + 1, row)
 
 
-def parse(document: dict) -> tuple[List[UnitRow], bool]:
-    """The units of the document, county first; raises TreeError listing every problem."""
-    problems: List[str] = []
-    if not isinstance(document, dict) or not isinstance(document.get("county"), dict):
-        raise TreeError("the file needs a `county` mapping and a `towns` list")
-    if not isinstance(document.get("sample"), bool):
-        problems.append("`sample` must be true or false (say whether this is a sample tree)")
-    county = dict(document["county"], towns=document.get("towns"))
-    rows = list(_walk(county, 0, None, "county", problems))
+def parse(document: dict, where: str = "the grid tree") -> tuple[List[UnitRow], bool]:
+    """The units of the document, county first. A document that breaks the schema (a list
+    written as one string, a unit without its children, an unknown field) or uses a code
+    twice is refused whole: TreeError lists every problem."""
+    problems = schema_problems(document, SCHEMA, where)
+    if problems:
+        raise TreeError("; ".join(problems))
+    rows = list(_walk(dict(document["county"], towns=document["towns"]), 0, None))
     seen: Dict[str, int] = {}
     for row in rows:
         seen[row.code] = seen.get(row.code, 0) + 1
-    problems += [f"code {code} is used {count} times" for code, count in seen.items() if count > 1]
+    problems = [f"{where}: code {code} is used {count} times" for code, count in seen.items() if count > 1]
     if problems:
         raise TreeError("; ".join(problems))
-    return rows, bool(document.get("sample"))
+    return rows, document["sample"]
 
 
 def read_file(path: Path = SAMPLE_FILE) -> tuple[List[UnitRow], bool]:
     with open(path, encoding="utf-8") as handle:
-        return parse(yaml.safe_load(handle))
+        return parse(yaml.safe_load(handle), Path(path).name)
 
 
 def load(db: Session, rows: List[UnitRow], sample: bool) -> int:

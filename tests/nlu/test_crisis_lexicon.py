@@ -172,3 +172,40 @@ def test_forcing_the_lock_or_a_threat_for_tonight_is_violence_now(lexicon, text)
 @pytest.mark.parametrize("text", ["我想学撬锁", "开锁师傅在撬锁吗 要多少钱", "他没在撬门"])
 def test_locks_without_him_forcing_one_are_not_danger(lexicon, text):
     assert lexicon.imminent_type(normalize(text)) is None
+
+
+def _lexicon_file(tmp_path, text):
+    path = tmp_path / "crisis_lexicon.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+_CUES = "negation_cues: [没有]\npast_cues: [以前]\npresent_cues: [现在]\n"
+
+
+def test_the_shipped_lexicon_passes_its_schema():
+    assert CrisisLexicon.from_file(LEXICON_FILE).imminent_type("救命 他在打我") == "violence"
+
+
+@pytest.mark.parametrize("text, fault", [
+    (_CUES + "patterns: {violence: 在打我}\n", "'patterns.violence' must be a list"),
+    (_CUES.replace("[以前]", "以前") + "patterns: {violence: [在打我]}\n", "'past_cues' must be a list"),
+    (_CUES + "aftermath_cues: 已经报警\npatterns: {violence: [在打我]}\n", "'aftermath_cues' must be a list"),
+    (_CUES + "patterns: {flood: [水]}\n", "flood"),
+    (_CUES + "patterns: {violence: []}\n", "'patterns.violence' needs at least 1"),
+    (_CUES + "patterns: {violence: ['  ']}\n", "'patterns.violence.0' is empty"),
+    (_CUES + "patterns: {}\n", "'patterns' is empty"),
+    (_CUES.replace("present_cues: [现在]\n", "") + "patterns: {violence: [在打我]}\n", "missing field 'present_cues'"),
+    (_CUES + "negation_window: four\npatterns: {violence: [在打我]}\n", "'negation_window' must be a whole number"),
+    (_CUES + "negation_words_window: 0\npatterns: {violence: [在打我]}\n", "negation_words_window"),
+    (_CUES + "present_cue: [而家]\npatterns: {violence: [在打我]}\n", "unknown field.*present_cue"),
+    ("", "crisis_lexicon.yml"),
+])
+def test_a_lexicon_file_that_breaks_a_rule_is_refused_saying_where(tmp_path, text, fault):
+    with pytest.raises(ValueError, match=fault):
+        CrisisLexicon.from_file(_lexicon_file(tmp_path, text))
+
+
+def test_a_lexicon_stored_with_a_model_is_checked_when_it_is_read_back():
+    with pytest.raises(ValueError, match="crisis_lexicon.yml: 'negation_cues' must be a list"):
+        CrisisLexicon.from_yaml(_CUES.replace("[没有]", "没有") + "patterns: {violence: [在打我]}\n")

@@ -35,3 +35,11 @@ def test_a_bare_place_is_her_answer_to_where_are_you(pipeline, text):
 ])
 def test_messages_that_say_more_keep_their_intent(pipeline, text, intent):
     assert pipeline(text, intent).get("intent")["name"] == intent
+
+
+def test_a_rules_file_with_its_filler_words_written_as_one_string_is_refused(tmp_path):
+    rules = tmp_path / "place_rules.yml"
+    rules.write_text("ambiguous_short_names: []\nqualified_only: []\ncues_before: []\ncues_after: []\n"
+                     "filler_words: 我在这边\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="place_rules.yml: 'filler_words' must be a list"):
+        OfficeRequestDetector({"patterns": [], "rules_path": str(rules)})

@@ -3,7 +3,7 @@ import yaml
 
 from nlu.gazetteer import load_gazetteer
 from bot.sample_directory import SAMPLE_FILE
-from nlu.place_matcher import PlaceMatcher, org_level
+from nlu.place_matcher import PlaceMatcher, org_level, read_rules
 
 SAMPLE_COUNTIES = [o["region"] for o in yaml.safe_load(SAMPLE_FILE.read_text(encoding="utf-8"))["organisations"]
                    if o["level"] == "county"]
@@ -76,3 +76,32 @@ def test_no_town_where_the_name_is_a_word_shared_or_elsewhere(matcher, text):
 def test_a_town_outside_guangdong_is_named_for_the_honest_answer(matcher):
     assert matcher.outside("南安水头镇妇联在哪") == "福建省泉州市南安市水头镇"
     assert matcher.outside("佛冈水头镇妇联在哪") is None
+
+
+_RULES = ("ambiguous_short_names: [和平]\nqualified_only: [城区]\ncues_before: [在]\ncues_after: [这边]\n"
+          "filler_words: [我]\n")
+
+
+def _rules_file(tmp_path, text):
+    path = tmp_path / "place_rules.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_shipped_place_rules_pass_their_schema():
+    rules = read_rules()
+    assert "和平" in rules["ambiguous_short_names"] and "这边" in rules["cues_after"]
+
+
+@pytest.mark.parametrize("text, fault", [
+    (_RULES.replace("[和平]", "和平"), "'ambiguous_short_names' must be a list"),
+    (_RULES.replace("[这边]", "这边"), "'cues_after' must be a list"),
+    (_RULES.replace("[我]", "['  ']"), "'filler_words.0' is empty"),
+    (_RULES.replace("qualified_only: [城区]\n", ""), "missing field 'qualified_only'"),
+    (_RULES + "cue_after: [那边]\n", "unknown field.*cue_after"),
+    (_RULES.replace("[在]", "[5]"), "'cues_before.0' must be text"),
+    ("", "place_rules.yml"),
+])
+def test_a_place_rules_file_that_breaks_a_rule_is_refused_saying_where(tmp_path, text, fault):
+    with pytest.raises(ValueError, match=fault):
+        read_rules(_rules_file(tmp_path, text))

@@ -1,5 +1,7 @@
 """The fourth of the five levels: Guangdong's towns and streets (routing/data/towns.yml)
 as town-level offices, found with the county, city and province above them."""
+from datetime import date
+
 import pytest
 import yaml
 
@@ -44,17 +46,54 @@ def test_a_short_town_name_alone_is_not_a_place(table):
     assert table.find("容桂") is None  # a word that happens to be a town's short name needs its county
 
 
+def _table(**changes):
+    """A good table with one thing changed; `county` changes its first county."""
+    county = dict({"code": "440606", "city": "佛山市", "county": "顺德区", "towns": ["容桂街道"]},
+                  **changes.pop("county", {}))
+    return dict({"source": {"package": "jionlp", "version": "1.5.31", "licence": "Apache-2.0",
+                            "data_date": date(2025, 11, 27), "checked": date(2026, 11, 30)},
+                 "counties": [county], "elsewhere": {"容桂街道": ["福建省泉州市南安市容桂街道"]}}, **changes)
+
+
+def _source(**changes):
+    return dict(_table()["source"], **changes)
+
+
+def test_a_good_table_passes_its_check():
+    assert towns.check(_table()) == []
+
+
 @pytest.mark.parametrize("data, problem", [
-    ({"counties": [{"code": "440606", "city": "佛山市", "towns": ["容桂街道"]}]}, "source: missing 'licence'"),
-    ({"source": {"package": "p", "version": "1", "licence": "MIT", "data_date": "2025", "checked": "x"},
-      "counties": [{"code": "440606", "city": "佛山市", "towns": ["容桂街道"]}]}, "'data_date' must be a date"),
-    ({"counties": [{"code": "350583", "city": "泉州市", "towns": ["水头镇"]}]}, "starting with 44"),
-    ({"counties": [{"code": "440606", "city": "佛山市", "towns": ["容桂街道", "容桂街道"]}]}, "listed twice"),
-    ({"counties": [{"code": "440606", "city": "佛山市", "towns": ["某林场"]}]}, "not a town or street name"),
-    ({"counties": [], "elsewhere": {"水头镇": ["广东省清远市佛冈县水头镇"]}}, "is in Guangdong"),
+    (_table(source={"package": "jionlp", "version": "1", "data_date": date(2025, 1, 1), "checked": date(2025, 1, 1)}),
+     "missing field 'licence' in 'source'"),
+    (_table(source=_source(data_date="2025")), "'source.data_date' must be a date (YYYY-MM-DD), not '2025'"),
+    (_table(source=_source(data_date="2025-11-27")), "source: 'data_date' must be a date"),
+    (_table(source=_source(url="https://example.org")), "unknown field ('url' was unexpected)"),
+    (_table(county={"code": "350583"}), "'counties.0.code'"),
+    (_table(county={"code": 440606}), "'counties.0.code' must be text"),
+    (_table(county={"towns": "容桂街道"}), "'counties.0.towns' must be a list"),
+    (_table(county={"towns": []}), "'counties.0.towns' needs at least 1 item(s)"),
+    (_table(county={"towns": ["某林场"]}), "'counties.0.towns.0': '某林场' does not match"),
+    (_table(county={"city": ""}), "'counties.0.city' is empty"),
+    (_table(county={"population": 1}), "unknown field ('population' was unexpected)"),
+    (_table(counties=[]), "'counties' needs at least 1 item(s)"),
+    (_table(elsewhere={"容桂街道": "福建省泉州市南安市容桂街道"}), "'elsewhere.容桂街道' must be a list"),
+    (dict((key, value) for key, value in _table().items() if key != "elsewhere"), "missing field 'elsewhere'"),
+    (None, "must be a mapping"),
+    (_table(county={"towns": ["容桂街道", "容桂街道"]}), "'容桂街道' is listed twice"),
+    (_table(counties=[_table()["counties"][0]] * 2), "county #2 (440606): duplicate code"),
+    (_table(elsewhere={"水头镇": ["广东省清远市佛冈县水头镇"]}), "is in Guangdong"),
 ])
 def test_a_bad_table_is_refused_with_the_reason(data, problem):
     assert any(problem in p for p in towns.check(data))
+
+
+def test_a_table_file_with_a_list_written_as_one_string_is_refused_whole(tmp_path):
+    text = towns.TOWNS_FILE.read_text(encoding="utf-8").replace("一六镇: [湖南省郴州市宜章县一六镇]",
+                                                                  "一六镇: 湖南省郴州市宜章县一六镇")
+    (tmp_path / "towns.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(towns.TownDataError, match="towns.yml: 'elsewhere.一六镇' must be a list"):
+        towns.read(tmp_path / "towns.yml")
 
 
 def test_every_town_becomes_one_sample_office_under_its_county(table):

@@ -22,12 +22,17 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 import yaml
 
-from assistant_contract.catalogue import FOLDER
+from assistant_contract.catalogue import FOLDER, schemas
 from assistant_contract.catalogue.entries import Case, FaqEntry, case, faq_entry
 
 logger = logging.getLogger(__name__)
 
 KINDS = ("faq", "cases")  # the folder, and the list each of its files holds
+FILE_SCHEMAS = {  # a file is one non-empty list of items; each item has its own schema (schemas.py)
+    kind: {"type": "object", "required": [kind], "additionalProperties": False,
+           "properties": {kind: {"type": "array", "minItems": 1, "items": {"type": "object"}}}}
+    for kind in KINDS
+}
 
 
 class KnowledgeError(ValueError):
@@ -61,13 +66,12 @@ def read_file(path: Path, kind: str, name: str) -> KnowledgeFile:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         return KnowledgeFile(name, "", problems=(f"{name}: cannot be read: {error}".replace("\n", " "),))
     digest = hashlib.sha256(raw).hexdigest()
-    items = data.get(kind) if isinstance(data, dict) else None
-    if not isinstance(items, list) or not items:
-        return KnowledgeFile(name, digest, problems=(f"{name}: expected a non-empty list under '{kind}:'",))
+    found = schemas.problems(data, FILE_SCHEMAS[kind], name)
+    if found:  # not a list of items under `faq:` / `cases:`: refused whole, its items unread
+        return KnowledgeFile(name, digest, problems=tuple(found))
     build = faq_entry if kind == "faq" else case
     built, problems = [], []
-    for number, item in enumerate(items, start=1):
-        item = item if isinstance(item, dict) else {}
+    for number, item in enumerate(data[kind], start=1):
         where = f"{name}#{number}" + (f" ({item['id']})" if item.get("id") else "")  # the id, for the author
         try:
             obj, found = build(item, where)

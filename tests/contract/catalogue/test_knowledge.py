@@ -114,6 +114,30 @@ def test_reading_a_broken_file_never_raises_and_says_what_is_wrong(tmp_path, bro
     assert file.problems and all(problem.startswith("faq/broken.yml") for problem in file.problems)
 
 
+@pytest.mark.parametrize("kind, text, fault", [
+    ("faq", "faq: legal.dv.protection_order\n", "'faq' must be a list"),
+    ("faq", "faq: []\n", "'faq' needs at least 1 item(s)"),
+    ("faq", "faq:\n  - 5\n", "'faq.0' must be a mapping of names to values"),
+    ("faq", "fa:\n  - id: x\n", "missing field 'faq'"),
+    ("faq", "faq:\n  - id: x\nreviewed: true\n", "unknown field ('reviewed' was unexpected)"),
+    ("cases", "faq:\n  - id: x\n", "missing field 'cases'"),
+    ("cases", "cases: case.legal.001\n", "'cases' must be a list"),
+    ("faq", "just a sentence\n", "must be a mapping of names to values"),
+])
+def test_a_knowledge_file_not_shaped_as_a_list_of_items_is_refused_whole(tmp_path, kind, text, fault):
+    (tmp_path / "broken.yml").write_text(text, encoding="utf-8")
+    file = read_file(tmp_path / "broken.yml", kind, f"{kind}/broken.yml")
+    assert file.faq == () and file.cases == ()
+    assert any(problem.startswith(f"{kind}/broken.yml: ") and fault in problem for problem in file.problems)
+
+
+def test_a_good_item_beside_a_misplaced_field_is_not_taken(tmp_path):
+    good = yaml.safe_dump({"faq": [FAQ[0]], "note": "draft"}, allow_unicode=True)
+    (tmp_path / "all.yml").write_text(good, encoding="utf-8")
+    file = read_file(tmp_path / "all.yml", "faq", "faq/all.yml")
+    assert file.faq == () and file.problems == ("faq/all.yml: unknown field ('note' was unexpected)",)
+
+
 def test_every_problem_of_every_file_is_reported_at_once(tmp_path):
     folder = write_knowledge(tmp_path, faq=FAQ + [FAQ[0], dict(FAQ[1], id="legal.other", category="sports")])
     (folder / "cases" / "more.yml").write_text(yaml.safe_dump({"cases": [CASES[0]]}, allow_unicode=True),

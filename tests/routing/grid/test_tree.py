@@ -28,17 +28,48 @@ def test_loading_twice_changes_nothing(sessions):
         assert tree.ancestor_at(db, grid, "town").code == "T01" and tree.ancestor_at(db, grid, "grid1").code == "T01V01G1"
 
 
+GRID1 = {"code": "G", "name": "网格", "grids": [{"code": "G-01", "name": "小网格"}]}
+
+
+def _document(grid1=GRID1, **changes):
+    """A good tree (county, one town, one village, one first-level grid), with one thing changed."""
+    towns = [{"code": "T", "name": "镇", "villages": [{"code": "V", "name": "村", "grids": [grid1]}]}]
+    return dict({"sample": True, "county": {"code": "C", "name": "县"}, "towns": towns}, **changes)
+
+
+def test_a_good_tree_passes_and_a_first_level_grid_may_have_nothing_below_it():
+    assert [row.path for row in tree.parse(_document())[0]][-1] == "/C/T/V/G/G-01/"
+    assert [row.level for row in tree.parse(_document({"code": "G", "name": "网格"}))[0]][-1] == "grid1"
+
+
 @pytest.mark.parametrize("document, problem", [
-    ({"county": {"code": "C", "name": "县"}, "towns": [], "sample": True}, "has no towns"),
-    ({"county": {"code": "C", "name": "县"}, "towns": [{"code": "T", "name": "镇", "villages": [
-        {"code": "V", "name": "村", "grids": [{"code": "T", "name": "重复"}]}]}], "sample": True}, "code T is used 2"),
-    ({"county": {"code": "C", "name": ""}, "towns": [{"code": "T", "name": "镇", "villages": [
-        {"code": "V", "name": "村", "grids": [{"code": "G", "name": "网格"}]}]}], "sample": True}, "name is missing"),
-    ({"county": {"code": "C 1", "name": "县"}, "towns": [], "sample": True}, "code must be"),
-    ({"county": {"code": "C", "name": "县"}, "towns": [{"code": "T", "name": "镇", "villages": [
-        {"code": "V", "name": "村", "grids": [{"code": "G", "name": "网格"}]}]}]}, "`sample` must be"),
-    ({"towns": []}, "needs a `county`"),
+    (_document(towns=[]), "'towns' needs at least 1 item"),
+    (_document(towns="T01"), "'towns' must be a list"),
+    (_document(towns=[{"code": "T", "name": "镇"}]), "missing field 'villages' in 'towns.0'"),
+    (_document(towns=[{"code": "T", "name": "镇", "villages": [{"code": "V", "name": "村", "grids": []}]}]),
+     "'towns.0.villages.0.grids' needs at least 1 item"),
+    (_document(dict(GRID1, grids="G-01")), "'towns.0.villages.0.grids.0.grids' must be a list"),
+    (_document(dict(GRID1, grids=[{"code": "G-01", "name": "小网格", "grids": []}])),
+     "unknown field \\('grids' was unexpected\\)"),
+    (_document(dict(GRID1, leader="王")), "unknown field \\('leader' was unexpected\\)"),
+    (_document(dict(GRID1, code="T")), "code T is used 2 times"),
+    (_document(county={"code": "C", "name": ""}), "'county.name' is empty"),
+    (_document(county={"code": "C 1", "name": "县"}), "'county.code'"),
+    (_document(county={"code": 7, "name": "县"}), "'county.code' must be text"),
+    (_document(county={"code": "C", "name": "县", "towns": []}), "unknown field"),
+    (_document(sample="yes"), "'sample' must be true or false"),
+    ({key: value for key, value in _document().items() if key != "sample"}, "missing field 'sample'"),
+    ({"towns": []}, "missing field 'county'"),
+    (_document(owner="县妇联"), "unknown field \\('owner' was unexpected\\)"),
+    (None, "must be a mapping"),
 ])
 def test_a_broken_file_is_refused_with_its_problems(document, problem):
     with pytest.raises(tree.TreeError, match=problem):
         tree.parse(document)
+
+
+def test_a_broken_file_is_refused_naming_the_file(tmp_path):
+    path = tmp_path / "county.yml"
+    path.write_text(tree.SAMPLE_FILE.read_text(encoding="utf-8").replace("sample: true", "sample: 是"), encoding="utf-8")
+    with pytest.raises(tree.TreeError, match="county.yml: 'sample' must be true or false"):
+        tree.read_file(path)
