@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import threading
 import time
 import urllib.request
 from typing import Any, List, Optional
@@ -93,8 +94,8 @@ def tabs():
         return tab
 
     yield open_tab
-    for tab in opened:
-        tab.client.disconnect()
+    for tab in opened:  # without waiting for the long-poll in flight (up to the ping interval)
+        tab.client.eio.disconnect(abort=True)
 
 
 def test_the_session_is_derived_from_the_cookie_and_the_claimed_one_ignored(served, assistant, tabs):
@@ -208,7 +209,7 @@ def test_a_reply_for_a_closed_page_waits_and_is_shown_when_she_comes_back(served
     cookie = page_cookie(server)
     tab = tabs(server, cookie)
     session_id = tab.session()
-    tab.client.disconnect()  # she closed the tab
+    threading.Thread(target=tab.client.disconnect, daemon=True).start()  # she closed the tab (the close is sent; no wait for the long-poll)
     deadline = time.monotonic() + 30
     while channel.get_output_channel().present(session_id):  # the server notices the closed tab
         assert time.monotonic() < deadline
