@@ -220,6 +220,9 @@ def test_a_reply_for_a_closed_page_waits_and_is_shown_when_she_comes_back(served
     assert back.session() == session_id
     shown = [back.bot.get(timeout=10)["text"] for _ in range(2)]
     assert shown == ["你离开之后，这里收到了新的消息：", "【律师回复】\n请保留好证据。"]
+    deadline = time.monotonic() + 10  # the report follows the messages it is about
+    while reports.made[-1] != (42, "accepted", "") and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert reports.made[-1] == (42, "accepted", "")
 
 
