@@ -31,13 +31,14 @@ from actions.activities import activity_request
 from actions.courses import add_after_answer, course_request
 from actions.local_services import add_service_line
 from actions.context import EXPERT_OFFER, Turn, ask, set_topic
+from actions.clauses import question_at_the_end, second_need
 from actions.crisis_followup import NEXT, QUESTION, respond_in_episode
 from actions.follow_up import aspects_of
 from actions.factories import default_directory
 from actions.office_details import OFFICE_DETAIL, office_details
 from actions.handoff import ask_what_about, open_for_message
 from actions.her_turn import HerTurnAction, Reply
-from actions.knowledge_answer import ANSWER, CHOOSE, find_answer, find_answer_in_its_area
+from actions.knowledge_answer import ANSWER, CHOOSE, find_answer, find_answer_in_its_area, entry_for_intent
 from actions.quiz import study_request
 from actions.person_request import person_request, takes_back, without_request
 from actions.status import describe
@@ -46,7 +47,7 @@ from assistant_contract.catalogue.entries import FaqEntry
 from bot.knowledge_index import KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 
-FOLLOW_UP_INTENTS = {"ask_follow_up", "nlu_fallback", "out_of_scope", "inform_place", "ask_for_help"}
+FOLLOW_UP_INTENTS = {"ask_follow_up", "nlu_fallback", "out_of_scope", "inform_place", "ask_for_help", "ticket_status"}
 STATUS_QUESTION = re.compile(r"(什么时候|多久|几时|还没|怎么还|几点).{0,8}(联系|回复|回我|打电话|找我|理我)"
                              r"|(律师|专家|工作人员|老师|咨询师).{0,6}(什么时候|多久|几时|还没)")
 SECOND_QUESTION = re.compile(r"还想问问?|还想知道|还有就是|另外|顺便问问?|再问一下|以及|[？?。；;]")
@@ -144,6 +145,11 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
     if two:
         return answer_two(turn, reply, *two, intent if category else None)
     found = find_answer(index, text, category)
+    other = second_need(index, text, turn.tracker.latest_message.get("intent_ranking") or [], category)
+    main = found.entry if found.kind == ANSWER else (entry_for_intent(index, intent) if category else None)
+    if other and main and other.entry.category != main.category:  # "…不给抚养费 我还想找份工作…"
+        pair = (other.entry, main) if other.first else (main, other.entry)
+        return answer_two(turn, reply, *pair, intent)
     if found.kind == ANSWER and found.entry:
         if topic and found.entry.id == topic.get("faq_id"):  # the same entry again: its side, not all of it
             answered = answer_in_topic(turn, reply, index, found.entry, found.entry.category)
@@ -156,6 +162,9 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         return overview(turn, reply, index, intent)
     if category:  # an unsure message whose two readings share an area
         return area_menu(turn, reply, category)
+    last = question_at_the_end(index, text)  # "笑死我了 … 问下妇联有没有培训月嫂的"
+    if last is not None:
+        return answer_entry(turn, reply, last, None)
     return clarify(turn, reply)
 
 

@@ -14,7 +14,7 @@ from actions.routing_protocol import OfficeDirectory
 
 HOTLINE = "12338"
 SAFETY_LINE = "去之前最好先打电话确认。如果遇到危险，请先拨打110。"
-OFFICE_DETAIL = re.compile(r"几点|时间|上班|返工|开门|关门|周六|周日|周末|星期|电话|号码|打给|地址|在哪|怎么去|怎么走|位置|地图|边度")
+OFFICE_DETAIL = re.compile(r"几点|幾點|时间|時間|上班|返工|开门|開門|关门|關門|周六|周日|周末|星期|电话|電話|号码|號碼|打给|地址|在哪|怎么去|怎么走|位置|地图|地圖|边度|邊度")
 
 
 def map_link(office: Dict[str, Any]) -> Optional[str]:

@@ -1,4 +1,7 @@
-"""Answering "有人处理我的求助了吗"."""
+"""Answering "有人处理我的求助了吗".
+
+With no request of hers on record, a topic in play means the words were a follow-up
+on it ("要多久", "有冇電話"): the answer action reads them there."""
 from __future__ import annotations
 
 import logging
@@ -62,6 +65,13 @@ class ActionTicketStatus(Action):
             logger.exception("status of %s unknown", tracker.sender_id)
             dispatcher.utter_message(response="utter_status_unavailable")
             return []
+        topic = tracker.get_slot("topic") or {}
+        if record is None and (topic.get("area") or topic.get("office")):
+            # "要在多久之内去告" after an answer, "有冇電話" after an office card: no request of
+            # hers to report on, so the words are a follow-up on the topic in play
+            from actions.answers import ActionAnswerRequest  # noqa: PLC0415 - answers never imports this module
+
+            return await ActionAnswerRequest(store=self._store).run(dispatcher, tracker, domain)
         if record is None:
             dispatcher.utter_message(
                 text="我这里还没有查到你提交过的求助。需要的话，我现在就帮你转接专人。",

@@ -71,6 +71,9 @@ def answer_in_topic(turn: Turn, reply: Reply, index: KnowledgeIndex, entry: Opti
     text = turn.text
     others = follow_up_candidates(index, text, entry) if entry else [
         m.entry for m in index.search_faq(text, area) if m.entry.category == area and m.score >= SUGGEST_THRESHOLD]
+    # after an overview she read only the topic's summary: "要多久" may be about any of its questions
+    intent = (turn.topic or {}).get("intent")
+    others += [e for e in topic_entries(index, intent) if e.category == area] if intent else []
     passage = answer_follow_up(text, entry, others, also_asked) if (entry or others) else None
     if passage is None or not passage.sentences:
         return None
@@ -82,18 +85,34 @@ def answer_in_topic(turn: Turn, reply: Reply, index: KnowledgeIndex, entry: Opti
                      answered=True) + [ask(EXPERT_OFFER if offered else None)]
 
 
+def topic_entries(index: KnowledgeIndex, intent: str) -> List[FaqEntry]:
+    """The questions of an area's topic, the entry its button stands for first: what its
+    overview offers as buttons, and where a follow-up after the overview is looked for."""
+    taxonomy = load_taxonomy()
+    category = taxonomy.category_of(intent)
+    info = next((i for i in taxonomy.topics_in(category or "") if i.name == intent), None)
+    if info is None:
+        return []
+    entries = [m.entry for m in index.search_faq(f"{info.title} {info.covers}", category) if m.entry.category == category]
+    first = entry_for_intent(index, intent)
+    return ([first] + [e for e in entries if e.id != first.id]) if first else entries
+
+
 def overview(turn: Turn, reply: Reply, index: KnowledgeIndex, intent: str) -> List[Dict[str, Any]]:
     """What the topic is about in a few lines, and its common questions as buttons,
     each leading to an answer (a menu button the assistant showed, or a clear
     area without a clear question)."""
     category = load_taxonomy().category_of(intent)
     reply.say_response(f"utter_topic_{intent}")
-    first = entry_for_intent(index, intent)
-    info = next((i for i in load_taxonomy().topics_in(category or "") if i.name == intent), None)
-    query = f"{info.title} {info.covers}" if info else turn.text
-    entries = [m.entry for m in index.search_faq(query, category) if m.entry.category == category]
-    if first:
-        entries = [first] + [e for e in entries if e.id != first.id]
+    entries = topic_entries(index, intent) or [
+        m.entry for m in index.search_faq(turn.text, category) if m.entry.category == category]
+    # the question of the topic nearest her words comes first, and her follow-ups are read in it
+    # ("我妈82了 老年痴呆…": the elderly-care question of 留守儿童与老人, not the children's)
+    near = {m.entry.id: m.score for m in index.search_faq(turn.text, category)} if turn.text else {}
+    if entries and max(near.get(e.id, 0.0) for e in entries) > 0:
+        nearest = max(entries, key=lambda e: near.get(e.id, 0.0))
+        entries = [nearest] + [e for e in entries if e.id != nearest.id]
+    first = entries[0] if entries else entry_for_intent(index, intent)
     if len(entries) >= 2:  # questions to pick from; a single one would be a hedge, not a choice
         reply.say("想细看的话，点一个问题：", [choose_button(e) for e in entries[:MAX_CHOICES]]
                   + [{"title": "转人工", "payload": "/request_human"}])

@@ -29,7 +29,9 @@ from nlu.place_matcher import DEFAULT_RULES, read_rules
 OFFICE = r"(妇联|妇女联合会|妇女之家|妇联组织)"
 ASKS_WHERE = (r"(在哪|哪里|哪儿|哪个位置|地址|电话|号码|怎么(走|去|找|联系)|位置|联系方式|上班时间|几点上班"
               r"|几点下班|开门|办公时间|离我最近|最近的|附近的|附近有|导航|地图)")
-DEFAULT_PATTERNS = [rf"{OFFICE}.{{0,12}}{ASKS_WHERE}", rf"{ASKS_WHERE}.{{0,12}}{OFFICE}"]
+# "找组织" is the service's own name for it (南粤女声+ has a 找组织 button)
+FIND_ORGANISATION = r"(找|搵|揾|查)(一下|下)?(妇联)?(组织|組織)"
+DEFAULT_PATTERNS = [rf"{OFFICE}.{{0,12}}{ASKS_WHERE}", rf"{ASKS_WHERE}.{{0,12}}{OFFICE}", FIND_ORGANISATION]
 _PUNCTUATION = re.compile(r"[\s，。！？、,.!?~～…：:；;]+")
 
 

@@ -22,22 +22,30 @@ EXIT_WORDS = (
     r"|删(掉|除|了|咗|晒|光|干净)?|清(空|除|掉|咗|理|干净)"
     r"|delete|clear|exit|quit|logout|wipe"
 )
+# "他来了" alone, or "老公回来了 先不说了": he is there and she stops talking. The whole
+# message must be made of these words: "我老公出差回来了 还是天天打游戏" is a story.
+_HE_ARRIVES = r"来了|回来了|过来了|进来了|返来|返嚟|嚟咗|来咗|返咗嚟|coming|here|back|home"
+_STOPS_TALKING = r"不说了|不聊了|先不说|先不聊|下次再说|等下再说|回头再说|迟啲再倾|唔讲住|唔倾住|gottago|gtg"
 _CHAT_WORDS = (
     r"聊天记录|对话记录|聊天内容|记录|对话|聊天|消息|信息|内容|痕迹|这个|这些|那些|刚才的|刚刚的|之前的|我们的"
     r"|全部|所有|都|一下|chat|history|messages|message|everything|all|this|it|the|my"
 )
 _FILLERS = (
-    r"我|要|想|得|先|请|帮我|帮忙|麻烦|快点|快|马上|赶紧|立刻|把|给|将|吧|了|啊|呀|啦|哦|喔|呢|嘛|一下子"
+    r"我|要|想|得|先|请|帮我|帮忙|麻烦|快点|快|马上|赶紧|立刻|把|给|将|吧|了|啊|呀|啦|喇|嘞|咯|哦|喔|呢|嘛|一下子"
     r"|可以|能不能|能|可唔可以|唔该|好吗|行吗|吗|canyou|couldyou|please|pls|plz|now|asap|quickly|quick"
 )
 _HE_IS_COMING = (
     r"他|她|佢|老公|老婆|男朋友|婆婆|公公|家里人|家人|来了|回来了|过来了|进来了|返来|返嚟|嚟咗|来咗|在旁边|在身边|在看"
-    r"|看到|看见|发现|知道|怕|担心|i'mscared|imscared|scared|he'scoming|heiscoming|coming|back|home"
+    r"|看到|看见|发现|知道|怕|担心|imscared|scared|hescoming|heiscoming|here|hes|he|is|coming|back|home"
 )
 _HOW = re.compile(r"怎么|怎样|如何|点样|点先|怎么样才|how")
 _EXIT = re.compile(EXIT_WORDS)
 _ALL_KNOWN = re.compile("|".join(f"(?:{part})" for part in (
-    EXIT_WORDS, _CHAT_WORDS, _FILLERS, _HE_IS_COMING)))
+    EXIT_WORDS, _CHAT_WORDS, _FILLERS, _STOPS_TALKING, _HE_IS_COMING)))
+_STOPS = re.compile(f"{EXIT_WORDS}|{_STOPS_TALKING}")
+_ARRIVES = re.compile(_HE_ARRIVES)
+_HE = re.compile(r"他|佢|老公|男朋友|男人|婆婆|公公|家里人|家人|he|hes")
+_ASKS = re.compile(r"吗|嘛|未|没有|咩|\?|？")
 
 _READS_HER_PHONE = re.compile(
     r"(翻|看|查|检查|偷看|睇|check)(我|我的)?(的)?(手机|微信|聊天|记录|消息|电话|phone)"
@@ -50,16 +58,20 @@ _READS_HER_PHONE = re.compile(
 
 
 def _words(text: str) -> str:
-    """Lower case, without spaces and punctuation: "安全 退出！" and "can you" read as one run."""
-    return _PUNCTUATION.sub("", (text or "").lower())
+    """Lower case, without spaces, punctuation and apostrophes: "安全 退出！", "can you" and
+    "he's coming" read as one run ("hescoming")."""
+    return _PUNCTUATION.sub("", (text or "").lower().replace("’", "'")).replace("'", "")
 
 
 def asks_to_exit(text: str) -> bool:
-    """An exit command: exit words and nothing but chat words, fillers and 'he is coming'."""
+    """An exit command: exit words, or his arrival, or her stopping, and nothing but chat
+    words, fillers and 'he is coming' ("他来了", "老公回来了 先不说了", "he's coming delete this")."""
     words = _words(text)
-    if not words or not _EXIT.search(words) or _HOW.search(words):
+    if not words or _HOW.search(words):
         return False
-    return not _ALL_KNOWN.sub("", words)
+    stops = bool(_STOPS.search(words))
+    he_arrives = bool(_ARRIVES.search(words) and _HE.search(words)) and not _ASKS.search(text or "")
+    return (stops or he_arrives) and not _ALL_KNOWN.sub("", words)
 
 
 def fears_being_read(text: str) -> bool:

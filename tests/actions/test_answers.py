@@ -190,3 +190,21 @@ def test_two_questions_in_two_areas_get_two_answers(real_index):
     text = "我离婚了想自己开个小店，有没有创业贷款？还有前夫一直不给抚养费怎么办"
     messages, _ = answer(real_index, [user_event(text, "legal_family_property", 0.59)])
     assert "创业担保贷款" in said(messages) and "抚养费" in said(messages) and len(messages) <= 3
+
+
+def test_after_a_topic_overview_a_short_follow_up_is_answered_from_any_of_its_questions(real_index):
+    """"要多久" after the divorce overview: the cooling-off period, not the custody text."""
+    events = [user_event("我跟我老公都同意离了 去民政局要咋办", "legal_divorce", 0.38), user_event("要多久", "ask_follow_up", 0.2)]
+    first = real_index.search_faq("离婚后孩子的抚养权归谁", "legal")[0].entry
+    messages, _slots = answer(real_index, events, {"topic": topic("legal", first.id, "legal_divorce")})
+    assert "30" in said(messages) or "冷静期" in said(messages)
+
+
+def test_two_needs_in_two_areas_of_a_run_on_message_get_two_answers(real_index):
+    text = "离婚后前夫一直不给抚养费 我还想找份工作 有没有那种妈妈岗"
+    event = user_event(text, "job_seeking", 0.52)
+    event["parse_data"]["intent_ranking"] = [{"name": "job_seeking", "confidence": 0.52},
+                                             {"name": "legal_family_property", "confidence": 0.42}]
+    messages, _slots = answer(real_index, [event])
+    assert "抚养费" in said(messages) and "妈妈岗" in said(messages)
+    assert len(messages) <= 3

@@ -33,6 +33,9 @@ def knowledge():
     ("你们有没有律师", "律师", "legal"),
     ("可以给我推荐一个离婚律师吗", "律师", "legal"),
     ("我想找人咨询一下离婚的事", "工作人员", None),
+    ("有没有懂劳动法的律师帮我看看合同", "律师", "legal"),
+    ("可不可以请心理咨询师陪我聊一下", "心理咨询师", "care"),
+    ("其实我就想找个人听我说说", "工作人员", None),
 ])
 def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, category):
     request = person_request(normalize(text))
@@ -42,7 +45,7 @@ def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, cate
 @pytest.mark.parametrize("text", ["律师说被家暴的离婚不用等冷静期 是真的吗", "我想咨询一下", "我想找个工做 能接送孩子的那种",
                                   "你是真人吗", "不用找律师了", "心理医生说我有点抑郁 让我多出去活动",
                                   "有没有老师可以辅导作业", "我要人工流产 去哪里做", "我暂时不想找人咨询，就想看看别人的经历",
-                                  "有律师说过这样可以吗"])
+                                  "有律师说过这样可以吗", "让老师跟我说说孩子在学校的情况"])
 def test_talking_about_a_person_or_taking_the_request_back_is_no_request(text):
     assert person_request(normalize(text)) is None
 

@@ -76,3 +76,13 @@ def test_asking_again_gets_the_news_in_other_words_not_the_same_text():
                             user_event("怎么还没人回我", "ticket_status")])
     asyncio.run(ActionTicketStatus(store=store).run(dispatcher, tracker, {}))
     assert dispatcher.messages[0]["text"] != first and "还在处理中" in dispatcher.messages[0]["text"]
+
+
+def test_with_no_request_a_topic_in_play_reads_the_words_as_a_follow_up_on_it():
+    from tests.actions.dialogue_support import run_action, said, topic
+
+    events = [user_event("老板知道我怀孕就把我开了", "legal_employment"), user_event("要在多久之内去告", "ticket_status", 0.12)]
+    messages, _slots = run_action(ActionTicketStatus(store=InMemoryHandoffStore()), events,
+                                  {"topic": topic("legal", "legal.employment.pregnancy_dismissal", "legal_employment")})
+    assert "还没有查到" not in said(messages)
+    assert "一年" in said(messages) or "时效" in said(messages)

@@ -15,7 +15,8 @@ def pipeline(tmp_path):
     return lambda text, intent: decision.process(detector.process(extractor.process([message(text, intent)])))[0]
 
 
-@pytest.mark.parametrize("text", ["顺德区妇联电话多少", "离我最近的妇联在哪里", "妇联的地址是什么", "市妇联几点上班", "怎么联系当地妇联"])
+@pytest.mark.parametrize("text", ["顺德区妇联电话多少", "离我最近的妇联在哪里", "妇联的地址是什么", "市妇联几点上班", "怎么联系当地妇联",
+                                  "找组织", "我想找下组织"])
 def test_where_is_the_federation_questions_become_find_office(pipeline, text):
     processed = pipeline(text, "legal_aid")
     assert processed.get("intent")["name"] == "find_office"

@@ -9,6 +9,7 @@ from nlu.text import normalize
     "安全退出", "我要安全退出", "退出", "安全 退出！", "【安全退出】", "退出吧", "删掉记录", "删除聊天记录",
     "清空聊天", "清空", "他過來了 快刪", "快删 他回来了", "他回来了 帮我把刚才的对话清掉",
     "can you delete this chat 我怕他看到", "please clear the chat", "Delete!",
+    "他来了", "老公回来了 先不说了", "佢返嚟喇", "先不说了", "he's coming delete this", "he is here",
 ])
 def test_an_exit_command_is_understood_in_any_wording(text):
     assert asks_to_exit(normalize(text))
@@ -17,6 +18,9 @@ def test_an_exit_command_is_understood_in_any_wording(text):
 @pytest.mark.parametrize("text", [
     "我想退出志愿者", "退出群聊", "我想删掉他微信", "我想清空一下我的信用卡", "怎么删除聊天记录",
     "我老公会翻我手机", "好了 他去洗澡了 剛才說到房子", "",
+    # her own return, a question about him, and a story: not a command
+    "我回来了", "我回来了 刚才说到哪", "他来了吗", "他来了？", "他又来了", "他来了 我好怕",
+    "我老公出差回来了 还是天天打游戏",
 ])
 def test_words_that_only_contain_an_exit_word_are_not_a_command(text):
     assert not asks_to_exit(normalize(text))

@@ -1,0 +1,92 @@
+"""Reading a message clause by clause, when read whole it gives one need or none.
+
+People type run-on messages with spaces for commas. "离婚后前夫一直不给抚养费 我还想找份工作
+有没有那种妈妈岗" carries a legal need and a job search; the classifier reads the job search
+first and puts the legal reading second (0.52 against 0.42). "笑死我了 我家那个做饭差点把厨房炸了
+哈哈哈 问下妇联有没有培训月嫂的" ends with a plain question that the laughter in front hides.
+Here a message is cut where she paused (spaces, commas, "我还想", "我又想"), and the sides are
+looked up in the FAQ on their own:
+
+- `second_need`: the classifier's best reading in another area than the message's (at least
+  `SECOND_READING`), and a side of the message whose best FAQ entry is of that area: the
+  need the whole-message answer would leave out. Within one area the whole message's answer
+  stands (cutting "我跟我老公都同意离了 去民政局要咋办" would answer half a question).
+- `question_at_the_end`: the shortest tail of the message that the FAQ answers with
+  confidence, for a message with no area of its own.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from actions.knowledge_answer import ANSWER, find_answer_in_its_area
+from assistant_contract.catalogue.entries import FaqEntry
+from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex
+from bot.taxonomy import load_taxonomy
+
+_PAUSE = re.compile(r"[\s，,、；;]+|(?<!我)(?=我?(?:还|又|也|干脆|另外)(?:想|要|打算))")
+MIN_CLAUSE = 5  # characters of a side, punctuation not counted
+MAX_CLAUSES = 6  # a longer message is read whole: its pauses are not between needs
+MAX_CHARS = 160
+SECOND_READING = 0.1  # the classifier's confidence in the other area's reading
+
+
+@dataclass(frozen=True)
+class SecondNeed:
+    entry: FaqEntry
+    first: bool  # she wrote it before the rest of the message
+
+
+def clauses(text: str) -> List[str]:
+    return [piece for piece in _PAUSE.split(text or "") if piece and piece.strip()]
+
+
+def _long_enough(text: str) -> bool:
+    return len(re.sub(r"[\W_]", "", text)) >= MIN_CLAUSE
+
+
+def _cuts(text: str) -> List[Tuple[str, str]]:
+    pieces = clauses(text)
+    if len(text or "") > MAX_CHARS or not 2 <= len(pieces) <= MAX_CLAUSES:
+        return []
+    return [(" ".join(pieces[:cut]), " ".join(pieces[cut:])) for cut in range(1, len(pieces))]
+
+
+def other_area(ranking: Sequence[Dict[str, Any]], area: Optional[str]) -> Optional[str]:
+    """The area of the classifier's best reading outside `area`, if it is a real contender."""
+    taxonomy = load_taxonomy()
+    for reading in ranking[1:]:
+        name = str(reading.get("name") or "")
+        category = taxonomy.category_of(name)
+        if float(reading.get("confidence") or 0.0) < SECOND_READING:
+            return None
+        if category and category != area and not name.startswith("crisis_"):
+            return category
+    return None
+
+
+def second_need(index: KnowledgeIndex, text: str, ranking: Sequence[Dict[str, Any]],
+                area: Optional[str]) -> Optional[SecondNeed]:
+    """The entry for the side of her message that is about the other area, or None."""
+    other = other_area(ranking, area) if area else None
+    if other is None:
+        return None
+    best: Optional[Tuple[int, SecondNeed]] = None
+    for left, right in _cuts(text):
+        for side, first in ((left, True), (right, False)):
+            matches = index.search_faq(side, None) if _long_enough(side) else []
+            if matches and matches[0].entry.category == other and matches[0].score >= SUGGEST_THRESHOLD:
+                if best is None or len(side) > best[0]:  # the longest side: the most of her words
+                    best = (len(side), SecondNeed(matches[0].entry, first))
+    return best[1] if best else None
+
+
+def question_at_the_end(index: KnowledgeIndex, text: str) -> Optional[FaqEntry]:
+    """The entry for the shortest tail the FAQ answers with confidence, or None."""
+    for _left, right in reversed(_cuts(text)):
+        if _long_enough(right):
+            found = find_answer_in_its_area(index, right)
+            if found.kind == ANSWER and found.entry is not None:
+                return found.entry
+    return None

@@ -1,0 +1,52 @@
+"""Reading a run-on message clause by clause (actions/clauses.py), on the shipped FAQ."""
+import pytest
+
+from actions.clauses import clauses, other_area, question_at_the_end, second_need
+from bot.knowledge_index import KnowledgeIndex
+from nlu.text import normalize
+
+
+@pytest.fixture(scope="module")
+def index():
+    return KnowledgeIndex()
+
+
+def ranking(*pairs):
+    return [{"name": name, "confidence": confidence} for name, confidence in pairs]
+
+
+def test_a_message_is_cut_where_she_paused_and_where_a_second_wish_begins():
+    assert clauses("离婚后前夫一直不给抚养费 我还想找份工作，有没有那种妈妈岗") == [
+        "离婚后前夫一直不给抚养费", "我还想找份工作", "有没有那种妈妈岗"]
+    assert clauses("孩子厌学我又想出去上班") == ["孩子厌学", "我又想出去上班"]
+
+
+def test_the_other_area_is_the_best_reading_outside_the_message_area_if_it_is_a_contender():
+    assert other_area(ranking(("job_seeking", 0.52), ("legal_family_property", 0.42)), "entrepreneurship") == "legal"
+    assert other_area(ranking(("startup_finance", 0.91), ("startup_business", 0.02), ("family_guidance", 0.01)),
+                      "entrepreneurship") is None
+    assert other_area(ranking(("job_seeking", 0.3), ("crisis_self_harm", 0.2)), "entrepreneurship") is None
+
+
+@pytest.mark.parametrize("text, readings, area, entry, first", [
+    ("离婚后前夫一直不给抚养费 我还想找份工作 有没有那种妈妈岗", (("job_seeking", 0.52), ("legal_family_property", 0.42)),
+     "entrepreneurship", "legal.divorce.child_support", True),
+    ("公司拖了我三个月工资 我干脆想自己开个奶茶店 有没有补贴", (("legal_employment", 0.66), ("startup_finance", 0.19)),
+     "legal", "entrepreneurship.preferential_policy", False),
+])
+def test_the_need_in_the_other_area_is_found_with_where_she_wrote_it(index, text, readings, area, entry, first):
+    found = second_need(index, normalize(text), ranking(*readings), area)
+    assert found is not None and (found.entry.id, found.first) == (entry, first)
+
+
+def test_one_need_in_one_area_is_not_cut_in_two(index):
+    text = normalize("我跟我老公都同意离了 去民政局要咋办")
+    assert second_need(index, text, ranking(("legal_divorce", 0.38), ("legal_family_property", 0.1)), "legal") is None
+    assert second_need(index, normalize("我想在家开网店带孩子 有没有创业贷款"),
+                       ranking(("startup_finance", 0.91), ("family_guidance", 0.01)), "entrepreneurship") is None
+
+
+def test_a_plain_question_after_small_talk_is_found(index):
+    entry = question_at_the_end(index, normalize("笑死我了 我家那个做饭差点把厨房炸了 哈哈哈 问下妇联有没有培训月嫂的"))
+    assert entry is not None and entry.category == "entrepreneurship"
+    assert question_at_the_end(index, normalize("今天天气真好 哈哈")) is None
