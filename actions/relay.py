@@ -5,7 +5,8 @@ handoff is open (actions/her_turn.py), exactly as she wrote them.
 
 The reply's id in the routing backend rides on the bot message (`expert_message_id`,
 which Rasa hands to the output channel's send methods as a keyword): the channel that
-holds her chat reports what the platform did with it (connectors/delivery_reports.py)."""
+holds her chat reports what the platform did with it (connectors/delivery_reports.py). The
+same id makes a repeated send harmless: a reply already shown is not shown again."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -13,6 +14,15 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+
+def already_shown(tracker: Tracker, message_id: int) -> bool:
+    """The reply is already among the bot's messages in her conversation: the routing backend
+    sent it again because its first send ended without an answer (routing/relay.py: at least
+    once). Rasa's lock store runs one conversation's turns one at a time, so two copies cannot
+    both pass this check."""
+    return any(event.get("event") == "bot" and (event.get("metadata") or {}).get("expert_message_id") == message_id
+               for event in tracker.events)
 
 
 class ActionRelayExpertReply(Action):
@@ -31,7 +41,8 @@ class ActionRelayExpertReply(Action):
                 (entity.get("value") for entity in tracker.latest_message.get("entities") or []
                  if entity.get("entity") == "expert_message_id"), None)  # a model trained before the slot
             extra = {"expert_message_id": int(message_id)} if str(message_id or "").isdigit() else {}
-            dispatcher.utter_message(text=f"【{role}回复】\n{text}", **extra)
+            if not extra or not already_shown(tracker, extra["expert_message_id"]):
+                dispatcher.utter_message(text=f"【{role}回复】\n{text}", **extra)
         events = [SlotSet("expert_text", None)]
         if "expert_message_id" in (domain.get("slots") or {}):  # a model trained before the slot has none
             events.append(SlotSet("expert_message_id", None))

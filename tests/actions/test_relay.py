@@ -68,3 +68,14 @@ def test_the_replys_id_rides_on_the_message_for_her_channels_delivery_report():
 def test_closing_hands_the_conversation_back_to_the_bot():
     messages, slots = run_action(ActionHandoffClosed(), [user_event("", "handoff_closed")])
     assert messages[0]["response"] == "utter_handoff_closed" and slots["handoff_open"] is False
+
+
+def test_a_reply_sent_again_by_the_routing_backend_is_not_shown_twice():
+    """routing/relay.py delivers at least once: a send that timed out after Rasa took it is repeated."""
+    shown = {"event": "bot", "text": "【律师回复】\n请保留好证据", "metadata": {"expert_message_id": 57}}
+    messages, slots = run_action(ActionRelayExpertReply(), [shown, user_event("", "expert_reply")],
+                                 {"expert_text": "请保留好证据", "expert_role": "律师", "expert_message_id": 57})
+    assert messages == [] and slots["expert_text"] is None
+    messages, _ = run_action(ActionRelayExpertReply(), [shown, user_event("", "expert_reply")],
+                             {"expert_text": "第二条", "expert_role": "律师", "expert_message_id": 58})
+    assert messages[0]["text"] == "【律师回复】\n第二条"
