@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import List, Optional
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from routing.db import Base, UTCDateTime
@@ -113,8 +114,14 @@ class Handoff(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+UNSENT = sql_text("delivery = 'pending'")
+
+
 class HandoffMessage(Base):
     __tablename__ = "handoff_messages"
+    # The relay reads only the replies still to send (migration 0009).
+    __table_args__ = (Index("ix_handoff_messages_unsettled", "handoff_id", "id",
+                            postgresql_where=UNSENT, sqlite_where=UNSENT),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     handoff_id: Mapped[str] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
     sender: Mapped[str] = mapped_column(String(16))  # user | bot | expert
@@ -124,6 +131,10 @@ class HandoffMessage(Base):
     # an expert reply: pending → delivered (Rasa took it) → accepted | refused | waiting, as her channel reports
     # (routing/relay.py record_delivery, connectors/delivery_reports.py)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # While pending: the delivery round that claimed it and until when (routing/relay.py; migration 0009)
+    delivery_owner: Mapped[Optional[str]] = mapped_column(String(64))
+    delivery_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class HandoffEvent(Base):
@@ -134,6 +145,19 @@ class HandoffEvent(Base):
     to_status: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(100))
     note: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SlaNotice(Base):
+    """A reminder or an escalation the SLA sweep made (routing/sla.py): once per handoff, kind and
+    due time, whichever replica sweeps (migration 0009)."""
+
+    __tablename__ = "sla_notices"
+    __table_args__ = (UniqueConstraint("handoff_id", "kind", "due_at", name="uq_sla_notices_once"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[str] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # reminder | escalation
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

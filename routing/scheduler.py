@@ -6,17 +6,25 @@ Each tick runs the jobs that are due, most urgent first: expert replies to her (
 reports' late stages and triage (same interval), then retention (routing/retention.py, every `ROUTING_RETENTION_EVERY_HOURS`). Jobs run in a worker
 thread, so the API keeps answering; a failing job is logged and tried again next time.
 
-Two replicas never run the same job at once: on PostgreSQL each round first takes a
-session-level advisory lock named after the job (`pg_try_advisory_lock`) and skips the round
-when another replica holds it; on SQLite (one host) a file lock beside the database does the
-same across processes, on top of the delivery round's own process lock (routing/relay.py).
+Several replicas. An exclusive job runs on one replica at a time: on PostgreSQL each round first
+takes a session-level advisory lock named after the job and the schema (`pg_try_advisory_lock`)
+and skips the round when another replica holds it; on SQLite (one host) a file lock beside the
+database does the same across processes. The lock lives as long as its connection: PostgreSQL frees it when the
+process dies (kill -9 closes the socket; a host that vanishes without closing it holds it until
+TCP keepalive gives up), and a connection whose unlock failed is closed rather than pooled, so a
+lock never outlives its round. For the SLA sweep the lock only saves work: a lock's connection
+can be lost while its round goes on, so the sweep is safe on its own, in the database
+(routing/sla.py: row locks and one notice per reminder). Grid reports' round and retention
+rely on the lock alone.
+
+Deliveries are not exclusive: every replica delivers at once, each claiming other conversations'
+replies (routing/relay.py), so one slow conversation never holds up the others.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import fcntl
-import hashlib
 import logging
 import threading
 import time
@@ -48,10 +56,41 @@ class Job:
     every_seconds: float
     run: Callable[[], object]
     next_at: float = 0.0  # monotonic; 0: at the first tick
+    exclusive: bool = True  # one replica at a time (JobLocks); False: the job coordinates itself
 
 
-def _lock_key(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"routing-job:{name}".encode()).digest()[:8], "big", signed=True)
+# An advisory lock's key is one 64-bit number per database: named after the job and the schema the
+# connection works in, so two deployments (or test runs) in two schemas of one database never meet.
+_KEY = "hashtextextended(coalesce(current_schema(), '') || :tag, 0)"
+
+
+def _tag(name: str) -> dict:
+    return {"tag": f"/routing-job/{name}"}
+
+
+def job_lock_path(engine: Engine, name: str) -> Optional[Path]:
+    """Where a SQLite database's file lock for `name` lives (beside it); None for memory or PostgreSQL."""
+    if engine.url.get_backend_name() != "sqlite":
+        return None
+    database = engine.url.database
+    return Path(database).parent / f".routing-job-{name}.lock" if database and database != ":memory:" else None
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, *, wait: bool) -> Iterator[bool]:
+    """An exclusive lock on `path` across processes of this host; yields False when another holds it
+    and `wait` is False. The kernel frees it when the holder dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class JobLocks:
@@ -60,10 +99,7 @@ class JobLocks:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._threads: Dict[str, threading.Lock] = {}
-        url = engine.url
-        self._postgres = url.get_backend_name() == "postgresql"
-        database = url.database if url.get_backend_name() == "sqlite" else None
-        self._lock_dir = Path(database).parent if database and database != ":memory:" else None
+        self._postgres = engine.url.get_backend_name() == "postgresql"
 
     @contextlib.contextmanager
     def hold(self, name: str) -> Iterator[bool]:
@@ -79,33 +115,35 @@ class JobLocks:
 
     @contextlib.contextmanager
     def _advisory(self, name: str) -> Iterator[bool]:
-        key = _lock_key(name)
         with self._engine.connect() as connection:
-            held = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar())
+            held = bool(connection.execute(text(f"SELECT pg_try_advisory_lock({_KEY})"), _tag(name)).scalar())
             connection.commit()
             try:
                 yield held
             finally:
                 if held:
-                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                    connection.commit()
+                    self._unlock(connection, name)
+
+    @staticmethod
+    def _unlock(connection, name: str) -> None:
+        """Back to the pool unlocked, or not at all: a pooled connection still holding the lock
+        would keep every replica (this one too, on its other connections) from the job."""
+        try:
+            released = connection.execute(text(f"SELECT pg_advisory_unlock({_KEY})"), _tag(name)).scalar()
+            connection.commit()
+        except Exception:  # noqa: BLE001 - the connection is dropped below, which frees the lock
+            released = False
+        if not released:
+            connection.invalidate()
 
     @contextlib.contextmanager
     def _file(self, name: str) -> Iterator[bool]:
-        if self._lock_dir is None:
+        path = job_lock_path(self._engine, name)
+        if path is None:
             yield True
             return
-        self._lock_dir.mkdir(parents=True, exist_ok=True)
-        with open(self._lock_dir / f".routing-job-{name}.lock", "w") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with file_lock(path, wait=False) as held:
+            yield held
 
 
 class Scheduler:
@@ -115,16 +153,14 @@ class Scheduler:
     def run_job(self, job: Job) -> str:
         """One round of one job under its lock: `done`, `skipped` (held elsewhere) or `failed`."""
         started = time.perf_counter()
-        with self.locks.hold(job.name) as held:
-            if not held:
-                outcome = "skipped"
-            else:
-                try:
+        try:  # taking the lock can fail too (the database restarting): the loop must live
+            with (self.locks.hold(job.name) if job.exclusive else contextlib.nullcontext(True)) as held:
+                if held:
                     job.run()
-                    outcome = "done"
-                except Exception:  # noqa: BLE001 - the next round retries; the loop must live
-                    log.exception("background job %s failed", job.name, extra={"fields": {"job": job.name}})
-                    outcome = "failed"
+                outcome = "done" if held else "skipped"
+        except Exception:  # noqa: BLE001 - the next round retries
+            log.exception("background job %s failed", job.name, extra={"fields": {"job": job.name}})
+            outcome = "failed"
         if self.metrics is not None:
             self.metrics.jobs.inc(job=job.name, outcome=outcome)
             self.metrics.job_seconds.observe(time.perf_counter() - started, job=job.name)
@@ -163,7 +199,8 @@ def backend_jobs(services, settings: Optional[SchedulerSettings] = None, app_sta
         report = retention.run(factory, kept)
         log.info("retention", extra={"fields": {"removed": report.stores}})
 
-    return [Job("deliveries", settings.delivery_seconds, lambda: deliver_round(services.relay, factory)),
+    return [Job("deliveries", settings.delivery_seconds, lambda: deliver_round(services.relay, factory),
+                exclusive=False),  # the replies' claims coordinate the replicas (routing/relay.py)
             Job("sla-sweep", settings.sla_seconds, sweep),
             Job("grid", settings.sla_seconds, grid_round),
             Job("retention", kept.every_hours * 3600, keep_within_retention, next_at=time.monotonic() + 60)]

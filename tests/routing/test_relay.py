@@ -1,9 +1,19 @@
+"""Delivery rounds: each reply once, urgent conversations first, each conversation in order, also
+when rounds overlap; a claimed reply holds back its conversation until the claim ends; a send has
+a hard deadline (routing/relay.py)."""
+import socket
 import threading
 import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
 
 from routing import auth, lifecycle
 from routing.lifecycle import NewHandoff
-from routing.relay import RasaRelay, deliver_round
+from routing.models import Handoff, HandoffMessage, utcnow
+from routing.relay import RasaRelay, claim_next, deliver_round, record_delivery, settle
+from tests.routing.fake_relay import FakeRelay
 
 
 class SlowRasa(RasaRelay):
@@ -54,3 +64,105 @@ def test_a_round_delivers_urgent_handoffs_replies_first_and_each_conversation_in
     rasa = SlowRasa()
     deliver_round(rasa, sessions)
     assert rasa.sent == ["紧急一", "紧急二", "普通一", "普通二"]
+
+
+class PartlyDownRasa(FakeRelay):
+    """Takes every reply except those of the conversations in `down`."""
+
+    def __init__(self, down=()):
+        super().__init__()
+        self.down = set(down)
+
+    def deliver(self, message, handoff, author):
+        if handoff.conversation_id in self.down:
+            return False
+        return super().deliver(message, handoff, author)
+
+
+def replies_in_two_conversations(sessions, prefix):
+    """Her conversation with two replies, and another woman's with one; returns their reply ids."""
+    with sessions() as db, db.begin():
+        lawyer = auth.create_user(db, username=f"{prefix}-lawyer", password="a-long-password", role="expert",
+                                  department_id="rights", specialty="法律", title="律师")
+        hers, others = (lifecycle.open_handoff(db, NewHandoff(f"{prefix}-{who}", "rest", "legal", "legal_divorce",
+                                                              False, "想离婚"), 48, 1) for who in ("her", "other"))
+        for handoff in (hers, others):
+            lifecycle.claim(db, handoff, lawyer)
+        replies = [lifecycle.reply(db, hers, lawyer, "第一条"), lifecycle.reply(db, hers, lawyer, "第二条"),
+                   lifecycle.reply(db, others, lawyer, "另一位的回复")]
+        db.flush()
+        return [message.id for message in replies]
+
+
+def stored(sessions, message_id):
+    with sessions() as db:
+        return db.get(HandoffMessage, message_id)
+
+
+def test_a_claimed_reply_holds_back_her_later_replies_until_its_claim_ends(sessions):
+    first, second, others = replies_in_two_conversations(sessions, "claimed")
+    with sessions() as db, db.begin():  # a replica claims her first reply, and dies
+        message, _, _ = claim_next(db, "a-replica-that-died", 30)
+    assert message.id == first
+    rasa = FakeRelay()
+    assert deliver_round(rasa, sessions) == 1
+    assert [text for _, _, text in rasa.sent] == ["另一位的回复"]  # hers wait for the claim, in order
+    with sessions() as db, db.begin():
+        db.execute(update(HandoffMessage).where(HandoffMessage.id == first)
+                   .values(delivery_until=utcnow() - timedelta(seconds=1)))
+    assert deliver_round(rasa, sessions) == 2
+    assert [text for _, _, text in rasa.sent] == ["另一位的回复", "第一条", "第二条"]
+    assert (stored(sessions, first).delivery, stored(sessions, first).delivery_attempts) == ("delivered", 2)
+    with sessions() as db, db.begin():  # the dead replica's own update, had it come back, changes nothing
+        assert settle(db, first, "a-replica-that-died", False) is False
+    assert stored(sessions, first).delivery == "delivered" and stored(sessions, others).delivery == "delivered"
+
+
+def test_a_failed_send_ends_its_claim_at_once_and_her_channels_report_stands(sessions):
+    first, second, others = replies_in_two_conversations(sessions, "failed")
+    rasa = PartlyDownRasa(down={"failed-her"})
+    assert deliver_round(rasa, sessions) == 1
+    failed, waiting = stored(sessions, first), stored(sessions, second)
+    assert (failed.delivery, failed.delivery_until, failed.delivery_attempts) == ("pending", None, 1)
+    assert waiting.delivery_attempts == 0  # never tried before the first is through
+    rasa.down.clear()
+    with sessions() as db, db.begin():
+        message, _, _ = claim_next(db, "round-1", 30)
+    with sessions() as db, db.begin():  # her channel reports before the round's own update
+        assert record_delivery(db, message.id, "accepted")
+    with sessions() as db, db.begin():
+        assert settle(db, message.id, "round-1", True) is False
+    assert stored(sessions, first).delivery == "accepted"
+    assert deliver_round(rasa, sessions) == 1
+    assert [text for _, _, text in rasa.sent] == ["另一位的回复", "第二条"]
+
+
+class SilentRasa:
+    """Accepts the connection and trickles an answer that never ends (bounded: 5 s)."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        connection, _ = self.listener.accept()
+        with connection:
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 50:
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(0.1)
+
+
+def test_a_send_ends_at_its_hard_deadline_and_a_claim_outlasts_it():
+    rasa = SilentRasa()
+    message, handoff = HandoffMessage(id=7, sender="expert", text="您好"), Handoff(conversation_id="slow-1")
+    started = time.monotonic()
+    assert RasaRelay(rasa.url, timeout=0.5).deliver(message, handoff, None) is False
+    assert time.monotonic() - started < 2.0  # each byte comes within httpx's read timeout; the deadline ends it
+    rasa.listener.close()
+    assert RasaRelay(rasa.url, timeout=10).claim_seconds == 30
+    with pytest.raises(ValueError):
+        RasaRelay(rasa.url, timeout=10, claim_seconds=10)

@@ -1,13 +1,21 @@
 """Background work without traffic: a reply waiting for her goes out while nobody calls the
 backend, jobs run most urgent first, a failing job does not stop the others, and two
-replicas never run the same job at once (file lock on SQLite, advisory lock on PostgreSQL)."""
+replicas never run the same job at once (file lock on SQLite, advisory lock on PostgreSQL), and a
+lock ends with its process or its connection."""
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from routing import scheduler
 from routing.api.app import create_app
@@ -15,6 +23,7 @@ from routing.db import make_engine
 from routing.models import HandoffMessage
 from routing.scheduler import Job, JobLocks, Scheduler, SchedulerSettings
 from routing.settings import Settings
+from tests.routing.conftest import _postgres_schema_url
 from tests.routing.console_support import open_handoff
 from tests.routing.fake_relay import FakeRelay
 
@@ -77,3 +86,80 @@ def test_the_scheduler_stops_with_the_application(sessions, database_url):
     ticks.clear()
     time.sleep(0.3)
     assert not ticks.is_set() and runner.jobs[0].name == "probe"
+
+
+@pytest.fixture
+def postgres_url():
+    url, drop = _postgres_schema_url()
+    yield url
+    drop()
+
+
+HOLDER = """
+import sys, time
+from routing.db import make_engine
+from routing.scheduler import JobLocks
+with JobLocks(make_engine(sys.argv[1])).hold("sla-sweep") as held:
+    print("held" if held else "not held", flush=True)
+    time.sleep(30)
+"""
+
+
+def free_within(locks, name, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with locks.hold(name) as held:
+            if held:
+                return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_replica_killed_while_holding_a_job_frees_it_at_once(postgres_url):
+    root = Path(__file__).resolve().parents[2]
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, postgres_url], cwd=root, stdout=subprocess.PIPE,
+                              text=True, env=dict(os.environ, PYTHONPATH=str(root)))
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        locks = JobLocks(make_engine(postgres_url))
+        with locks.hold("sla-sweep") as held:
+            assert held is False
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+        assert free_within(locks, "sla-sweep", 10)  # PostgreSQL ends the session with the process
+    finally:
+        holder.kill()
+        holder.wait(10)
+        holder.stdout.close()
+
+
+def test_a_lock_whose_connection_died_during_the_round_is_not_kept_and_stops_nothing(postgres_url):
+    engine = make_engine(postgres_url)
+    locks = JobLocks(engine)
+    with locks.hold("sla-sweep") as held:
+        assert held
+        with engine.connect() as other:  # the lock's connection is cut (a restart, a network blip)
+            other.execute(text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND "
+                               "((classid::bigint << 32) | objid::bigint) = "
+                               "hashtextextended(current_schema() || '/routing-job/sla-sweep', 0)"))
+    assert free_within(JobLocks(make_engine(postgres_url)), "sla-sweep", 5)
+    assert free_within(locks, "sla-sweep", 5)
+
+
+def test_the_same_job_in_two_schemas_of_one_database_runs_in_both(postgres_url):
+    other_url, drop = _postgres_schema_url()
+    try:
+        with JobLocks(make_engine(postgres_url)).hold("deliveries") as here:
+            with JobLocks(make_engine(other_url)).hold("deliveries") as there:
+                assert here and there
+    finally:
+        drop()
+
+
+def test_a_lock_that_cannot_be_taken_fails_the_round_and_the_loop_goes_on():
+    closed = socket.create_server(("127.0.0.1", 0))  # a port where no database answers
+    port = closed.getsockname()[1]
+    closed.close()
+    runner = Scheduler([Job("sla-sweep", 30, lambda: None)],
+                       JobLocks(make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/test?connect_timeout=2")))
+    assert runner.run_job(runner.jobs[0]) == "failed"
