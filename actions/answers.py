@@ -41,7 +41,7 @@ from actions.her_turn import HerTurnAction, Reply
 from actions.knowledge_answer import ANSWER, CHOOSE, find_answer, find_answer_in_its_area, entry_for_intent
 from actions.quiz import study_request
 from actions.person_request import person_request, takes_back, without_request
-from actions.status import describe
+from actions.request_status import describe
 from actions.topic_answers import answer_entry, answer_in_topic, answer_two, choose, overview, plain
 from assistant_contract.catalogue.entries import FaqEntry
 from bot.knowledge_index import KnowledgeIndex, default_index
@@ -127,8 +127,11 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         if other is not None:  # "他不让我看孩子怎么办" after custody: visitation, a question of its own
             return answer_entry(turn, reply, other, None)
         extra = ["where"] if any(e.get("entity") == "place" for e in turn.tracker.latest_message.get("entities") or []) else []
-        entry = _entry(index, topic.get("faq_id"))
-        answered = answer_in_topic(turn, reply, index, entry, topic["area"], extra)
+        entry, area = _entry(index, topic.get("faq_id")), topic["area"]
+        also = _entry(index, topic.get("also"))  # the other of two needs answered together
+        if also and entry and turn.category == also.category != entry.category:  # "工资那个要去哪里投诉"
+            entry, also, area = also, entry, also.category
+        answered = answer_in_topic(turn, reply, index, entry, area, extra, [also] if also else [])
         if answered is not None:
             return answered
         if intent != "ask_for_help":  # "帮帮我" the topic cannot answer: the way in, below
@@ -146,7 +149,8 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         return answer_two(turn, reply, *two, intent if category else None)
     found = find_answer(index, text, category)
     other = second_need(index, text, turn.tracker.latest_message.get("intent_ranking") or [], category)
-    main = found.entry if found.kind == ANSWER else (entry_for_intent(index, intent) if category else None)
+    main = (other.rest if other else None) or (found.entry if found.kind == ANSWER else None) or (
+        entry_for_intent(index, intent) if category else None)
     if other and main and other.entry.category != main.category:  # "…不给抚养费 我还想找份工作…"
         pair = (other.entry, main) if other.first else (main, other.entry)
         return answer_two(turn, reply, *pair, intent)

@@ -36,6 +36,7 @@ SECOND_READING = 0.1  # the classifier's confidence in the other area's reading
 class SecondNeed:
     entry: FaqEntry
     first: bool  # she wrote it before the rest of the message
+    rest: Optional[FaqEntry] = None  # the best entry of the message's own area for the rest, if clear
 
 
 def clauses(text: str) -> List[str]:
@@ -74,12 +75,19 @@ def second_need(index: KnowledgeIndex, text: str, ranking: Sequence[Dict[str, An
         return None
     best: Optional[Tuple[int, SecondNeed]] = None
     for left, right in _cuts(text):
-        for side, first in ((left, True), (right, False)):
-            matches = index.search_faq(side, None) if _long_enough(side) else []
-            if matches and matches[0].entry.category == other and matches[0].score >= SUGGEST_THRESHOLD:
-                if best is None or len(side) > best[0]:  # the longest side: the most of her words
-                    best = (len(side), SecondNeed(matches[0].entry, first))
+        for side, rest, first in ((left, right, True), (right, left, False)):
+            found = _best_of(index, side, other)
+            if found is not None and (best is None or len(side) > best[0]):  # the longest side: most of her words
+                best = (len(side), SecondNeed(found, first, _best_of(index, rest, area)))
     return best[1] if best else None
+
+
+def _best_of(index: KnowledgeIndex, text: str, area: Optional[str]) -> Optional[FaqEntry]:
+    """The FAQ's best entry for `text` when it is of `area` and a real match."""
+    matches = index.search_faq(text, None) if _long_enough(text) else []
+    if matches and matches[0].entry.category == area and matches[0].score >= SUGGEST_THRESHOLD:
+        return matches[0].entry
+    return None
 
 
 def question_at_the_end(index: KnowledgeIndex, text: str) -> Optional[FaqEntry]:

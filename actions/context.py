@@ -172,12 +172,15 @@ class Turn:
 
 # ---- writing the context slots -----------------------------------------------------
 def set_topic(turn: Turn, area: Optional[str], intent: Optional[str] = None, faq_id: Optional[str] = None,
-              crisis: Optional[str] = None, answered: bool = False) -> List[Dict[str, Any]]:
+              crisis: Optional[str] = None, answered: bool = False, also: Optional[str] = None) -> List[Dict[str, Any]]:
     """The topic that short follow-ups are read in from now on; `service_area` says
     which area this turn acted on (the handoff is routed by it). `answered`: this turn
     gave (part of) the entry's answer, which `last_faq_id` records for the console
-    and her feedback; an overview or a choice only points at it."""
+    and her feedback; an overview or a choice only points at it. `also`: the entry of the other
+    need when two were answered in one reply."""
     topic = {"area": area, "intent": intent, "faq_id": faq_id, "crisis": crisis, "turn": turn.number}
+    if also:
+        topic["also"] = also
     events = [SlotSet("topic", topic)]
     if area:
         events.append(SlotSet("service_area", area))

@@ -55,7 +55,7 @@ def answer_two(turn: Turn, reply: Reply, first: FaqEntry, second: FaqEntry, inte
     basis = "；".join(dict.fromkeys(first.references + second.references))
     reply.say("\n".join(part for part in ("依据：" + basis if basis else "", first.next_step,
                                            turn.text_of("utter_ask_feedback")) if part), FEEDBACK_BUTTONS)
-    return set_topic(turn, second.category, intent, second.id, answered=True) + [ask(ANSWER_FEEDBACK)]
+    return set_topic(turn, second.category, intent, second.id, answered=True, also=first.id) + [ask(ANSWER_FEEDBACK)]
 
 
 def follow_up_candidates(index: KnowledgeIndex, text: str, current: FaqEntry) -> List[FaqEntry]:
@@ -65,8 +65,10 @@ def follow_up_candidates(index: KnowledgeIndex, text: str, current: FaqEntry) ->
 
 
 def answer_in_topic(turn: Turn, reply: Reply, index: KnowledgeIndex, entry: Optional[FaqEntry],
-                    area: Optional[str], also_asked: List[str] = ()) -> Optional[List[Dict[str, Any]]]:
+                    area: Optional[str], also_asked: List[str] = (), also_entries: List[FaqEntry] = ()
+                    ) -> Optional[List[Dict[str, Any]]]:
     """A follow-up on the topic: the sentences that answer the side she asks about.
+    `also_entries`: other entries she read in the same reply (two needs answered together).
     None when nothing in the topic speaks to it."""
     text = turn.text
     others = follow_up_candidates(index, text, entry) if entry else [
@@ -74,6 +76,7 @@ def answer_in_topic(turn: Turn, reply: Reply, index: KnowledgeIndex, entry: Opti
     # after an overview she read only the topic's summary: "要多久" may be about any of its questions
     intent = (turn.topic or {}).get("intent")
     others += [e for e in topic_entries(index, intent) if e.category == area] if intent else []
+    others += list(also_entries)
     passage = answer_follow_up(text, entry, others, also_asked) if (entry or others) else None
     if passage is None or not passage.sentences:
         return None
@@ -103,7 +106,7 @@ def overview(turn: Turn, reply: Reply, index: KnowledgeIndex, intent: str) -> Li
     each leading to an answer (a menu button the assistant showed, or a clear
     area without a clear question)."""
     category = load_taxonomy().category_of(intent)
-    reply.say_response(f"utter_topic_{intent}")
+    summarised = reply.say_response(f"utter_topic_{intent}")
     entries = topic_entries(index, intent) or [
         m.entry for m in index.search_faq(turn.text, category) if m.entry.category == category]
     # the question of the topic nearest her words comes first, and her follow-ups are read in it
@@ -113,6 +116,8 @@ def overview(turn: Turn, reply: Reply, index: KnowledgeIndex, intent: str) -> Li
         nearest = max(entries, key=lambda e: near.get(e.id, 0.0))
         entries = [nearest] + [e for e in entries if e.id != nearest.id]
     first = entries[0] if entries else entry_for_intent(index, intent)
+    if not summarised and first is not None and near.get(first.id, 0.0) > 0 and not turn.is_button:
+        return answer_entry(turn, reply, first, intent)  # she read the summary already: her question's answer
     if len(entries) >= 2:  # questions to pick from; a single one would be a hedge, not a choice
         reply.say("想细看的话，点一个问题：", [choose_button(e) for e in entries[:MAX_CHOICES]]
                   + [{"title": "转人工", "payload": "/request_human"}])

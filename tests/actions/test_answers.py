@@ -208,3 +208,23 @@ def test_two_needs_in_two_areas_of_a_run_on_message_get_two_answers(real_index):
     messages, _slots = answer(real_index, [event])
     assert "抚养费" in said(messages) and "妈妈岗" in said(messages)
     assert len(messages) <= 3
+
+
+def test_after_two_needs_a_follow_up_about_the_first_is_read_in_the_first(real_index):
+    """"工资那个要去哪里投诉" after wage arrears and start-up subsidies were answered together."""
+    wages = real_index.knowledge.faq_by_id("legal.employment.wage_arrears")
+    subsidies = real_index.knowledge.faq_by_id("entrepreneurship.preferential_policy")
+    in_play = {**topic("entrepreneurship", subsidies.id, "legal_employment"), "also": wages.id}
+    messages, slots = answer(real_index, [user_event("工资那个要去哪里投诉", "legal_employment", 0.22)], {"topic": in_play})
+    assert "12333" in said(messages) or "仲裁" in said(messages)
+    assert slots["service_area"] == "legal"
+
+
+def test_a_second_message_on_a_topic_whose_summary_she_read_gets_its_nearest_answer(real_index):
+    first = [user_event("我妈82了 老年痴呆 我一个人又要上班又要照顾她 快撑不住了", "care_children_elderly", 0.7)]
+    messages, slots = answer(real_index, first)
+    events = first + [{"event": "bot", "text": m.get("text"), "data": {"buttons": m.get("buttons")}} for m in messages]
+    messages, _ = answer(real_index, events + [user_event("有没有那种白天可以送过去照顾的地方", "care_children_elderly", 0.68)],
+                         {"topic": slots["topic"]})
+    assert "日间照料" in said(messages) or "养老" in said(messages)
+    assert not said(messages).startswith("想细看的话")
