@@ -7,20 +7,23 @@ addresses cannot go on; the real user waits out the window like everyone else).
 
 An attempt is recorded as a failure and committed before the password is checked,
 so attempts sent all at once cannot slip past the limit together; a good login
-clears the failures of its own account and address.
+clears the failures of its own account and address. Where they are counted is
+routing/login_limits_store.py: the routing database, or Redis when several routing
+backends share the work (ROUTING_REDIS_URL), so each does not grant its own guesses.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Optional
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from routing import auth
-from routing.models import LoginAttempt, User, utcnow
+from routing.login_limits_store import FailureCounts, LoginFailureStore, failure_store, recent_failures
+from routing.models import User, utcnow
 from routing.settings import Settings
+
+__all__ = ["LoginResult", "attempt_login", "locked", "recent_failures", "utcnow"]
 
 UNKNOWN_ADDRESS = "unknown"
 
@@ -31,41 +34,22 @@ class LoginResult:
     locked: bool = False
 
 
-def recent_failures(db: Session, username: str, address: Optional[str], now: datetime, window_minutes: int) -> int:
-    """Failures for the account within the window: from `address`, or from anywhere when it is None."""
-    query = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == username[:64], LoginAttempt.succeeded.is_(False),
-        LoginAttempt.created_at > now - timedelta(minutes=window_minutes))
-    if address is not None:
-        query = query.where(LoginAttempt.ip == address[:64])
-    return db.scalar(query) or 0
+def locked(counts: FailureCounts, settings: Settings) -> bool:
+    limit = settings.login_max_failures
+    return counts.pair > limit or counts.account > limit * settings.login_account_factor
 
 
-def locked(db: Session, username: str, address: str, now: datetime, settings: Settings) -> bool:
-    window, limit = settings.login_window_minutes, settings.login_max_failures
-    return (recent_failures(db, username, address, now, window) > limit
-            or recent_failures(db, username, None, now, window) > limit * settings.login_account_factor)
-
-
-def record_attempt(db: Session, username: str, address: str, succeeded: bool, now: datetime) -> None:
-    db.add(LoginAttempt(username=username[:64], ip=address[:64], succeeded=succeeded, created_at=now))
-    db.execute(delete(LoginAttempt).where(LoginAttempt.created_at < now - timedelta(days=1)))  # keep the table small
-    if succeeded:
-        db.execute(delete(LoginAttempt).where(LoginAttempt.username == username[:64], LoginAttempt.ip == address[:64],
-                                              LoginAttempt.succeeded.is_(False)))
-
-
-def attempt_login(db: Session, username: str, password: str, address: Optional[str], settings: Settings) -> LoginResult:
+def attempt_login(db: Session, username: str, password: str, address: Optional[str], settings: Settings,
+                  store: Optional[LoginFailureStore] = None) -> LoginResult:
     """The user when the password is right and the account is neither locked nor disabled.
-    Commits: the failure must be visible to parallel attempts before the check."""
+    The failure is recorded (and, in the database, committed) before the password is checked."""
     address = address or UNKNOWN_ADDRESS
     now = utcnow()
-    record_attempt(db, username, address, False, now)
-    db.commit()
-    if locked(db, username, address, now, settings):
+    store = store or failure_store(db, settings)
+    if locked(store.count_failure(username, address, now), settings):
         return LoginResult(locked=True)
     user = auth.authenticate(db, username, password)
     if user is None:
         return LoginResult()
-    record_attempt(db, username, address, True, now)  # clears her failures from here, this one included
+    store.succeeded(username, address, now)  # clears her failures from here, this one included
     return LoginResult(user=user)

@@ -12,6 +12,11 @@ without it is refused before it is read. The polling runner
 modes share one path, one dedupe and one store. No network call is made while the
 blueprint is built or per request beyond the replies themselves; setWebhook runs once
 at start-up, only when TELEGRAM_WEBHOOK_URL is set.
+
+With ASSISTANT_REDIS_URL set (several Rasa replicas behind a proxy), which updates were
+seen lives in Redis (connectors/shared_state/), so a redelivery that reaches another
+replica is still dropped; the rest of the store stays in the SQLite file the replicas
+on one host share.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from telegram.request import HTTPXRequest
 import connectors.telegram.updates as kinds
 from connectors.delivery_reports import DeliveryReports, NoReports, Reporter
 from connectors.safe_exit_words import EXIT, STORE_NAME, CodeWords, SafeExitWords
+from connectors.shared_state import FirstSeen, RedisFirstSeen, SharedRedis, shared_redis
 from connectors.telegram.output import TelegramOutput, send_held_messages
 from connectors.telegram.safe_exit import safe_exit
 from connectors.telegram.sender import TelegramSender
@@ -51,16 +57,19 @@ class TelegramInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Mapping[Text, Any]]) -> "TelegramInput":
-        return cls(TelegramSettings.from_credentials(credentials), reports=DeliveryReports.from_env())
+        settings = TelegramSettings.from_credentials(credentials)
+        return cls(settings, reports=DeliveryReports.from_env(), first_seen=shared_first_seen(settings, shared_redis()))
 
     def __init__(self, settings: TelegramSettings, store: Optional[TelegramStore] = None,
-                 sender_options: Optional[Dict[str, Any]] = None, reports: Optional[Reporter] = None) -> None:
+                 sender_options: Optional[Dict[str, Any]] = None, reports: Optional[Reporter] = None,
+                 first_seen: Optional[FirstSeen] = None) -> None:
         self.settings = settings
         self.disabled_because = settings.problem()
         if self.disabled_because:
             logger.warning("Telegram channel disabled: %s; /webhooks/telegram/ answers 503.",
                            self.disabled_because)
         self.store = store or TelegramStore(settings.store_path)
+        self.first_seen: FirstSeen = first_seen or self.store  # shared by the replicas, or this process's file
         self.safe_exit_words = SafeExitWords(CodeWords(settings.store_path.parent / STORE_NAME))
         self.reports = reports or NoReports()
         self._sender_options = sender_options or {}
@@ -133,9 +142,9 @@ class TelegramInput(InputChannel):
         inbound = read_update(update)
         claimed = []
         for key in inbound.dedupe_keys:
-            if not self.store.claim(key):
+            if not self.first_seen.claim(key):
                 for earlier in claimed:
-                    self.store.release(earlier)
+                    self.first_seen.release(earlier)
                 logger.info("Telegram update %s delivered again (%s); ignored", update.update_id, key)
                 return response.json({"status": "duplicate"})
             claimed.append(key)
@@ -143,7 +152,7 @@ class TelegramInput(InputChannel):
             await self.process(inbound, on_new_message)
         except Exception:
             for key in claimed:
-                self.store.release(key)
+                self.first_seen.release(key)
             logger.exception("Telegram update %s failed; Telegram will deliver it again", update.update_id)
             return response.json({"error": "processing failed"}, status=500)
         return response.json({"status": "ok"})
@@ -175,7 +184,7 @@ class TelegramInput(InputChannel):
             await sender.send_message(chat_id, reading.reply)
             return
         if inbound.kind == kinds.MEDIA:
-            if inbound.album is None or self.store.claim(f"album:{chat_id}:{inbound.album}"):
+            if inbound.album is None or self.first_seen.claim(f"album:{chat_id}:{inbound.album}"):
                 await sender.send_message(chat_id, MEDIA_NOT_READ)  # one notice for an album
             return
         output = TelegramOutput(sender, replying_since=received_at, reports=self.reports)
@@ -203,3 +212,15 @@ class TelegramInput(InputChannel):
         """Only ids go into the tracker's metadata, never her name or username."""
         metadata = {"telegram": {"message_id": inbound.message_id, "kind": inbound.kind}}
         return UserMessage(text, output, chat_id, input_channel=self.name(), metadata=metadata)
+
+
+def shared_first_seen(settings: TelegramSettings, shared: Optional[SharedRedis]) -> Optional[FirstSeen]:
+    """Update ids in Redis when the replicas share it, per bot (ids are numbered per bot); else None."""
+    if shared is None:
+        return None
+    return RedisFirstSeen(shared, f"telegram:{bot_id(settings.bot_token)}:seen")
+
+
+def bot_id(token: str) -> str:
+    """The bot's number, the part of the token before the colon (the rest is the secret)."""
+    return token.split(":", 1)[0] if ":" in token else "bot"

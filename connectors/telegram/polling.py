@@ -8,19 +8,27 @@ after Rasa accepted it; while Rasa is down the runner waits and retries with
 backoff, so nothing is lost, and a repeated delivery after a restart is dropped by
 the channel's dedupe. A wrong secret (403) or a disabled channel (503) is a
 configuration error worth a clear log line, not a silent skip.
+
+Telegram allows one getUpdates caller per bot (another gets 409 Conflict). With
+ASSISTANT_REDIS_URL set, a runner may start beside each Rasa replica: they share a lease
+(connectors/shared_state/lease.py), one polls, and when it stops or dies another takes
+over once the lease lapses. Updates the first forwarded but had not confirmed come
+again and are dropped by the channel's shared dedupe. Without Redis there is one runner
+and it always polls.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional
 
 import httpx
 from telegram import Bot
 from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
-from connectors.telegram.channel import SECRET_HEADER
+from connectors.shared_state import Lease, RedisLease, SoleLease, shared_redis
+from connectors.telegram.channel import SECRET_HEADER, bot_id
 from connectors.telegram.sender import ALLOWED_UPDATES, keep_token_out_of_logs
 from connectors.telegram.settings import TelegramSettings
 from connectors.telegram.store import TelegramStore
@@ -28,6 +36,7 @@ from connectors.telegram.store import TelegramStore
 logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/webhooks/telegram/webhook"
+LEASE_SECONDS = 45.0  # longer than a long poll (30 s), so a live poller keeps it between renewals
 
 
 class PollingConfigurationError(RuntimeError):
@@ -36,7 +45,8 @@ class PollingConfigurationError(RuntimeError):
 
 class PollingRunner:
     def __init__(self, settings: TelegramSettings, poll_timeout: int = 30, base_delay: float = 1.0,
-                 max_delay: float = 60.0, max_failures: int = 5) -> None:
+                 max_delay: float = 60.0, max_failures: int = 5, lease: Optional[Lease] = None,
+                 lease_seconds: float = LEASE_SECONDS) -> None:
         problem = settings.problem()
         if problem:
             raise PollingConfigurationError(f"{problem}: the polling runner needs the bot token and the "
@@ -45,26 +55,68 @@ class PollingRunner:
         self._base_delay, self._max_delay, self._max_failures = base_delay, max_delay, max_failures
         self.webhook = settings.rasa_url + WEBHOOK_PATH
         self.offset: Optional[int] = None
+        self.lease: Lease = lease or SoleLease()
+        self._lease_seconds = lease_seconds
+        self.turns = 0  # how many times this runner took the lease and polled
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll until `stop` is set."""
+        """Poll until `stop` is set, while this runner holds the lease."""
         keep_token_out_of_logs()
         request = HTTPXRequest(connection_pool_size=2, read_timeout=10.0)
         bot = Bot(self.settings.bot_token, base_url=self.settings.api_base_url, get_updates_request=request)
         try:
             async with httpx.AsyncClient(timeout=httpx.Timeout(120.0, connect=10.0)) as client:
-                await self._retry(stop, "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False))
-                logger.info("Polling Telegram; updates go to %s", self.webhook)
-                while not stop.is_set():
-                    updates = await self._retry(stop, "getUpdates", lambda: bot.get_updates(
-                        offset=self.offset, timeout=self.poll_timeout,
-                        allowed_updates=ALLOWED_UPDATES))
-                    for update in updates or []:
-                        if not await self.forward(client, update.to_dict(), stop):
-                            return
-                        self.offset = update.update_id + 1
+                while await self._take_lease(stop):
+                    turn = asyncio.Event()  # set when stopped or when the lease is lost
+                    keeper = asyncio.ensure_future(self._keep_lease(stop, turn))
+                    try:
+                        await self._poll(bot, client, turn)
+                    finally:
+                        keeper.cancel()
+                        await self._lease_call(self.lease.release)  # another runner takes over at once
         finally:
             await request.shutdown()
+
+    async def _poll(self, bot: Bot, client: httpx.AsyncClient, turn: asyncio.Event) -> None:
+        self.turns += 1
+        await self._retry(turn, "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False))
+        logger.info("Polling Telegram; updates go to %s", self.webhook)
+        while not turn.is_set():
+            updates = await self._retry(turn, "getUpdates", lambda: bot.get_updates(
+                offset=self.offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES))
+            for update in updates or []:
+                if not await self.forward(client, update.to_dict(), turn):
+                    return
+                self.offset = update.update_id + 1
+
+    async def _take_lease(self, stop: asyncio.Event) -> bool:
+        """Wait until this runner holds the lease; False when stopped first."""
+        waiting = False
+        while not stop.is_set():
+            if await self._lease_call(self.lease.hold):
+                return True
+            if not waiting:
+                logger.info("Another runner polls Telegram; this one takes over if it stops")
+                waiting = True
+            if await self._wait(stop, self._lease_seconds / 3):
+                return False
+        return False
+
+    async def _keep_lease(self, stop: asyncio.Event, turn: asyncio.Event) -> None:
+        """Renew the lease while polling; end the turn when stopped or when it is lost."""
+        while not await self._wait(stop, self._lease_seconds / 3):
+            if not await self._lease_call(self.lease.hold):
+                logger.warning("Telegram polling lease lost; this runner stops polling")
+                break
+        turn.set()
+
+    async def _lease_call(self, call: Callable[[], Any]) -> Any:
+        """A lease call in a thread; Redis unreachable counts as not holding it (no two pollers)."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, call)
+        except Exception as error:  # noqa: BLE001 - redis errors of any kind
+            logger.warning("Telegram polling lease: %s: %s", type(error).__name__, error)
+            return False
 
     async def forward(self, client: httpx.AsyncClient, body: Dict[str, Any], stop: asyncio.Event) -> bool:
         """True once Rasa took the update (or refused it, or failed on it every time); False when stopped first.
@@ -149,6 +201,14 @@ class PollingRunner:
         return True
 
 
+def polling_lease(settings: TelegramSettings, environ: Optional[Mapping[str, str]] = None) -> Lease:
+    """Shared with the other runners of this bot when ASSISTANT_REDIS_URL is set; else always held."""
+    shared = shared_redis(environ)
+    if shared is None:
+        return SoleLease()
+    return RedisLease(shared, f"telegram:{bot_id(settings.bot_token)}:polling", LEASE_SECONDS)
+
+
 def run_polling(settings: Optional[TelegramSettings] = None) -> int:
     """The command's body: runs until Ctrl-C or SIGTERM; 2 when the configuration stops it."""
     import signal
@@ -161,7 +221,7 @@ def run_polling(settings: Optional[TelegramSettings] = None) -> int:
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signal_number, stop.set)
-        await PollingRunner(settings).run(stop)
+        await PollingRunner(settings, lease=polling_lease(settings)).run(stop)
 
     try:
         asyncio.run(main())

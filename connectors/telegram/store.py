@@ -10,6 +10,11 @@ Why each table exists:
   here under a short key.
 - `quiet_chats`: after a safe exit nothing new appears in her chat until she writes.
 - `undelivered`: what could not be sent (or was held back) is recorded, never dropped.
+
+The Rasa replicas on one host and the polling runner share this file
+(connectors/shared_state/sqlite_files.py: write-ahead log, writers wait for each other).
+With ASSISTANT_REDIS_URL set, the channel keeps `processed` in Redis instead
+(connectors/shared_state/first_seen.py) and this file keeps the rest.
 """
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional
+
+from connectors.shared_state.sqlite_files import connect, use_write_ahead_log
 
 PROCESSED_RETENTION_SECONDS = 7 * 24 * 3600
 DELETABLE_SECONDS = 48 * 3600
@@ -69,10 +76,11 @@ class TelegramStore:
         with self._lock:
             if not self._ready:
                 self._path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(str(self._path), timeout=30)
+            connection = connect(self._path)
             try:
                 if not self._ready:
                     connection.executescript(SCHEMA)
+                    use_write_ahead_log(connection)
                     self._ready = True
                 with connection:
                     yield connection

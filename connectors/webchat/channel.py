@@ -22,6 +22,14 @@ Here:
   comes back (connectors/webchat/output.py); experts' replies are reported to the
   routing backend as shown or waiting.
 
+With ASSISTANT_REDIS_URL set (several Rasa replicas behind a proxy), the socket.io
+server gets an AsyncRedisManager: an emit into her room on any replica reaches her page
+on whichever replica it is connected to, and whether a page of hers is open anywhere is
+kept in Redis too (connectors/webchat/presence.py). The proxy must keep a socket.io
+connection on one replica (sticky sessions for long-polling), and every replica needs
+the same WEBCHAT_SESSION_SECRET, or a page reconnecting to another replica gets a new
+session.
+
 credentials.yml: `connectors.webchat.WebChatSocketInput:` with Rasa's socketio
 keys (user_message_evt, bot_message_evt, namespace, socketio_path). Its name is still
 "socketio", so URLs, the tracker's input_channel and `output_channel=latest` stay.
@@ -36,15 +44,17 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 from socketio import exceptions as socketio_errors
 
 from bot.environment import var_dir
 from connectors.delivery_reports import DeliveryReports, NoReports, Reporter
 from connectors.intent_gate import admitted_text
 from connectors.safe_exit_words import EXIT, SAFE_EXIT_PAYLOAD, STORE_NAME, CodeWords, SafeExitWords
+from connectors.shared_state import SharedRedis, shared_redis
 from connectors.webchat.crisis_press import read_press
 from connectors.webchat.output import WebChatOutput
+from connectors.webchat.presence import LocalPresence, Presence, SharedPresence
 from connectors.webchat.sessions import session_id_for, token_from_environ
 from connectors.webchat.settings import WebChatSettings
 from connectors.webchat.store import PAGE_CLOSED, WebChatStore
@@ -61,22 +71,30 @@ class WebChatSocketInput(SocketIOInput):
         credentials = credentials or {}
         if credentials.get("session_persistence") is False:
             logger.warning("socket.io session_persistence: false is ignored: the web chat needs it for expert replies")
+        settings, shared = WebChatSettings.from_env(), shared_redis()
+        if shared is not None and settings.secret_is_random:
+            logger.error("WEBCHAT_SESSION_SECRET must be set, and the same, on every Rasa replica: with a key of "
+                         "its own, each replica gives a reconnecting page a new session")
         return cls(
-            WebChatSettings.from_env(),
+            settings,
             user_message_evt=credentials.get("user_message_evt", "user_uttered"),
             bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
             namespace=credentials.get("namespace"),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
             reports=DeliveryReports.from_env(),
+            shared=shared,
         )
 
     def __init__(self, settings: WebChatSettings, user_message_evt: Text = "user_uttered",
                  bot_message_evt: Text = "bot_uttered", namespace: Optional[Text] = None,
                  socketio_path: Text = "/socket.io", store: Optional[WebChatStore] = None,
-                 reports: Optional[Reporter] = None, state_dir: Optional[Any] = None) -> None:
+                 reports: Optional[Reporter] = None, state_dir: Optional[Any] = None,
+                 shared: Optional[SharedRedis] = None) -> None:
         super().__init__(user_message_evt, bot_message_evt, namespace, session_persistence=True,
                          socketio_path=socketio_path)
         self.settings = settings
+        self.shared = shared  # the replicas' Redis; None: this process alone
+        self.presence: Optional[Presence] = None
         self._app: Optional[Any] = None
         state = state_dir or var_dir()
         self.store = store or WebChatStore(state / "webchat.db")
@@ -89,7 +107,7 @@ class WebChatSocketInput(SocketIOInput):
 
     def _output(self, replying_since: Optional[float] = None) -> WebChatOutput:
         return WebChatOutput(self.sio, self.bot_message_evt, self.store, self.namespace,
-                             replying_since=replying_since, reports=self.reports)
+                             replying_since=replying_since, reports=self.reports, presence=self.presence)
 
     def session_for(self, environ: Dict[str, Any]) -> Optional[str]:
         """Her session id, from the cookie the page gave her browser; None without one."""
@@ -98,10 +116,13 @@ class WebChatSocketInput(SocketIOInput):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=(
-            list(self.settings.allowed_origins) if self.settings.allowed_origins else None))
+            list(self.settings.allowed_origins) if self.settings.allowed_origins else None),
+            client_manager=self._client_manager())
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, f"webchat_socket_{id(self)}", __name__)
         self.sio = sio  # for get_output_channel (expert replies through trigger_intent)
         namespace = self.namespace
+        presence = self.presence = (SharedPresence(self.shared, sio, namespace) if self.shared is not None
+                                    else LocalPresence(sio, namespace))
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -119,7 +140,12 @@ class WebChatSocketInput(SocketIOInput):
             await sio.save_session(sid, {"session_id": session_id}, namespace=namespace)
             # a coroutine since python-socketio 5.10; Rasa's own channel forgets the await
             await sio.enter_room(sid, session_id, namespace=namespace)
+            await presence.joined(session_id, sid)
             return True
+
+        @sio.on("disconnect", namespace=namespace)
+        async def disconnect(sid: Text, _reason: Any = None) -> None:
+            await presence.left(sid)
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: Text, _data: Any = None) -> None:
@@ -149,6 +175,12 @@ class WebChatSocketInput(SocketIOInput):
             await on_new_message(UserMessage(text, output, session_id, input_channel=self.name()))
 
         return socketio_webhook
+
+    def _client_manager(self) -> Optional[AsyncRedisManager]:
+        """Emits shared through Redis pub/sub, on a channel of this deployment's prefix; None: in process."""
+        if self.shared is None:
+            return None
+        return AsyncRedisManager(self.shared.url, channel=self.shared.key("webchat", "socketio"))
 
     async def _safe_exit(self, session_id: str, on_new_message: OnNewMessage) -> None:
         """Every page of her session empties itself and leaves; the dialogue hears it, unseen."""

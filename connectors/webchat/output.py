@@ -16,6 +16,7 @@ from rasa.core.channels.socketio import SocketIOOutput
 from socketio import AsyncServer
 
 from connectors.delivery_reports import ACCEPTED, WAITING, NoReports, Reporter, expert_message_id
+from connectors.webchat.presence import LocalPresence, Presence
 from connectors.webchat.store import AFTER_SAFE_EXIT, PAGE_CLOSED, WebChatStore
 
 logger = logging.getLogger(__name__)
@@ -26,11 +27,13 @@ WHILE_AWAY = "你离开之后，这里收到了新的消息："
 
 class WebChatOutput(SocketIOOutput):
     def __init__(self, sio: AsyncServer, bot_message_evt: Text, store: WebChatStore, namespace: Optional[str] = None,
-                 replying_since: Optional[float] = None, reports: Optional[Reporter] = None) -> None:
+                 replying_since: Optional[float] = None, reports: Optional[Reporter] = None,
+                 presence: Optional[Presence] = None) -> None:
         super().__init__(sio, bot_message_evt)
         self.store, self.namespace = store, namespace or "/"
         self.replying_since = replying_since  # None: a later message, held after her safe exit
         self.reports = reports or NoReports()
+        self.presence = presence or LocalPresence(sio, self.namespace)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         parts = [{"text": part} for part in text.strip().split("\n\n")]
@@ -50,19 +53,16 @@ class WebChatOutput(SocketIOOutput):
     async def _send_message(self, socket_id: Text, response: Any) -> None:
         await self._deliver(socket_id, [response], None)
 
-    def present(self, session_id: str) -> bool:
-        """Whether a page of her session is connected to this process."""
-        try:
-            return any(True for _ in self.sio.manager.get_participants(self.namespace, session_id))
-        except KeyError:
-            return False
+    async def present(self, session_id: str) -> bool:
+        """Whether a page of her session is connected (to this process, or with Redis to any replica)."""
+        return await self.presence.present(session_id)
 
     async def _deliver(self, session_id: str, messages: List[Dict[str, Any]], expert_id: Optional[int]) -> None:
         since = self.store.quiet_since(session_id)
         reason = None
         if since is not None and (self.replying_since is None or self.replying_since < since):
             reason = AFTER_SAFE_EXIT
-        elif not self.present(session_id):
+        elif not await self.present(session_id):
             reason = PAGE_CLOSED
         if reason is not None:
             self.store.keep(session_id, messages, reason, expert_id)
@@ -75,13 +75,19 @@ class WebChatOutput(SocketIOOutput):
 
     async def deliver_waiting(self, session_id: str, reasons: tuple = (PAGE_CLOSED, AFTER_SAFE_EXIT)) -> int:
         """Show what waited for her, after a short lead; each reply is reported as it is shown."""
-        waiting = self.store.waiting(session_id, reasons)
-        if not waiting or not self.present(session_id):
+        if not self.store.waiting(session_id, reasons) or not await self.present(session_id):
+            return 0
+        waiting = self.store.take_waiting(session_id, reasons)  # taken once, if two replicas try together
+        if not waiting:
             return 0
         await self.sio.emit(self.bot_message_evt, {"text": WHILE_AWAY}, room=session_id, namespace=self.namespace)
-        for kept in waiting:
-            for message in kept.messages:
-                await self.sio.emit(self.bot_message_evt, message, room=session_id, namespace=self.namespace)
-            self.store.delivered(kept.id)
+        for shown, kept in enumerate(waiting):
+            try:
+                for message in kept.messages:
+                    await self.sio.emit(self.bot_message_evt, message, room=session_id, namespace=self.namespace)
+            except Exception:
+                for unshown in waiting[shown:]:  # kept again, never dropped
+                    self.store.keep(session_id, unshown.messages, unshown.reason, unshown.expert_message_id)
+                raise
             self.reports.report(kept.expert_message_id, ACCEPTED)
         return len(waiting)

@@ -5,6 +5,11 @@
   when she closes it nobody receives the socket.io message, so it waits here and is
   shown when she comes back (`reason` page_closed) or writes again (after safe exit).
 - Quiet sessions: after a safe exit nothing new is shown until she writes again.
+
+The Rasa replicas on one host share this file: write-ahead log, and a writer waits up
+to 30 s for another (connectors/shared_state/sqlite_files.py). What waits is taken
+(read and deleted) in one transaction, so two replicas showing her waiting messages at
+the same moment cannot both show them.
 """
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, NamedTuple, Optional
+
+from connectors.shared_state.sqlite_files import connect, immediate, use_write_ahead_log
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS webchat_waiting (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, "
@@ -37,17 +44,23 @@ class WebChatStore:
         self._lock = threading.Lock()
         self._ready = False
 
+    def _connect(self) -> sqlite3.Connection:
+        if not self._ready:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+        connection = connect(self._path)
+        if not self._ready:
+            with connection:
+                for statement in SCHEMA:
+                    connection.execute(statement)
+            use_write_ahead_log(connection)
+            self._ready = True
+        return connection
+
     def _run(self, sql: str, parameters: tuple = ()) -> list:
         with self._lock:
-            if not self._ready:
-                self._path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self._path, timeout=10)
+            connection = self._connect()
             try:
                 with connection:
-                    if not self._ready:
-                        for statement in SCHEMA:
-                            connection.execute(statement)
-                        self._ready = True
                     return connection.execute(sql, parameters).fetchall()
             finally:
                 connection.close()
@@ -67,8 +80,20 @@ class WebChatStore:
                          f"WHERE session_id = ? AND reason IN ({marks}) ORDER BY id", (session_id, *reasons))
         return [Waiting(row[0], json.loads(row[1]), row[2], row[3]) for row in rows]
 
-    def delivered(self, waiting_id: int) -> None:
-        self._run("DELETE FROM webchat_waiting WHERE id = ?", (waiting_id,))
+    def take_waiting(self, session_id: str, reasons: tuple = (PAGE_CLOSED, AFTER_SAFE_EXIT)) -> List[Waiting]:
+        """What waits for her, oldest first, removed in the same transaction (the caller shows it)."""
+        marks = ",".join("?" * len(reasons))
+        with self._lock:
+            connection = self._connect()
+            try:
+                with immediate(connection):
+                    rows = connection.execute(
+                        f"SELECT id, messages, expert_message_id, reason FROM webchat_waiting "
+                        f"WHERE session_id = ? AND reason IN ({marks}) ORDER BY id", (session_id, *reasons)).fetchall()
+                    connection.executemany("DELETE FROM webchat_waiting WHERE id = ?", [(row[0],) for row in rows])
+            finally:
+                connection.close()
+        return [Waiting(row[0], json.loads(row[1]), row[2], row[3]) for row in rows]
 
     def set_quiet(self, session_id: str) -> float:
         since = self._clock()

@@ -8,6 +8,9 @@ and in the environment: WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET, optional
 WECHAT_AES_KEY (safe mode) and WECHAT_API_BASE_URL (tests). Without a token the
 channel answers 503 and says so once in the log; Rasa still starts.
 The URL to enter in 公众平台 is https://<host>/webhooks/wechat/webhook.
+
+With ASSISTANT_REDIS_URL set (several Rasa replicas), the access token and the
+deliveries seen live in Redis (connectors/wechat/access_token.py, deliveries.py).
 """
 from __future__ import annotations
 
@@ -21,7 +24,10 @@ from sanic.response import HTTPResponse
 
 from connectors.delivery_reports import DeliveryReports, Reporter
 from connectors.safe_exit_words import STORE_NAME, CodeWords, SafeExitWords
+from connectors.shared_state import SharedRedis, shared_redis
 from connectors.undelivered import UndeliveredLog
+from connectors.wechat.access_token import SharedToken
+from connectors.wechat.deliveries import RedisDeliveries, ShareOrKeep
 from connectors.wechat.inbound import WeChatInboundReader
 from connectors.wechat.api import WeChatMessageApi
 from connectors.wechat.sender import CustomerServiceSender
@@ -34,9 +40,13 @@ logger = logging.getLogger(__name__)
 NOT_CONFIGURED = "WeChat channel not configured: set WECHAT_TOKEN (and WECHAT_APP_ID, WECHAT_APP_SECRET)"
 
 
-def build_webhook(settings: WeChatSettings, reports: Optional[Reporter] = None) -> WeChatWebhook:
-    """Wire the channel's parts from settings; nothing touches the network or disk here."""
-    api = (WeChatMessageApi(settings.app_id, settings.app_secret, settings.api_base_url)
+def build_webhook(settings: WeChatSettings, reports: Optional[Reporter] = None,
+                  shared: Optional[SharedRedis] = None) -> WeChatWebhook:
+    """Wire the channel's parts from settings; nothing touches the network or disk here.
+    `shared`: the replicas' Redis, for the access token and the deliveries seen."""
+    account = settings.app_id or "account"
+    tokens = SharedToken(shared, account) if shared is not None else None
+    api = (WeChatMessageApi(settings.app_id, settings.app_secret, settings.api_base_url, tokens=tokens)
            if settings.can_push else None)
     sender = CustomerServiceSender(api, UndeliveredLog(settings.undelivered_path),
                                    attempts=settings.send_attempts, backoff_seconds=settings.retry_backoff_seconds)
@@ -44,8 +54,9 @@ def build_webhook(settings: WeChatSettings, reports: Optional[Reporter] = None) 
                                  max_clock_skew_seconds=settings.max_clock_skew_seconds)
     store = WeChatStore(settings.store_path, options_ttl_seconds=settings.options_ttl_seconds)
     safe_exit_words = SafeExitWords(CodeWords(settings.var_dir / STORE_NAME))
+    deliveries = ShareOrKeep(RedisDeliveries(shared, account), store) if shared is not None else None
     return WeChatWebhook(reader, store, sender, deadline_seconds=settings.reply_deadline_seconds,
-                         safe_exit_words=safe_exit_words, reports=reports)
+                         safe_exit_words=safe_exit_words, reports=reports, deliveries=deliveries)
 
 
 class WeChatInput(InputChannel):
@@ -65,7 +76,7 @@ class WeChatInput(InputChannel):
             return cls(None)
         if not settings.can_push:
             logger.warning("WeChat: WECHAT_APP_ID / WECHAT_APP_SECRET not set; only passive replies will work")
-        return cls(build_webhook(settings, DeliveryReports.from_env()))
+        return cls(build_webhook(settings, DeliveryReports.from_env(), shared_redis()))
 
     def __init__(self, webhook: Optional[WeChatWebhook]) -> None:
         self._webhook = webhook

@@ -11,8 +11,10 @@ import logging
 from typing import Awaitable, Callable, Dict, Optional, Protocol
 
 import httpx
+import redis
 
 from connectors.undelivered import UndeliveredLog
+from connectors.wechat.access_token import TokenUnavailable
 from connectors.wechat.api import WeChatApiError
 
 logger = logging.getLogger(__name__)
@@ -28,8 +30,8 @@ class MessageApi(Protocol):
 
 
 def is_retryable(error: Exception) -> bool:
-    if isinstance(error, httpx.HTTPError):  # network trouble and timeouts
-        return True
+    if isinstance(error, (httpx.HTTPError, redis.RedisError, TokenUnavailable)):  # network trouble, timeouts,
+        return True                                                              # a token refresh elsewhere
     if isinstance(error, WeChatApiError):
         if error.errcode is None:  # an HTTP error: retry server errors and rate limiting only
             return error.status is None or error.status >= 500 or error.status == 429

@@ -12,6 +12,11 @@
 - Quiet chats: after her safe exit nothing new is pushed to her until she writes again.
 - Held messages: what was not pushed meanwhile, and experts' replies WeChat refused
   (45015 outside the 48 hours), to be sent when she next writes.
+
+The Rasa replicas on one host share this file (connectors/shared_state/sqlite_files.py:
+write-ahead log, writers wait for each other, what waits is taken in one transaction).
+With ASSISTANT_REDIS_URL set, deliveries and signatures seen are kept in Redis instead
+(connectors/wechat/deliveries.py).
 """
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Callable, Dict, List, NamedTuple, Optional
+
+from connectors.shared_state.sqlite_files import connect, immediate, use_write_ahead_log
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS wechat_seen (key TEXT PRIMARY KEY, seen_at REAL NOT NULL, reply TEXT)",
@@ -56,11 +63,12 @@ class WeChatStore:
     def _connect(self) -> sqlite3.Connection:
         if not self._ready:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self._path, timeout=10)
+        connection = connect(self._path)
         if not self._ready:
             for statement in SCHEMA:
                 connection.execute(statement)
             connection.commit()
+            use_write_ahead_log(connection)
             self._ready = True
         return connection
 
@@ -153,10 +161,11 @@ class WeChatStore:
         with self._lock:
             connection = self._connect()
             try:
-                with connection:
+                with immediate(connection):  # another replica's hold() cannot slip in between and be lost
                     rows = connection.execute("SELECT id, text, expert_message_id, reason FROM wechat_held "
                                               "WHERE openid = ? ORDER BY id", (openid,)).fetchall()
-                    connection.execute("DELETE FROM wechat_held WHERE openid = ?", (openid,))
+                    connection.execute("DELETE FROM wechat_held WHERE openid = ? AND id <= ?",
+                                       (openid, rows[-1][0] if rows else 0))
             finally:
                 connection.close()
         return [HeldMessage(*row) for row in rows]

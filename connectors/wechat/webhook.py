@@ -6,7 +6,10 @@ back as the passive XML reply; if not, the webhook answers "success" at once and
 the bot's messages follow through the customer-service API when they are ready.
 
 A signed request seen before is answered again only with the very same body (WeChat's
-own retry, deduplicated by MsgId); with another body it is a replay and gets 403.
+own retry, deduplicated by MsgId); with another body it is a replay and gets 403. What
+was seen is kept by `deliveries`: the store's SQLite file by default, Redis when several
+replicas share the work (connectors/wechat/deliveries.py), so a retry that reaches
+another replica is still answered once.
 
 Safe exit (「安全退出」, 「他来了快删」, her code word: connectors/safe_exit_words.py) is
 answered at once with one line: an Official Account cannot delete anything in her
@@ -29,6 +32,7 @@ from wechatpy.replies import TextReply
 from connectors.delivery_reports import NoReports, Reporter
 from connectors.safe_exit_words import EXIT, SAFE_EXIT_PAYLOAD, SafeExitWords
 
+from connectors.wechat.deliveries import Deliveries
 from connectors.wechat.inbound import ForgedRequest, Inbound, MalformedRequest, SignedQuery, WeChatInboundReader
 from connectors.wechat.messages import interpret
 from connectors.wechat.output import WeChatOutput, send_held_messages
@@ -55,9 +59,10 @@ class WebhookAnswer:
 class WeChatWebhook:
     def __init__(self, reader: WeChatInboundReader, store: WeChatStore, sender: CustomerServiceSender,
                  deadline_seconds: float = 4.5, safe_exit_words: Optional[SafeExitWords] = None,
-                 reports: Optional[Reporter] = None) -> None:
+                 reports: Optional[Reporter] = None, deliveries: Optional[Deliveries] = None) -> None:
         self._reader = reader
         self._store = store
+        self._deliveries: Deliveries = deliveries or store
         self._sender = sender
         self._deadline = deadline_seconds
         self._safe_exit_words = safe_exit_words
@@ -90,15 +95,15 @@ class WeChatWebhook:
             logger.error("WeChat message rejected (400): %s; body starts %r", error, body[:200])
             return WebhookAnswer(400, "bad request")
 
-        if not self._store.claim_signature(query.replay_key, hashlib.sha256(body).hexdigest(),
+        if not self._deliveries.claim_signature(query.replay_key, hashlib.sha256(body).hexdigest(),
                                            self._reader.valid_until(query)):
             logger.warning("WeChat message refused (403): its signature was already used with another body")
             return WebhookAnswer(403, "forbidden")
 
         key = inbound.delivery_key
-        if not self._store.claim(key):
+        if not self._deliveries.claim(key):
             logger.info("WeChat retry of %s ignored (already handled)", key)
-            return self._answer(self._store.reply_for(key) or "", inbound, query, key, remember=False)
+            return self._answer(self._deliveries.reply_for(key) or "", inbound, query, key, remember=False)
 
         try:
             turn = interpret(inbound.message, self._store.option)
@@ -167,6 +172,6 @@ class WeChatWebhook:
         if not text:
             return WebhookAnswer(200, NO_REPLY)
         if remember:
-            self._store.remember_reply(key, text)
+            self._deliveries.remember_reply(key, text)
         xml = TextReply(content=text, message=inbound.message).render()
         return WebhookAnswer(200, self._reader.seal(xml, query), "application/xml; charset=utf-8")

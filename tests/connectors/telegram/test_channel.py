@@ -393,3 +393,56 @@ def test_safe_exit_also_deletes_messages_the_assistant_did_not_read(api, tmp_pat
     run(channel, dialogue, scenario)
     assert sorted(c["message_id"] for c in api.calls_to("deleteMessage", CHAT)) == [979, 980, 981, 5001]
     assert dialogue.texts == ["他打我", "/safe_exit"] and channel.store.deletable_messages("-100") == []
+
+
+def replica(api, directory, shared):
+    """A Rasa replica's channel: its own SQLite file, the deployment's Redis for the updates seen."""
+    from connectors.telegram.channel import shared_first_seen
+    from tests.connectors.telegram.channel_server import settings_for
+
+    settings = settings_for(api, directory)
+    return TelegramInput(settings, sender_options={"base_delay": 0.01}, first_seen=shared_first_seen(settings, shared))
+
+
+def test_an_update_redelivered_to_two_replicas_at_once_is_handled_once(api, tmp_path, shared):
+    dialogue = StubDialogue()
+    first, second = replica(api, tmp_path / "rasa-1", shared), replica(api, tmp_path / "rasa-2", shared)
+
+    async def main():
+        async with serve(first, dialogue) as one, serve(second, dialogue) as two, \
+                httpx.AsyncClient(timeout=60) as client:
+            update = text_update(31, CHAT, "你好")
+            answers = await asyncio.gather(post(client, one, update), post(client, two, update))
+            return sorted(answer.json()["status"] for answer in answers)
+
+    assert asyncio.run(main()) == ["duplicate", "ok"]
+    assert dialogue.texts == ["你好"] and api.sent_texts(CHAT) == ["收到：你好"]
+
+
+def test_an_update_that_failed_on_one_replica_is_handled_when_it_reaches_the_other(api, tmp_path, shared):
+    dialogue = StubDialogue()
+    dialogue.fail_next = 1
+    first, second = replica(api, tmp_path / "rasa-1", shared), replica(api, tmp_path / "rasa-2", shared)
+
+    async def main():
+        async with serve(first, dialogue) as one, serve(second, dialogue) as two, \
+                httpx.AsyncClient(timeout=60) as client:
+            update = text_update(32, CHAT, "在吗")
+            return (await post(client, one, update)).status_code, (await post(client, two, update)).status_code
+
+    assert asyncio.run(main()) == (500, 200)  # Telegram delivers it again, this time to rasa-2
+    assert dialogue.texts == ["在吗"]
+
+
+def test_with_a_redis_url_the_channel_keeps_the_updates_seen_there(api, tmp_path, monkeypatch, shared):
+    monkeypatch.setenv("ASSISTANT_REDIS_URL", shared.url)
+    monkeypatch.setenv("ASSISTANT_REDIS_KEY_PREFIX", shared.prefix)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", api.token)
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", SECRET)
+    monkeypatch.setenv("TELEGRAM_STORE_PATH", str(tmp_path / "telegram.db"))
+    channel = TelegramInput.from_credentials(None)
+    assert channel.first_seen.claim("update:7") is True
+    assert shared.client.exists(shared.key("telegram", api.token.split(":")[0], "seen", "update:7"))
+    monkeypatch.delenv("ASSISTANT_REDIS_URL")
+    embedded = TelegramInput.from_credentials(None)
+    assert embedded.first_seen is embedded.store  # the embedded default: its SQLite file

@@ -153,3 +153,95 @@ def test_the_bot_token_never_reaches_the_log(api, tmp_path, caplog):
         poll_with(api, tmp_path, dialogue, lambda _task: until(lambda: dialogue.messages))
     assert dialogue.texts == ["你好"]
     assert not [r for r in caplog.records if api.token in r.getMessage()]
+
+
+class DiesWithoutReleasing:
+    """A runner's lease as a kill -9 leaves it: never given back, it only lapses."""
+
+    def __init__(self, lease):
+        self.lease = lease
+
+    def hold(self):
+        return self.lease.hold()
+
+    def release(self):
+        return None
+
+
+def test_of_two_runners_one_polls_and_the_other_takes_over_when_it_stops(api, tmp_path, shared):
+    """Telegram answers 409 to a second getUpdates caller: with a shared lease only one calls it."""
+    from connectors.shared_state import RedisLease
+    from tests.connectors.conftest import new_shared_redis
+
+    dialogue = StubDialogue()
+    api.queue_update(text_update(1, CHAT, "你好"))
+
+    async def main():
+        async with serve(channel_for(api, tmp_path), dialogue) as base:
+            def runner(lease):
+                return PollingRunner(settings_for(api, tmp_path, rasa_url=base), poll_timeout=1, base_delay=0.05,
+                                     max_delay=0.2, lease=lease, lease_seconds=1.5)
+
+            first = runner(RedisLease(shared, "telegram:123456:polling", 1.5))
+            second = runner(RedisLease(new_shared_redis(shared.prefix), "telegram:123456:polling", 1.5))
+            stop_first, stop_second = asyncio.Event(), asyncio.Event()
+            first_task = asyncio.create_task(first.run(stop_first))
+            await until(lambda: dialogue.messages)
+            second_task = asyncio.create_task(second.run(stop_second))
+            await asyncio.sleep(2.5)  # more than a lease: the first keeps renewing it
+            assert (first.turns, second.turns) == (1, 0)
+            stop_first.set()  # a graceful stop gives the lease back
+            await asyncio.wait_for(first_task, 10)
+            api.queue_update(text_update(2, CHAT, "在吗"))
+            await until(lambda: len(dialogue.messages) == 2, seconds=10)
+            assert second.turns == 1
+            stop_second.set()
+            await asyncio.wait_for(second_task, 10)
+
+    asyncio.run(main())
+    assert dialogue.texts == ["你好", "在吗"]
+
+
+def test_a_runner_that_dies_holding_the_lease_is_replaced_once_it_lapses(api, tmp_path, shared):
+    from connectors.shared_state import RedisLease
+    from tests.connectors.conftest import new_shared_redis
+
+    dialogue = StubDialogue()
+    api.queue_update(text_update(1, CHAT, "你好"))
+
+    async def main():
+        async with serve(channel_for(api, tmp_path), dialogue) as base:
+            def runner(lease):
+                return PollingRunner(settings_for(api, tmp_path, rasa_url=base), poll_timeout=1, base_delay=0.05,
+                                     max_delay=0.2, lease=lease, lease_seconds=1.5)
+
+            dying = runner(DiesWithoutReleasing(RedisLease(shared, "telegram:123456:polling", 1.5)))
+            survivor = runner(RedisLease(new_shared_redis(shared.prefix), "telegram:123456:polling", 1.5))
+            stop_dying, stop_survivor = asyncio.Event(), asyncio.Event()
+            dying_task = asyncio.create_task(dying.run(stop_dying))
+            await until(lambda: dialogue.messages)
+            survivor_task = asyncio.create_task(survivor.run(stop_survivor))
+            stop_dying.set()
+            await asyncio.wait_for(dying_task, 10)
+            died = time.monotonic()
+            await until(lambda: survivor.turns == 1, seconds=10)
+            waited = time.monotonic() - died
+            api.queue_update(text_update(2, CHAT, "在吗"))
+            await until(lambda: len(dialogue.messages) == 2, seconds=10)
+            stop_survivor.set()
+            await asyncio.wait_for(survivor_task, 10)
+            return waited
+
+    waited = asyncio.run(main())
+    assert 0.5 < waited < 5  # not before the lease lapsed, and soon after
+    assert dialogue.texts == ["你好", "在吗"]
+
+
+def test_without_redis_the_runner_always_polls_and_with_it_shares_a_lease_per_bot(api, tmp_path, shared):
+    from connectors.shared_state import RedisLease, SoleLease
+    from connectors.telegram.polling import polling_lease
+
+    settings = settings_for(api, tmp_path)
+    assert isinstance(polling_lease(settings, {}), SoleLease)
+    lease = polling_lease(settings, {"ASSISTANT_REDIS_URL": shared.url, "ASSISTANT_REDIS_KEY_PREFIX": shared.prefix})
+    assert isinstance(lease, RedisLease) and lease.key == shared.key("lease", "telegram:123456:polling")

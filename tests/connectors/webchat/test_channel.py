@@ -32,8 +32,8 @@ class ScriptedAssistant:
 
 
 def start(settings: WebChatSettings, assistant: ScriptedAssistant, agent: Any = None, state_dir: Any = None,
-          reports: Any = None):
-    socket_channel = WebChatSocketInput(settings, state_dir=state_dir, reports=reports)
+          reports: Any = None, shared: Any = None):
+    socket_channel = WebChatSocketInput(settings, state_dir=state_dir, reports=reports, shared=shared)
     server = ChannelServer([WebChatInput(), socket_channel], assistant)
     server.app.ctx.agent = agent
     return server.start(), socket_channel
@@ -48,8 +48,9 @@ def assistant():
 def served(assistant, tmp_path):
     servers = []
 
-    def serve(settings: WebChatSettings = WebChatSettings(SECRET), agent: Any = None, reports: Any = None):
-        server, channel = start(settings, assistant, agent, tmp_path, reports)
+    def serve(settings: WebChatSettings = WebChatSettings(SECRET), agent: Any = None, reports: Any = None,
+              shared: Any = None):
+        server, channel = start(settings, assistant, agent, tmp_path, reports, shared)  # one host: one state dir
         servers.append(server)
         return server, channel
 
@@ -211,7 +212,8 @@ def test_a_reply_for_a_closed_page_waits_and_is_shown_when_she_comes_back(served
     session_id = tab.session()
     threading.Thread(target=tab.client.disconnect, daemon=True).start()  # she closed the tab (the close is sent; no wait for the long-poll)
     deadline = time.monotonic() + 30
-    while channel.get_output_channel().present(session_id):  # the server notices the closed tab
+    while asyncio.run_coroutine_threadsafe(channel.get_output_channel().present(session_id),
+                                           server.loop).result(10):  # the server notices the closed tab
         assert time.monotonic() < deadline
         time.sleep(0.1)
     push(server, channel, session_id, "【律师回复】\n请保留好证据。", message_id=42)
@@ -253,3 +255,82 @@ def test_not_safe_under_a_crisis_message_is_the_crisis_path(served, assistant, t
     tab = tabs(server, f"{COOKIE_NAME}={cookie_value}")
     tab.session()
     assert tab.say("/deny")["text"] == "收到：/crisis_sexual_assault"
+
+
+def present(server, channel, session_id) -> bool:
+    return asyncio.run_coroutine_threadsafe(channel.get_output_channel().present(session_id), server.loop).result(10)
+
+
+def test_an_expert_reply_sent_to_another_replica_reaches_her_page(served, tabs, shared):
+    """Two Rasa replicas sharing Redis: her page is on rasa-1, trigger_intent reaches rasa-2."""
+    reports = Reports()
+    one, _ = served(shared=shared)
+    two, other_channel = served(shared=shared, reports=reports)
+    cookie = page_cookie(one)
+    tab = tabs(one, cookie)
+    session_id = tab.session()
+    stranger = tabs(two, page_cookie(two))
+    stranger.session()
+    assert present(two, other_channel, session_id)  # known to rasa-2, though her socket is on rasa-1
+    push(two, other_channel, session_id, "【律师回复】\n请保留好证据。", message_id=51)
+    assert tab.bot.get(timeout=10)["text"] == "【律师回复】\n请保留好证据。"
+    assert reports.made == [(51, "accepted", "")]
+    with pytest.raises(queue.Empty):
+        stranger.bot.get(timeout=1)
+
+
+def test_a_reply_for_a_page_closed_on_one_replica_waits_and_is_shown_by_the_other(served, tabs, shared):
+    reports = Reports()
+    one, channel_one = served(shared=shared)
+    two, channel_two = served(shared=shared, reports=reports)
+    cookie = page_cookie(one)
+    tab = tabs(one, cookie)
+    session_id = tab.session()
+    threading.Thread(target=tab.client.disconnect, daemon=True).start()  # she closed the tab
+    deadline = time.monotonic() + 30
+    while present(two, channel_two, session_id):  # rasa-2 learns it through Redis
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    push(two, channel_two, session_id, "【律师回复】\n请保留好证据。", message_id=52)
+    assert reports.made == [(52, "waiting", "她的网页聊天已关闭，等她回来")]
+    back = tabs(one, cookie)  # she comes back, through the proxy to rasa-1
+    assert back.session() == session_id
+    shown = [back.bot.get(timeout=10)["text"] for _ in range(2)]
+    assert shown == ["你离开之后，这里收到了新的消息：", "【律师回复】\n请保留好证据。"]
+    with pytest.raises(queue.Empty):
+        back.bot.get(timeout=1)  # once
+
+
+def test_a_safe_exit_on_one_replica_clears_her_pages_on_every_replica(served, tabs, shared):
+    one, _ = served(shared=shared)
+    two, _ = served(shared=shared)
+    cookie = page_cookie(one)
+    here_tab, there_tab = tabs(one, cookie), tabs(two, cookie)
+    here_tab.session()
+    there_tab.session()
+    here_tab.client.emit("user_uttered", {"message": "他来了快删"})
+    assert here_tab.left.get(timeout=10) == {} and there_tab.left.get(timeout=10) == {}
+
+
+def test_with_a_redis_url_the_socket_server_shares_its_emits_through_redis(monkeypatch, shared):
+    monkeypatch.setenv("WEBCHAT_SESSION_SECRET", SECRET.decode())
+    monkeypatch.setenv("ASSISTANT_REDIS_URL", shared.url)
+    monkeypatch.setenv("ASSISTANT_REDIS_KEY_PREFIX", shared.prefix)
+    channel = WebChatSocketInput.from_credentials({})
+    channel.blueprint(ScriptedAssistant())
+    manager = channel.sio.manager
+    assert isinstance(manager, socketio.AsyncRedisManager) and manager.channel == shared.key("webchat", "socketio")
+    monkeypatch.delenv("ASSISTANT_REDIS_URL")
+    embedded = WebChatSocketInput.from_credentials({})
+    embedded.blueprint(ScriptedAssistant())
+    assert not isinstance(embedded.sio.manager, socketio.AsyncRedisManager)
+
+
+def test_several_replicas_with_a_random_session_key_are_an_error_in_the_log(monkeypatch, shared, caplog):
+    import logging
+
+    monkeypatch.delenv("WEBCHAT_SESSION_SECRET", raising=False)
+    monkeypatch.setenv("ASSISTANT_REDIS_URL", shared.url)
+    with caplog.at_level(logging.ERROR, logger="connectors.webchat.channel"):
+        WebChatSocketInput.from_credentials({})
+    assert "WEBCHAT_SESSION_SECRET must be set, and the same, on every Rasa replica" in caplog.text

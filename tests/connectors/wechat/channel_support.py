@@ -61,8 +61,8 @@ def settings(tmp_path, fake_api):
 def make_server():
     servers = []
 
-    def start(settings: WeChatSettings, assistant: ScriptedAssistant):
-        channel = WeChatInput(build_webhook(settings))
+    def start(settings: WeChatSettings, assistant: ScriptedAssistant, shared=None):
+        channel = WeChatInput(build_webhook(settings, shared=shared))  # shared: the replicas' Redis
         server = ChannelServer([channel], assistant).start()
         servers.append(server)
         return server, channel

@@ -251,3 +251,19 @@ def test_when_the_assistant_fails_she_is_told_to_send_again_and_the_message_is_l
     assert status == 200
     assert "没能处理你这条消息" in reply_fields(body)["Content"] and "110" in reply_fields(body)["Content"]
     assert "单位知道我怀孕就要辞退我" in caplog.text
+
+
+def test_a_retry_reaching_another_replica_is_answered_once_with_the_first_reply(make_server, settings, assistant,
+                                                                               shared, tmp_path):
+    """Two Rasa replicas with files of their own: only the shared Redis knows the message was handled."""
+    first, _ = make_server(replace(settings, var_dir=tmp_path / "rasa-1"), assistant, shared=shared)
+    second, _ = make_server(replace(settings, var_dir=tmp_path / "rasa-2"), assistant, shared=shared)
+    body = payload("text", Content="我想离婚", MsgId="24871530162435998")
+    answered = post(first, body)
+    retried = post(second, body)  # WeChat's retry, through the proxy to the other replica
+    assert assistant.received == ["我想离婚"]
+    assert reply_fields(retried[1])["Content"] == reply_fields(answered[1])["Content"] == "收到：我想离婚"
+    query = signed_query()
+    assert call(first, "POST", query, body)[0] == 200
+    replay = payload("text", Content="伪造的另一条", MsgId="24871530162435997")
+    assert call(second, "POST", query, replay)[0] == 403  # the signature seen on rasa-1, with another body

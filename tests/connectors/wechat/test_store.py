@@ -30,3 +30,25 @@ def test_options_expire_and_an_empty_set_forgets_them(tmp_path):
     store.save_options("her", {1: "/affirm"})
     store.save_options("her", {})
     assert store.option("her", 1) is None
+
+
+def test_two_replicas_taking_what_waits_for_her_at_once_send_each_message_once(tmp_path):
+    import threading
+
+    path = tmp_path / "wechat.db"
+    for number in range(50):
+        WeChatStore(path).hold("her", f"第{number}条", "held_after_safe_exit")
+    stores = [WeChatStore(path) for _ in range(4)]  # the replicas on one host share the file
+    start, taken = threading.Barrier(len(stores)), []
+
+    def take(store):
+        start.wait(timeout=10)
+        taken.extend(message.text for message in store.take_held("her"))
+
+    threads = [threading.Thread(target=take, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(taken) == sorted(f"第{number}条" for number in range(50))
+    assert WeChatStore(path).take_held("her") == []
