@@ -38,6 +38,9 @@ FACTS = (  # (name, her words) in the order they are answered
     ("injured", r"流血|受伤|伤口|出血|骨折|头晕|血印|淤青|伤到"),
     ("not_safe", r"不安全|又回来|又来了|还在外面|在砸门|在踹门|还在追|找到我了"),
     ("safe", r"安全了|没事了|冇事|安全喇|没事|安全啦|i'?m safe|已经安全"),
+    # after a suicide disclosure: refusing care or wanting to sleep may mean pills already taken
+    ("refuses_care", r"不(想|要|肯|用)?去?(医院|看医生|急诊|打120)|唔(想|去|使)?去?(医院|睇医生)|别(叫|打)(120|救护车)"
+                     r"|让我睡|想睡(觉|了)?$|睡一觉|好困|困了|眼皮好重|don'?t want (a|to go to( the)?) hospital"),
 )
 SAFE_FACTS = {"police_came", "he_left", "she_left", "company", "safe"}
 ACKNOWLEDGE = {"police_called": "utter_aftermath_police_called", "police_came": "utter_aftermath_police_came",
@@ -84,8 +87,8 @@ def respond_in_episode(turn: Turn, reply: Reply, index: KnowledgeIndex, mode: st
     episode = dict(turn.episode or {})
     kind = episode.get("type") or "violence"
     facts = facts_in(turn.text)
-    if mode == UPDATE and "not_safe" in facts:
-        mode = NOT_SAFE
+    if mode == UPDATE and "not_safe" in facts or kind == "self_harm" and "refuses_care" in facts:
+        mode = NOT_SAFE  # "我不想去医院 让我睡吧": 120 first, whatever else she said
     if mode == NOT_SAFE:
         reply.say_response(f"utter_crisis_not_safe_{kind}", must=True)
         episode["safe"] = False

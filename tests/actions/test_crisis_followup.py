@@ -86,3 +86,13 @@ def test_back_after_hiding_the_chat_resumes_the_topic():
 def test_safe_after_violence_is_one_message_that_says_so_first():
     messages, _ = after("violence", "/affirm", "affirm", ActionAnswerYesNo, 1.0)
     assert len(messages) == 1 and messages[0]["text"].startswith("知道你现在是安全的")
+
+
+def test_refusing_the_hospital_after_a_suicide_disclosure_gets_120_first():
+    """"我不想去医院 让我睡吧": she may have taken pills already; 120 leads, whatever she was classified as."""
+    assert "refuses_care" in facts_in("我不想去医院 让我睡吧")
+    messages, slots = after("self_harm", "我不想去医院 让我睡吧", "care_mental_health", ActionAnswerRequest, 0.21)
+    assert "120" in messages[0]["text"].split("。")[0]
+    assert slots["crisis_episode"]["safe"] is False
+    messages, _ = after("violence", "我不想去医院 伤不重", "legal_domestic_violence", ActionAnswerRequest, 0.5)
+    assert "你现在有危险" not in said(messages)  # after violence it is a choice about a light injury
