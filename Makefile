@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: help install lock audit train run shell test test-unit test-routing test-stories test-browser browser-deps webchat-assets bench bench-compare bench-grid eval eval-dialogue validate lint clean export-corrections
+.PHONY: help install lock audit audit-offline train run run-scaled shell test test-unit test-routing test-stories test-browser test-faults browser-deps webchat-assets bench bench-compare bench-grid bench-load eval eval-dialogue validate lint clean export-corrections
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -40,8 +40,11 @@ install: $(VENV)/.installed $(ROUTING_VENV)/.installed ## create both virtualenv
 lock: ## after changing a pin in requirements*.txt: regenerate requirements.lock and routing/requirements.lock (pip-tools)
 	scripts/lock-requirements
 
-audit: ## known vulnerabilities in both lock files (pip-audit; needs PyPI's advisory API over the network)
+audit: ## known vulnerabilities in both lock files (pip-audit when PyPI's advisory API answers, else the committed snapshot)
 	scripts/audit-requirements
+
+audit-offline: $(VENV)/.installed ## known vulnerabilities: both lock files against the committed advisory snapshot (no network, seconds)
+	scripts/audit-requirements --offline
 
 validate: $(VENV)/.installed ## check training data and domain for conflicts
 	$(RASA) data validate --max-history 5 --quiet
@@ -57,11 +60,16 @@ train: $(MODEL) ## train the model if it is missing or older than its inputs
 run: $(MODEL) $(ROUTING_VENV)/.installed $(SOCKETIO_CLIENT) ## install, train if stale, start Rasa (5005), actions (5055), routing (8000) on 127.0.0.1
 	scripts/run.sh
 
+run-scaled: $(MODEL) $(ROUTING_VENV)/.installed $(SOCKETIO_CLIENT) ## two Rasa, two action servers, two routing backends behind nginx, on PostgreSQL, Redis and RabbitMQ (docs/scaling.md)
+	scripts/run-scaled
+
 shell: $(MODEL) ## chat with the assistant in the terminal
 	scripts/shell.sh
 
 test-unit: $(MODEL) $(ROUTING_VENV)/.installed
-	$(PY) -m pytest -q tests --ignore=tests/routing --ignore=tests/security/routing --ignore=tests/browser
+	@scripts/install-proxy  # tests/deploy start the scaled deployment behind nginx
+	$(PY) -m pytest -q tests --ignore=tests/routing --ignore=tests/security/routing --ignore=tests/browser \
+		--ignore=tests/faults
 
 test-routing: $(ROUTING_VENV)/.installed ## routing backend tests, on SQLite and PostgreSQL (a throwaway one when none answers)
 	scripts/with-postgres -- env PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/routing tests/security/routing tests/contract
@@ -81,7 +89,11 @@ test-stories: $(MODEL)  # stories predict actions without calling the action ser
 	ACTION_SERVER_TOKEN= $(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out reports/stories
 
-test: lint test-routing test-unit test-stories test-browser ## the whole suite (trains first if needed)
+test-faults: $(MODEL) $(VENV)/.installed $(ROUTING_VENV)/.installed ## kill -9 servers of the scaled deployment under load: nothing lost or doubled (~5 min; reports/faults/)
+	@scripts/install-proxy
+	PYTHONPATH=. $(ROUTING_PY) -m pytest -q tests/faults
+
+test: lint audit-offline test-routing test-unit test-stories test-browser test-faults ## the whole suite (trains first if needed)
 
 bench: $(MODEL) ## NLU speed and memory against their targets, written to reports/bench/
 	$(PY) -m bot bench --out reports/bench

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -19,7 +20,7 @@ from assistant_contract import json_logs
 
 from routing import auth, read_audit, scheduler
 from routing.archive import consumer
-from routing.archive.sources import SqlBrokerSource
+from routing.archive.sources import RabbitMqSource, SqlBrokerSource
 from routing.console import canned, corrections, intents
 from routing.db import make_engine, make_session_factory
 from routing.grid import cli as grid_cli  # its background round runs in routing/scheduler.py
@@ -63,6 +64,40 @@ def start_archive_loop(settings: Settings, stop: Optional[threading.Event] = Non
     thread = threading.Thread(target=consumer.run, args=(source, factory, stop), name="archive", daemon=True)
     thread.start()
     return thread
+
+
+def consume_archive(settings: Settings, source_kind: str, prefetch: Optional[int] = None,
+                    stop: Optional[threading.Event] = None) -> int:
+    """The archive in a process of its own, until SIGTERM or Ctrl-C: the scaled deployment's
+    (several `serve` processes, one archive). Restartable at any moment: RabbitMQ keeps what
+    was not acknowledged, the SQL broker's place is kept in the routing database."""
+    json_logs.configure()
+    upgrade(settings.database_url)
+    stop = stop or threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    if source_kind == "rabbitmq":
+        prefetch = prefetch or settings.archive_prefetch
+        source = RabbitMqSource(settings.rabbitmq_url, settings.event_queue, prefetch)
+        while not stop.is_set():  # RabbitMQ may not be up yet: wait for it
+            try:
+                source.connect()
+                break
+            except Exception as error:  # pika raises several kinds
+                print(f"archive: RabbitMQ not reachable ({type(error).__name__}), retrying", file=sys.stderr, flush=True)
+                stop.wait(consumer.PAUSE_SECONDS)
+        where, pause, limit = f"queue {settings.event_queue} (prefetch {prefetch})", 0.5, prefetch
+    else:
+        source = SqlBrokerSource(settings.event_broker_url)
+        where, pause, limit = "Rasa's SQL event broker", consumer.PAUSE_SECONDS, consumer.ROUND_LIMIT
+    if not stop.is_set():
+        print(f"archive: consuming {where}", flush=True)
+    try:
+        consumer.run(source, _sessions(settings), stop, pause=pause, limit=limit)
+    finally:
+        source.close()
+    print("archive: stopped", flush=True)
+    return 0
 
 
 def serve_options(settings: Settings) -> dict:
@@ -127,6 +162,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     serve = commands.add_parser("serve", help="migrate, load data, and serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    archive = commands.add_parser("consume-archive", help="archive Rasa's events in this process, until stopped "
+                                                           "(the scaled deployment's, with --source rabbitmq)")
+    archive.add_argument("--source", choices=["sql", "rabbitmq"], default="sql")
+    archive.add_argument("--prefetch", type=int, help="RabbitMQ: unacknowledged messages at most "
+                                                      "(default ROUTING_ARCHIVE_PREFETCH)")
     grid_cli.add_commands(commands)  # grid reporting (routing/grid/cli.py)
     args = parser.parse_args(argv)
     settings = Settings()
@@ -160,6 +200,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return grid_cli.run(args, settings, _sessions(settings))
     elif args.command in ("retention", "erase"):
         return her_data_command(settings, args)
+    elif args.command == "consume-archive":
+        return consume_archive(settings, args.source, args.prefetch)
     elif args.command == "serve":
         import uvicorn
 
@@ -172,7 +214,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 2
         json_logs.configure()
         prepare(settings)
-        start_archive_loop(settings)
+        if settings.archive_in_process:  # otherwise `consume-archive` runs beside the replicas
+            start_archive_loop(settings)
         app = create_app(settings)
         scheduler.install(app)  # deliveries, SLA sweep, retention: in the application's lifespan
         uvicorn.run(app, host=args.host, port=args.port, **serve_options(settings))

@@ -45,11 +45,22 @@ class Settings(BaseSettings):
     # Rasa's SQL event broker (endpoints.yml `event_broker`), read only: `serve` archives
     # its conversations into the routing database for the console (routing/archive/).
     event_broker_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'events.db'}"
+    # The scaled deployment (docs/scaling.md): Rasa publishes to RabbitMQ and one process of its
+    # own, `python -m routing consume-archive --source rabbitmq`, archives the events; `serve`
+    # then runs no archive loop of its own (ROUTING_ARCHIVE_IN_PROCESS=false).
+    archive_in_process: bool = True
+    rabbitmq_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    event_queue: str = "assistant_events"
+    archive_prefetch: int = 200  # unacknowledged messages RabbitMQ hands the consumer at most
     cookie_secure: Optional[bool] = None  # None: Secure over HTTPS and outside demo mode
     console_session_hours: int = 10
     login_max_failures: int = 5  # per account and client address
     login_account_factor: int = 3  # per account across addresses: this many times the above
     login_window_minutes: int = 15
+    # Several routing backends share login failures in Redis (routing/login_limits_store.py);
+    # empty: counted in the routing database, as one process does. Keys start with the prefix.
+    redis_url: str = ""
+    redis_key_prefix: str = "assistant"
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
     # addresses or networks, as uvicorn's forwarded_allow_ips). Empty: none.
     trusted_proxies: str = ""
@@ -58,6 +69,8 @@ class Settings(BaseSettings):
     def _positive_sla(self) -> "Settings":
         if self.sla_normal_hours <= 0 or self.sla_urgent_hours <= 0:
             raise ValueError("SLA hours must be positive")
+        if not 1 <= self.archive_prefetch <= 65535:
+            raise ValueError("ROUTING_ARCHIVE_PREFETCH must be between 1 and 65535")
         return self
 
     def secret_problems(self) -> List[str]:
