@@ -85,3 +85,19 @@ def test_a_confirmed_event_is_already_in_the_queue_when_publish_returns():
             await broker.close()
 
     asyncio.run(scenario())
+
+
+def test_the_scaled_endpoints_name_these_classes_and_rasa_builds_them(tmp_path):
+    """Rasa falls back to an in-memory tracker store, with a warning only, when a custom class fails to load."""
+    from pathlib import Path
+
+    import yaml
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.shared.utils.common import class_from_module_path
+    from rasa.utils.endpoints import EndpointConfig
+
+    endpoints = yaml.safe_load((Path(__file__).resolve().parents[2] / "deploy" / "endpoints.scale.yml").read_text())
+    assert class_from_module_path(endpoints["tracker_store"]["type"]) is ConfirmedSQLTrackerStore
+    assert class_from_module_path(endpoints["event_broker"]["type"]) is ConfirmingPikaEventBroker
+    config = EndpointConfig(type=endpoints["tracker_store"]["type"], dialect="sqlite", db=str(tmp_path / "t.db"))
+    assert isinstance(TrackerStore.create(config, Domain.empty()), ConfirmedSQLTrackerStore)
