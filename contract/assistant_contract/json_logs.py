@@ -60,4 +60,8 @@ def configure(level: int | str = logging.INFO, stream: Optional[TextIO] = None) 
     handler.setFormatter(JsonFormatter())
     root.handlers = [handler]
     root.setLevel(level)
+    # httpx logs every request's URL at INFO, and some URLs carry a secret (Rasa's API takes its
+    # token as ?token=…): only its warnings reach the log
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger(name).level))
     return handler

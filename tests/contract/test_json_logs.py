@@ -30,3 +30,20 @@ def test_only_plain_ids_are_taken_from_callers():
     for given in (None, "", "x" * 65, "a b", "id\nforged"):
         made = json_logs.request_id_from(given)
         assert len(made) == 32 and made != given
+
+
+def test_request_urls_with_tokens_stay_out_of_the_log():
+    """httpx logs each URL at INFO; Rasa's API takes its token in the URL (?token=…)."""
+    root, saved = logging.getLogger(), (logging.getLogger().handlers[:], logging.getLogger().level)
+    levels = {name: logging.getLogger(name).level for name in ("httpx", "httpcore")}
+    stream = io.StringIO()
+    try:
+        root.handlers = []
+        json_logs.configure(stream=stream)
+        logging.getLogger("httpx").info("HTTP Request: POST http://rasa/conversations/x/trigger_intent?token=secret")
+        logging.getLogger("httpx").warning("retrying")
+    finally:
+        root.handlers, _ = saved[0], root.setLevel(saved[1])
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+    assert "secret" not in stream.getvalue() and "retrying" in stream.getvalue()
