@@ -1,4 +1,5 @@
-"""Shared fixtures: the trained model (loaded once) and tracker builders for actions."""
+"""Shared fixtures: the trained model and the knowledge index (each loaded once) and tracker
+builders for actions."""
 from __future__ import annotations
 
 import os
@@ -22,6 +23,15 @@ def model_parser():
     parser = RasaModelParser(MODEL_PATH)
     yield parser
     parser.close()
+
+
+@pytest.fixture(scope="session")
+def knowledge_index():
+    """The real knowledge index (the catalogue's FAQ, cases and services), built once: building
+    it takes seconds, and the tests only read it (it rebuilds itself if a catalogue file changes)."""
+    from bot.knowledge_index import KnowledgeIndex
+
+    return KnowledgeIndex()
 
 
 def user_event(text: str, intent: Optional[str], confidence: float = 0.9, **parse_extra) -> Dict[str, Any]:

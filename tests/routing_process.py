@@ -53,8 +53,8 @@ class RoutingProcess:
         return result.stdout
 
     def prepare_with_lawyer(self, password: str = "a-long-password") -> "RoutingProcess":
-        """Migrated, the sample directory loaded, and one lawyer (username `lawyer`) to answer."""
-        self.run_command("migrate")
+        """Migrated, the sample directory loaded, and one lawyer (username `lawyer`) to answer.
+        load-org-data migrates first (as every command does): no separate `migrate` process."""
         self.run_command("load-org-data")
         self.run_command("create-user", "--username", "lawyer", "--password", password, "--role", "expert",
                          "--department", "rights", "--specialty", "法律", "--title", "律师")

@@ -2,7 +2,7 @@
 import pytest
 
 from bot import retrieval_eval
-from bot.knowledge_index import ANSWER_THRESHOLD, KnowledgeIndex
+from bot.knowledge_index import ANSWER_THRESHOLD
 from bot.taxonomy import load_taxonomy
 from tests.conftest import PROJECT_ROOT
 
@@ -10,9 +10,9 @@ QUESTIONS = PROJECT_ROOT / "tests" / "data" / "heldout_faq.yml"
 
 
 @pytest.fixture(scope="module")
-def figures(model_parser):
+def figures(model_parser, knowledge_index):
     questions = retrieval_eval.load_questions(QUESTIONS)
-    search = retrieval_eval.area_aware_searcher(model_parser, KnowledgeIndex(), load_taxonomy())
+    search = retrieval_eval.area_aware_searcher(model_parser, knowledge_index, load_taxonomy())
     return retrieval_eval.measure(questions, retrieval_eval.rank_all(search, questions))
 
 

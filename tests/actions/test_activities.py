@@ -12,7 +12,6 @@ from actions.activities import (
 from actions.activity_client import FULL, SIGNED_UP
 from actions.answers import ActionAnswerRequest
 from actions.routing_protocol import RoutingUnavailable
-from bot.knowledge_index import KnowledgeIndex
 from tests.actions.dialogue_support import domain, run_action, said, user_event
 from tests.actions.fakes import InMemoryHandoffStore
 from tests.conftest import make_tracker
@@ -74,8 +73,8 @@ def backend(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def index():
-    return KnowledgeIndex()
+def index(knowledge_index):
+    return knowledge_index
 
 
 def ask(index, text, slots=None, intent="care_volunteer"):

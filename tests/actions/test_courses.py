@@ -3,14 +3,13 @@ import pytest
 
 from actions.answers import ActionAnswerRequest
 from actions.courses import ActionCourseShow, asks_for_courses, default_courses
-from bot.knowledge_index import KnowledgeIndex
 from tests.actions.dialogue_support import bot_event, crisis_event, run_action, said, user_event
 from tests.actions.fakes import InMemoryHandoffStore
 
 
 @pytest.fixture(scope="module")
-def index():
-    return KnowledgeIndex()
+def index(knowledge_index):
+    return knowledge_index
 
 
 def answer(index, events, slots=None):

@@ -2,14 +2,13 @@
 import pytest
 
 from actions.answers import ActionAnswerRequest
-from bot.knowledge_index import KnowledgeIndex
 from tests.actions.dialogue_support import bot_event, run_action, said, user_event
 from tests.actions.fakes import InMemoryHandoffStore
 
 
 @pytest.fixture(scope="module")
-def index():
-    return KnowledgeIndex()
+def index(knowledge_index):
+    return knowledge_index
 
 
 def answer(index, events, slots=None):

@@ -10,7 +10,6 @@ from actions.quiz import ActionQuizAnswer, ActionQuizStart, QUIZ_LENGTH, default
 from actions.context import Turn
 from actions.her_turn import Reply
 from actions.routing_protocol import RoutingUnavailable
-from bot.knowledge_index import KnowledgeIndex
 from tests.actions.dialogue_support import domain, run_action, user_event
 from tests.actions.fakes import InMemoryHandoffStore
 from tests.conftest import make_tracker
@@ -112,13 +111,13 @@ def test_a_score_that_cannot_be_kept_is_still_shown():
     assert "答对 5/5 题" in messages[-1]["text"] and "没能保存" in messages[-1]["text"]
 
 
-def test_the_answering_action_hands_study_requests_here(monkeypatch):
+def test_the_answering_action_hands_study_requests_here(monkeypatch, knowledge_index):
     import actions.grid_outbox as grid_outbox
 
     class Sender:
         backend = Bindings(bound=False)
 
     monkeypatch.setattr(grid_outbox, "default_grid_sender", lambda: Sender())
-    messages, _ = run_action(ActionAnswerRequest(InMemoryHandoffStore(), KnowledgeIndex()),
+    messages, _ = run_action(ActionAnswerRequest(InMemoryHandoffStore(), knowledge_index),
                              [user_event("我想进执委学堂学习", "out_of_scope")])
     assert "绑定" in messages[0]["text"]

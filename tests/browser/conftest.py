@@ -65,8 +65,7 @@ def live_assistant(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("live_assistant")
     assistant = LiveAssistant(workdir, {})
     routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url, rasa_token=assistant.api_token)
-    routing.run_command("migrate")
-    routing.run_command("load-org-data")
+    routing.run_command("load-org-data")  # migrates first
     routing.start()
     assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
     try:

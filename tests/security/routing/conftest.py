@@ -5,7 +5,8 @@ import os
 import pytest
 
 from routing import cli
-from tests.routing.conftest import database_url, sessions  # noqa: F401
+from tests.routing.conftest import (  # noqa: F401
+    _postgres_template, _sqlite_template, cheap_password_hashing, database_url, sessions)
 from tests.routing.console_support import PASSWORD, console_app, relay, tracker  # noqa: F401
 from tests.security.routing.attack_support import ServedInThread
 
