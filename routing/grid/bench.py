@@ -58,6 +58,7 @@ def free_port() -> int:
 
 
 class FakeParse(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
     def do_POST(self):  # noqa: N802 (http.server's name)
         text = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["text"]
         intent = next((name for word, name in KEYWORDS if word in text), "nlu_fallback")
