@@ -209,3 +209,15 @@ def test_a_lexicon_file_that_breaks_a_rule_is_refused_saying_where(tmp_path, tex
 def test_a_lexicon_stored_with_a_model_is_checked_when_it_is_read_back():
     with pytest.raises(ValueError, match="crisis_lexicon.yml: 'negation_cues' must be a list"):
         CrisisLexicon.from_yaml(_CUES.replace("[没有]", "没有") + "patterns: {violence: [在打我]}\n")
+
+
+def test_harm_done_with_an_instrument_now_and_a_younger_sibling_are_read():
+    from pathlib import Path
+
+    from nlu.crisis_lexicon import CrisisLexicon
+    from nlu.text import normalize
+
+    lexicon = CrisisLexicon.from_yaml(Path("nlu/crisis_lexicon.yml").read_text(encoding="utf-8"))
+    assert [h.crisis_type for h in lexicon.find(normalize("继父正在用烟头烫我妹妹 我才十三岁"))] == ["child_danger"]
+    assert [h.crisis_type for h in lexicon.find(normalize("他正在用皮带抽我"))] == ["violence"]
+    assert lexicon.find(normalize("我以前被他用烟头烫过")) == [] and lexicon.find(normalize("我正在用手机打字给你")) == []
