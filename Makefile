@@ -101,6 +101,10 @@ bench: $(MODEL) ## NLU speed and memory against their targets, written to report
 bench-grid: $(ROUTING_VENV)/.installed ## the grid drill: 3,385 reports through the API, 20 clients, embedded SQLite; to reports/grid/
 	PYTHONPATH=. $(ROUTING_PY) -m routing.grid.bench --out reports/grid
 
+bench-load: $(MODEL) $(ROUTING_VENV)/.installed ## closed-loop simulated women at 1/20/50/100 users: embedded, scaled, bare Rasa (~40 min); to reports/load/
+	@scripts/install-proxy
+	$(PY) -m bench.load --out reports/load
+
 bench-compare: $(VENV)/.installed ## make bench plus Rasa's stock Chinese pipeline trained for 10 minutes (about 20 min), to reports/bench/
 	$(PY) -m bot.bench --stock-minutes 10 --out reports/bench
 
