@@ -64,12 +64,19 @@ def token_matches(expected: str, given: Optional[str]) -> bool:
     return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
 
 
+KEEP_ALIVE_SECONDS = 75
+
+
 def build_app(settings: ActionServerSettings, package: str = "actions"):
     """rasa-sdk's app with the token check in front of every route but the health check."""
     from rasa_sdk.endpoint import create_app
     from sanic import response
 
     app = create_app(package, cors_origins=None)
+    # Rasa's aiohttp client keeps connections to us in its pool for 15 s; Sanic closed idle ones
+    # after 5 s, so under load a call sent on a connection just being closed was lost and she got
+    # no reply (make bench-load, reports/load/findings.md). The server must outwait the client.
+    app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_SECONDS
     if not settings.token:
         logger.warning("ACTION_SERVER_TOKEN is not set: any local process can call the action server")
 

@@ -41,3 +41,11 @@ def test_the_port_is_a_whole_number_named_when_wrong():
 def test_an_empty_assistant_env_is_not_development():
     with pytest.raises(InsecureSettings):
         ActionServerSettings.from_env({"ASSISTANT_ENV": "", "ACTION_SERVER_TOKEN": "short"})
+
+
+def test_idle_connections_outlive_rasas_connection_pool():
+    """Rasa's aiohttp pool keeps idle connections 15 s: a server closing them sooner loses calls under load."""
+    from actions.server import build_app
+
+    app = build_app(ActionServerSettings.from_env({"ACTION_SERVER_TOKEN": TOKEN}), package="actions.small_talk")
+    assert app.config.KEEP_ALIVE_TIMEOUT > 15
