@@ -149,11 +149,11 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         return answer_two(turn, reply, *two, intent if category else None)
     found = find_answer(index, text, category)
     other = second_need(index, text, turn.tracker.latest_message.get("intent_ranking") or [], category)
-    main = (other.rest if other else None) or (found.entry if found.kind == ANSWER else None) or (
-        entry_for_intent(index, intent) if category else None)
-    if other and main and other.entry.category != main.category:  # "…不给抚养费 我还想找份工作…"
-        pair = (other.entry, main) if other.first else (main, other.entry)
-        return answer_two(turn, reply, *pair, intent)
+    if other:  # "…不给抚养费 我还想找份工作…": the rest of the message is the first need
+        main = other.rest or (found.entry if found.kind == ANSWER else None) or (
+            entry_for_intent(index, intent) if category else None)
+        if main and other.entry.category != main.category:
+            return answer_two(turn, reply, *((other.entry, main) if other.first else (main, other.entry)), intent)
     if found.kind == ANSWER and found.entry:
         if topic and found.entry.id == topic.get("faq_id"):  # the same entry again: its side, not all of it
             answered = answer_in_topic(turn, reply, index, found.entry, found.entry.category)
