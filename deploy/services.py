@@ -131,7 +131,7 @@ class Services:
 
     def specs(self) -> Dict[str, ProcessSpec]:
         settings, ports, root = self.settings, self.settings.ports, self.settings.root
-        rasa, python = self._path(".venv/bin/rasa"), self._path(".venv/bin/python")
+        python = self._path(".venv/bin/python")
         routing_python = self._path(".venv-routing/bin/python")
         specs: List[ProcessSpec] = [self.proxy_spec()]
         for index in (1, 2):
@@ -148,7 +148,7 @@ class Services:
         for index in (1, 2):
             name = f"rasa-{index}"
             specs.append(ProcessSpec(
-                name, [rasa, "run", "--enable-api", "--auth-token", self.tokens["rasa_api_token"], "-i", "127.0.0.1",
+                name, [python, "-m", "bot.rasa_server", "run", "--enable-api", "--auth-token", self.tokens["rasa_api_token"], "-i", "127.0.0.1",
                        "--port", str(ports[name]), "--model", str(settings.model_path),
                        "--endpoints", self._path("deploy/endpoints.scale.yml"),
                        "--credentials", self._path("credentials.yml")],
