@@ -26,6 +26,23 @@ def build_model(ngram_max: int = 3, regularisation: float = 20.0, balanced: bool
 
 def fit(model: Any, texts: Sequence[str], labels: Sequence[str]) -> Any:
     model.fit(list(texts), list(labels))
+    return with_column_weights(model)
+
+
+def with_column_weights(model: Any) -> Any:
+    """The same model, its weights stored column by column (Fortran order); returns it.
+
+    scikit-learn scores a text as `X @ coef_.T` with X sparse; scipy multiplies a sparse row by a
+    dense matrix fast only when that matrix is C-contiguous, and `coef_.T` of a C-ordered `coef_`
+    is not. Stored in Fortran order, `coef_.T` is: the intent classifier's 47 × 63,638 weights
+    score a message in 0.5 ms instead of 8.4, with bit-for-bit the same probabilities
+    (tests/nlu/test_char_ngram_model.py; README, "Speed under load").
+    """
+    import numpy as np
+
+    classifier = model.steps[-1][1] if hasattr(model, "steps") else model
+    if getattr(classifier, "coef_", None) is not None:
+        classifier.coef_ = np.asfortranarray(classifier.coef_)
     return model
 
 
@@ -60,4 +77,4 @@ def save(model: Any, path: Path) -> None:
 def load(path: Path) -> Optional[Any]:
     import joblib
 
-    return joblib.load(path) if Path(path).exists() else None
+    return with_column_weights(joblib.load(path)) if Path(path).exists() else None
