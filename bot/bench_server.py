@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Sequence
 
+from bot.endpoints_file import embedded_endpoints
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 
@@ -101,10 +103,8 @@ def measure_server(model: Path, texts: Sequence[str], workdir: Path, total: int 
     workdir.mkdir(parents=True, exist_ok=True)
     rasa_port, action_port, token = free_port(), free_port(), secrets.token_urlsafe(24)
     endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  token: "{token}"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
-        f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "events.db"}"\n', encoding="utf-8")
+    endpoints.write_text(embedded_endpoints(f"http://127.0.0.1:{action_port}", token, workdir / "tracker.db",
+                                            workdir / "events.db"), encoding="utf-8")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TELEGRAM_", "WECHAT_"))}
     env.update(ASSISTANT_VAR_DIR=str(workdir), ACTION_SERVER_TOKEN=token, TF_CPP_MIN_LOG_LEVEL="2",
                ROUTING_URL=f"http://127.0.0.1:{free_port()}")
@@ -112,7 +112,7 @@ def measure_server(model: Path, texts: Sequence[str], workdir: Path, total: int 
     processes = [
         subprocess.Popen([str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(action_port)],
                          cwd=PROJECT_ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
-        subprocess.Popen([str(VENV_BIN / "rasa"), "run", "-i", "127.0.0.1", "--port", str(rasa_port),
+        subprocess.Popen([str(VENV_BIN / "python"), "-m", "bot.rasa_server", "run", "-i", "127.0.0.1", "--port", str(rasa_port),
                           "--model", str(model), "--endpoints", str(endpoints),
                           "--credentials", str(PROJECT_ROOT / "credentials.yml")],
                          cwd=PROJECT_ROOT, env=env, stdout=logs[1], stderr=subprocess.STDOUT),

@@ -27,8 +27,9 @@ from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.brokers.pika import PikaEventBroker
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
+
+from bot.turn_events import TurnSQLTrackerStore, event_bodies
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +51,12 @@ class ConfirmingPikaEventBroker(PikaEventBroker):
             return False
 
 
-class ConfirmedSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store, publishing a turn's events with confirmation before it commits them."""
+class ConfirmedSQLTrackerStore(TurnSQLTrackerStore):
+    """The SQL tracker store, publishing a turn's events with confirmation before it commits them."""
 
     async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: Text) -> None:
         confirm = getattr(event_broker, "publish_confirmed", None)
-        for event in new_events:
-            body: Dict[Text, Any] = {"sender_id": sender_id}
-            body.update(event.as_dict())
+        for body in event_bodies(sender_id, new_events):
             confirmed: Optional[bool] = await confirm(body) if confirm is not None else None
             if not confirmed:
                 event_broker.publish(body)

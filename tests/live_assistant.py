@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from bot.endpoints_file import embedded_endpoints
 from tests.conftest import MODEL_PATH, PROJECT_ROOT
 from tests.routing_process import free_port
 
@@ -85,12 +86,9 @@ class LiveAssistant:
 
     def _rasa_command(self) -> List[str]:
         endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n  token: "{self.action_token}"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.workdir / "tracker.db"}"\n'
-            f'event_broker:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.event_broker_db}"\n',
-            encoding="utf-8")
-        return [str(RASA_BIN), "run", "--enable-api", f"--auth-token={self.api_token}", "-i", "127.0.0.1",
+        endpoints.write_text(embedded_endpoints(self.action_url, self.action_token, self.workdir / "tracker.db",
+                                                self.event_broker_db), encoding="utf-8")
+        return [str(PYTHON_BIN), "-m", "bot.rasa_server", "run", "--enable-api", f"--auth-token={self.api_token}", "-i", "127.0.0.1",
                 "--model", str(MODEL_PATH), "--port", str(self.rasa_port),
                 "--endpoints", str(endpoints), "--credentials", str(self._credentials)]
 
