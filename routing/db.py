@@ -11,9 +11,16 @@ class Base(DeclarativeBase):
     pass
 
 
+# How long a SQLite writer waits for another's transaction before "database is locked". Python's
+# default, 5 s, was reached under twenty women on the embedded default (the API, the delivery
+# rounds and the archive share one file, and a saturated CPU stretches every transaction): the
+# expert's reply failed with HTTP 500 where it only had to wait (README, "Speed under load").
+SQLITE_BUSY_SECONDS = 30.0
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # foreign keys and concurrent readers

@@ -81,6 +81,8 @@ CLAIM_SECONDS = 30.0  # a relay without its own `claim_seconds` (stand-ins in te
 ROUND_LIMIT = 500  # replies one round sends at most; the next round goes on
 
 _ROUND_LOCK = threading.Lock()  # SQLite: delivery rounds of this process never overlap
+_SOON_LOCK = threading.Lock()  # held by the thread that runs the rounds asked for by `deliver_soon`
+_SOON_WANTED = threading.Event()  # a round was asked for since that thread last began one
 
 
 class RasaRelay:
@@ -237,6 +239,29 @@ def deliver_round(relay, session_factory) -> int:
             else:
                 held.add(handoff.conversation_id)  # keep her messages in order: a later one never overtakes
         return delivered
+
+
+def deliver_soon(relay, session_factory) -> int:
+    """A round for a reply just committed (an expert's, the console's), without queueing behind others.
+
+    Every reply asks for a round at once. When this process is already running one for such a
+    request, the new request only leaves a note and returns: that round goes once more when it ends,
+    so the reply still leaves at once, and no request waits in a worker thread. (Under twenty women,
+    thirty background rounds each held a worker thread while waiting for the round before them; the
+    requests left could not finish and commit, and the routing backend stood still for minutes.)
+    Returns how many replies the rounds it ran delivered; 0 when it left the work to another."""
+    delivered = 0
+    _SOON_WANTED.set()
+    while _SOON_WANTED.is_set():
+        if not _SOON_LOCK.acquire(blocking=False):
+            return delivered  # the thread holding it sees the note before it lets go
+        try:
+            while _SOON_WANTED.is_set():
+                _SOON_WANTED.clear()
+                delivered += deliver_round(relay, session_factory)
+        finally:
+            _SOON_LOCK.release()
+    return delivered
 
 
 def record_delivery(session: Session, message_id: int, state: str, detail: str = "") -> bool:

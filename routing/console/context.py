@@ -23,7 +23,7 @@ from assistant_contract.conversation_ids import path_segment
 from assistant_contract.grid import GRID_ROLES
 from routing.masking import for_viewer, mask
 from routing.models import User
-from routing.relay import deliver_round
+from routing.relay import deliver_soon
 from routing.settings import Settings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -136,7 +136,7 @@ class Console:
 
     def deliver_pending(self) -> None:
         """After a reply is committed: try to deliver at once (the background loop retries)."""
-        deliver_round(self.relay, self.session_factory)
+        deliver_soon(self.relay, self.session_factory)
 
 
 def text_values(form, back: Optional[str] = None) -> dict:

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from routing import auth, lifecycle
 from routing.lifecycle import NewHandoff
 from routing.models import Handoff, HandoffMessage, utcnow
-from routing.relay import RasaRelay, claim_next, deliver_round, record_delivery, settle
+from routing.relay import RasaRelay, claim_next, deliver_round, deliver_soon, record_delivery, settle
 from tests.routing.fake_relay import FakeRelay
 
 
@@ -45,6 +45,42 @@ def test_overlapping_delivery_rounds_send_each_reply_once(sessions):
     for thread in rounds:
         thread.join()
     assert rasa.sent == ["第一条回复"]
+
+
+class HeldRasa(SlowRasa):
+    """Holds its first send until told to go on, so a test can act while a round is running."""
+
+    def __init__(self):
+        super().__init__()
+        self.sending, self.go_on = threading.Event(), threading.Event()
+
+    def deliver(self, message, handoff, author):
+        self.sending.set()
+        assert self.go_on.wait(10)
+        return super().deliver(message, handoff, author)
+
+
+def test_replies_asked_for_during_a_round_go_in_the_same_thread_and_no_request_waits(sessions):
+    with sessions() as db, db.begin():
+        lawyer = auth.create_user(db, username="relay-lawyer-soon", password="a-long-password", role="expert",
+                                  department_id="rights", specialty="法律", title="律师")
+        handoff = lifecycle.open_handoff(db, NewHandoff("woman-s", "rest", "legal", "legal_divorce", False, "想离婚"),
+                                         48, 1)
+        lifecycle.claim(db, handoff, lawyer)
+        lifecycle.reply(db, handoff, lawyer, "第一条")
+    rasa = HeldRasa()
+    first = threading.Thread(target=deliver_soon, args=(rasa, sessions))
+    first.start()
+    assert rasa.sending.wait(10)
+    with sessions() as db, db.begin():
+        lifecycle.reply(db, db.get(Handoff, handoff.id), db.get(type(lawyer), lawyer.id), "第二条")
+    # twenty more requests while the first round is held: each returns at once, leaving it to that thread
+    assert [deliver_soon(rasa, sessions) for _ in range(20)] == [0] * 20
+    assert first.is_alive() and rasa.sent == []
+    rasa.go_on.set()
+    first.join(10)
+    assert rasa.sent == ["第一条", "第二条"]
+    assert deliver_soon(rasa, sessions) == 0  # nothing left
 
 
 def test_a_round_delivers_urgent_handoffs_replies_first_and_each_conversation_in_order(sessions):

@@ -28,7 +28,7 @@ from routing.api.schemas import (
     shown_to,
 )
 from routing.models import Handoff, User
-from routing.relay import deliver_round
+from routing.relay import deliver_soon
 from routing.relay import record_delivery
 
 TAG = {"name": "handoffs", "description": "Open, list, read and act on handoffs: the console's actions, by API."}
@@ -52,7 +52,7 @@ def as_stored(db: Session, row: Row) -> Row:
 
 def deliver_after_response(background: BackgroundTasks, backend: Backend) -> None:
     """Her answer, or the news that the bot takes over, leaves at once; the loop retries."""
-    background.add_task(deliver_round, backend.relay, backend.session_factory)
+    background.add_task(deliver_soon, backend.relay, backend.session_factory)
 
 
 @router.post("", response_model=HandoffOut, status_code=status.HTTP_201_CREATED, dependencies=[ServiceCaller])
