@@ -10,6 +10,10 @@ for all of them: under twenty women, half of the Rasa server's time (README, "Sp
   `SQLTrackerStore.save` uses to decide which events to insert, so the broker gets exactly the events the
   store saves; it hands the whole turn to a broker that can take it at once (`publish_turn`).
 - `TurnSQLEventBroker` writes a turn's events in one transaction: all of them or none.
+- On SQLite both files are kept in write-ahead-log mode (`sqlite_wal`), with SQLite's default full
+  sync: a commit waits for one write to disk instead of the three or so of the rollback journal
+  (1.0 → 0.26 ms on an idle disk here, more under load), and the routing backend's archive reads
+  events.db while Rasa writes it without either waiting for the other.
 
 endpoints.yml names both (`type: bot.turn_events.…`); bot/confirmed_events.py builds the scaled
 deployment's store on the first.
@@ -27,6 +31,13 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 
+def sqlite_wal(engine: Any) -> None:
+    """Put a SQLite database in write-ahead-log mode (kept in the file); nothing for other databases."""
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+
+
 def event_bodies(sender_id: Text, events: Sequence[Event]) -> List[Dict[Text, Any]]:
     """What Rasa publishes for each event: its dictionary with the conversation's id."""
     return [{"sender_id": sender_id, **event.as_dict()} for event in events]
@@ -34,6 +45,10 @@ def event_bodies(sender_id: Text, events: Sequence[Event]) -> List[Dict[Text, An
 
 class TurnSQLEventBroker(SQLEventBroker):
     """Rasa's SQL event broker that can also write a whole turn in one transaction."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sqlite_wal(self.engine)
 
     def publish_turn(self, events: Sequence[Dict[Text, Any]]) -> None:
         if not events:
@@ -46,6 +61,10 @@ class TurnSQLEventBroker(SQLEventBroker):
 
 class TurnSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store, finding a turn's new events by a count instead of a second load."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sqlite_wal(self.engine)
 
     def new_events(self, tracker: DialogueStateTracker) -> List[Event]:
         """The events of `tracker` not stored yet: those after the stored ones of her latest session."""

@@ -124,6 +124,19 @@ def test_no_broker_no_streaming(tmp_path):
     assert len(stored(tmp_path)) == sum(len(turn) for turn in TURNS)
 
 
+def test_both_sqlite_files_are_kept_in_write_ahead_log_mode(tmp_path):
+    store, broker = stores(tmp_path, TurnSQLTrackerStore, TurnSQLEventBroker)
+    hold_the_conversation(store)
+    for name in ("tracker.db", "events.db"):
+        with sqlite3.connect(tmp_path / name) as connection:
+            assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    # the routing backend's archive reads events.db read-only while Rasa writes it
+    with sqlite3.connect(f"file:{tmp_path / 'events.db'}?mode=ro", uri=True) as reader:
+        before = reader.execute("SELECT count(*) FROM events").fetchone()[0]
+        broker.publish_turn([{"sender_id": "her", "event": "user", "text": "还有一个问题"}])
+        assert reader.execute("SELECT count(*) FROM events").fetchone()[0] == before + 1
+
+
 def test_event_bodies_carry_her_conversation_id():
     assert event_bodies("her", [UserUttered("你好")])[0]["sender_id"] == "her"
     assert event_bodies("her", []) == []
