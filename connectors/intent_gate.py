@@ -87,5 +87,10 @@ async def latest_input_channel(agent: Optional[Any], conversation_id: str) -> Op
     """The channel her last message came through, or None for a conversation not seen yet."""
     if agent is None or getattr(agent, "tracker_store", None) is None:
         return None
+    # Rasa wraps the configured store (FailSafeTrackerStore._tracker_store); the project's SQL store
+    # answers with one row (bot/turn_events.py) instead of rebuilding her conversation.
+    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)
+    if callable(getattr(store, "latest_input_channel", None)):
+        return store.latest_input_channel(conversation_id)
     tracker = await agent.tracker_store.retrieve(conversation_id)
     return tracker.get_latest_input_channel() if tracker is not None else None

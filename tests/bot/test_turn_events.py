@@ -16,7 +16,7 @@ DOMAIN = Domain.from_dict({"slots": {"topic": {"type": "any", "mappings": [{"typ
 
 TURNS = [
     [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
-    [UserUttered("前夫一年没给抚养费了"), SlotSet("topic", "抚养费"), ActionExecuted("action_answer_faq"),
+    [UserUttered("前夫一年没给抚养费了", intent={"name": "legal_child_support", "confidence": 0.9}), SlotSet("topic", "抚养费"), ActionExecuted("action_answer_faq"),
      BotUttered("可以向法院申请强制执行。"), ActionExecuted("action_listen")],
     [UserUttered("要钱吗"), ActionExecuted("action_answer_faq"), BotUttered("申请执行不收费。"),
      ActionExecuted("action_listen")],
@@ -58,6 +58,13 @@ def stored(folder):
     return [(sender, {"sender_id": sender, **json.loads(data)}) for sender, data in rows]
 
 
+def columns(folder):
+    """Every column of the tracker store's rows but the data itself (which `stored` compares)."""
+    with sqlite3.connect(folder / "tracker.db") as connection:
+        return connection.execute("SELECT type_name, intent_name, action_name, timestamp, sender_id, id FROM events"
+                                  " ORDER BY id").fetchall()
+
+
 def test_publishes_exactly_what_rasa_own_stores_publish(tmp_path):
     ours, rasa = tmp_path / "ours", tmp_path / "rasa"
     ours.mkdir(), rasa.mkdir()
@@ -65,6 +72,9 @@ def test_publishes_exactly_what_rasa_own_stores_publish(tmp_path):
     hold_the_conversation(stores(rasa, SQLTrackerStore, SQLEventBroker)[0])
     assert published(ours) == published(rasa)
     assert stored(ours) == stored(rasa)
+    assert columns(ours) == columns(rasa)
+    assert {row[2] for row in columns(ours)} >= {"action_answer_faq", "utter_greet"}
+    assert "legal_child_support" in {row[1] for row in columns(ours)}
     assert [data["event"] for _, data in published(ours)].count("user") == 4
     assert published(ours) == stored(ours)  # each stored event once, in order
 

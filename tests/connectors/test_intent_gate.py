@@ -90,3 +90,26 @@ def test_the_latest_channel_of_a_conversation():
     agent = FakeStores({"her": FakeTracker([her()], channel="socketio")})
     assert asyncio.run(latest_input_channel(agent, "her")) == "socketio"
     assert asyncio.run(latest_input_channel(agent, "new")) is None
+
+
+def test_the_latest_channel_from_the_sql_store_by_one_row_even_in_a_new_session(tmp_path):
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.turn_events import TurnSQLTrackerStore
+
+    store = TurnSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"))
+
+    class Agent:
+        tracker_store = FailSafeTrackerStore(store)  # as Rasa's agent holds it
+
+    tracker = DialogueStateTracker("her", [])
+    for event in (UserUttered("你好", input_channel="telegram"), ActionExecuted("utter_greet"),
+                  ActionExecuted("action_session_start"), SessionStarted()):
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    store.retrieve = None  # the answer comes from one row, never from rebuilding her conversation
+    assert asyncio.run(latest_input_channel(Agent(), "her")) == "telegram"  # her new session has no message yet
+    assert asyncio.run(latest_input_channel(Agent(), "new")) is None
