@@ -10,7 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.turn_events import TurnSQLEventBroker, TurnSQLTrackerStore, event_bodies
+from bot.turn_events import TurnSQLEventBroker, TurnSQLTrackerStore, event_bodies, pooled_sqlite
 
 DOMAIN = Domain.from_dict({"slots": {"topic": {"type": "any", "mappings": [{"type": "custom"}]}}})
 
@@ -145,6 +145,22 @@ def test_both_sqlite_files_are_kept_in_write_ahead_log_mode(tmp_path):
         before = reader.execute("SELECT count(*) FROM events").fetchone()[0]
         broker.publish_turn([{"sender_id": "her", "event": "user", "text": "还有一个问题"}])
         assert reader.execute("SELECT count(*) FROM events").fetchone()[0] == before + 1
+
+
+def test_sqlite_connections_stay_open_between_turns(tmp_path):
+    store, broker = stores(tmp_path, TurnSQLTrackerStore, TurnSQLEventBroker)
+    hold_the_conversation(store)
+    for engine in (store.engine, broker.engine):
+        assert engine.pool.checkedin() >= 1  # kept for the next turn, not closed
+    # a closed last connection would have checkpointed and removed the log
+    assert (tmp_path / "tracker.db-wal").exists() and (tmp_path / "events.db-wal").exists()
+
+
+def test_other_databases_keep_their_engine():
+    import sqlalchemy
+
+    assert pooled_sqlite(sqlalchemy.create_engine("postgresql://localhost/test")) is None
+    assert pooled_sqlite(sqlalchemy.create_engine("sqlite://")) is None
 
 
 def test_event_bodies_carry_her_conversation_id():
