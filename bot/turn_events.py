@@ -98,12 +98,10 @@ class TurnSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         _use_pooled_sqlite(self)
 
-    def new_events(self, tracker: DialogueStateTracker, session: Any = None) -> List[Event]:
+    def new_events(self, tracker: DialogueStateTracker) -> List[Event]:
         """The events of `tracker` not stored yet: those after the stored ones of her latest session."""
-        if session is None:
-            with self.session_scope() as own_session:
-                return self.new_events(tracker, own_session)
-        stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+        with self.session_scope() as session:
+            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
         return list(itertools.islice(tracker.events, stored, len(tracker.events)))
 
     def latest_input_channel(self, sender_id: Text) -> Optional[Text]:
@@ -117,13 +115,16 @@ class TurnSQLTrackerStore(SQLTrackerStore):
         return json.loads(row.data).get("input_channel") if row is not None else None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's order: the new events to the broker first, then stored and committed."""
+        """Rasa's order: the new events to the broker first, then stored and committed. No session is
+        held while the broker is awaited: other conversations' turns need the pool's connections, and
+        waiting for one blocks the event loop (the scaled deployment stood still until the pool's
+        timeout when this held one)."""
+        new_events = self.new_events(tracker)
+        if not new_events:
+            return
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
         with self.session_scope() as session:
-            new_events = self.new_events(tracker, session)
-            if not new_events:
-                return
-            if self.event_broker is not None:
-                await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
             session.execute(self.SQLEvent.__table__.insert(), [stored_row(tracker.sender_id, event)
                                                                for event in new_events])
             session.commit()

@@ -47,6 +47,22 @@ def test_each_event_is_confirmed_in_order_before_the_turn_is_committed(tmp_path)
     assert stored == 2
 
 
+def test_no_database_connection_is_held_while_rabbitmq_is_awaited(tmp_path):
+    """Another conversation's turn needs a connection meanwhile; waiting for one would block the event loop."""
+    held = []
+
+    class WatchingBroker(RecordingBroker):
+        async def publish_confirmed(self, event, timeout=5.0):
+            held.append(store.engine.pool.checkedout())
+            return True
+
+    store = ConfirmedSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "tracker.db"),
+                                     event_broker=WatchingBroker(lambda: 0))
+    tracker = DialogueStateTracker.from_events("her", [UserUttered("你好"), ActionExecuted("utter_greet")])
+    asyncio.run(store.save(tracker))
+    assert held == [0, 0]
+
+
 def test_an_event_rabbitmq_does_not_confirm_still_goes_out_the_ordinary_way(tmp_path):
     broker, stored = save_a_turn(tmp_path, confirms=False)
     assert [how for how, *_ in broker.calls] == ["confirmed", "background", "confirmed", "background"]
