@@ -39,14 +39,19 @@ def _as_json(value: Any) -> Optional[str]:
     return text[:MAX_VALUE_CHARS]
 
 
+def entry(actor: User | str, action: str, target: str, before: Any = None, after: Any = None) -> AuditEntry:
+    """One entry, dated now, not yet in any session."""
+    name = actor.username if isinstance(actor, User) else str(actor)
+    return AuditEntry(at=utcnow(), actor=name[:64], action=action[:64], target=target[:200],
+                      before=_as_json(before), after=_as_json(after))
+
+
 def record(db: Session, actor: User | str, action: str, target: str, before: Any = None,
            after: Any = None) -> AuditEntry:
     """Add one entry to the session; it is stored when the caller commits its change."""
-    name = actor.username if isinstance(actor, User) else str(actor)
-    entry = AuditEntry(at=utcnow(), actor=name[:64], action=action[:64], target=target[:200],
-                       before=_as_json(before), after=_as_json(after))
-    db.add(entry)
-    return entry
+    added = entry(actor, action, target, before=before, after=after)
+    db.add(added)
+    return added
 
 
 def recent(db: Session, *, limit: int = 100, offset: int = 0, actor: str = "", action: str = "",

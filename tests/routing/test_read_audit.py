@@ -64,3 +64,28 @@ def test_an_api_list_records_which_handoffs_it_showed(console_app, sessions):
     with sessions() as db:
         entry = audit.recent(db, action="read.handoff_list")[0]
     assert entry.actor == "root" and audit.values(entry.after) == [handoff_id]
+
+
+def test_an_api_read_is_written_only_as_its_answer_commits(sessions):
+    """Written earlier, the entry would hold SQLite's write lock while the answer is prepared."""
+    from sqlalchemy import func, select
+
+    from routing import read_audit
+    from routing.audit import AuditEntry
+
+    def stored():
+        with sessions() as other:
+            return other.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.target == "handoff:h-1"))
+
+    with sessions() as db:
+        read_audit.noted(db, "lawyer", "handoff", "h-1", commit=False)
+        db.scalar(select(func.count()).select_from(AuditEntry))  # a query meanwhile flushes nothing
+        assert not db.new and stored() == 0
+        db.commit()
+    assert stored() == 1
+    with sessions() as db:
+        read_audit.noted(db, "lawyer", "handoff", "h-1", commit=False)
+        db.scalar(select(func.count()).select_from(AuditEntry))  # the endpoint read, then failed
+        db.rollback()  # no read to record
+        db.commit()
+    assert stored() == 1
