@@ -16,11 +16,18 @@ class Base(DeclarativeBase):
 # rounds and the archive share one file, and a saturated CPU stretches every transaction): the
 # expert's reply failed with HTTP 500 where it only had to wait (README, "Speed under load").
 SQLITE_BUSY_SECONDS = 30.0
+# Connections a process may hold, above the 40 worker threads FastAPI's endpoints run on. A request
+# keeps its session's connection from its first query until its commit, and between the endpoint and
+# the commit it waits for a worker thread to check its answer; with fewer connections than threads,
+# threads waiting for a connection could hold every thread while the connections' holders waited for
+# one, until the pool's 30 s timeout (seen under load on SQLite, where a connection costs nothing).
+SQLITE_POOL = {"pool_size": 20, "max_overflow": 60}
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
+                               **({} if ":memory:" in url or url.rstrip("/") == "sqlite:" else SQLITE_POOL))
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # foreign keys and concurrent readers
