@@ -62,6 +62,7 @@ import os
 import socket
 import threading
 import uuid
+import weakref
 from datetime import datetime, timedelta
 from typing import Iterator, Optional, Tuple
 
@@ -81,8 +82,23 @@ CLAIM_SECONDS = 30.0  # a relay without its own `claim_seconds` (stand-ins in te
 ROUND_LIMIT = 500  # replies one round sends at most; the next round goes on
 
 _ROUND_LOCK = threading.Lock()  # SQLite: delivery rounds of this process never overlap
-_SOON_LOCK = threading.Lock()  # held by the thread that runs the rounds asked for by `deliver_soon`
-_SOON_WANTED = threading.Event()  # a round was asked for since that thread last began one
+
+
+class _Soon:
+    """`deliver_soon`'s state for one database: the thread running its rounds holds `running`;
+    `wanted` is set when a round was asked for since that thread last began one."""
+
+    def __init__(self) -> None:
+        self.running, self.wanted = threading.Lock(), threading.Event()
+
+
+_SOON: "weakref.WeakKeyDictionary[object, _Soon]" = weakref.WeakKeyDictionary()  # by session factory
+_SOON_GUARD = threading.Lock()
+
+
+def _soon_of(session_factory) -> _Soon:
+    with _SOON_GUARD:
+        return _SOON.setdefault(session_factory, _Soon())
 
 
 class RasaRelay:
@@ -250,17 +266,17 @@ def deliver_soon(relay, session_factory) -> int:
     thirty background rounds each held a worker thread while waiting for the round before them; the
     requests left could not finish and commit, and the routing backend stood still for minutes.)
     Returns how many replies the rounds it ran delivered; 0 when it left the work to another."""
-    delivered = 0
-    _SOON_WANTED.set()
-    while _SOON_WANTED.is_set():
-        if not _SOON_LOCK.acquire(blocking=False):
+    soon, delivered = _soon_of(session_factory), 0
+    soon.wanted.set()
+    while soon.wanted.is_set():
+        if not soon.running.acquire(blocking=False):
             return delivered  # the thread holding it sees the note before it lets go
         try:
-            while _SOON_WANTED.is_set():
-                _SOON_WANTED.clear()
+            while soon.wanted.is_set():
+                soon.wanted.clear()
                 delivered += deliver_round(relay, session_factory)
         finally:
-            _SOON_LOCK.release()
+            soon.running.release()
     return delivered
 
 

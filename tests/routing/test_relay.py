@@ -83,6 +83,29 @@ def test_replies_asked_for_during_a_round_go_in_the_same_thread_and_no_request_w
     assert deliver_soon(rasa, sessions) == 0  # nothing left
 
 
+def test_a_request_for_another_database_is_not_left_to_a_round_on_this_one(sessions):
+    from sqlalchemy.orm import sessionmaker
+
+    other = sessionmaker(bind=sessions.kw["bind"])  # another backend in this process
+    rasa = HeldRasa()
+    rasa.go_on.set()
+    with sessions() as db, db.begin():
+        lawyer = auth.create_user(db, username="relay-lawyer-other", password="a-long-password", role="expert",
+                                  department_id="rights", specialty="法律", title="律师")
+        handoff = lifecycle.open_handoff(db, NewHandoff("woman-o", "rest", "legal", "legal_divorce", False, "想离婚"),
+                                         48, 1)
+        lifecycle.claim(db, handoff, lawyer)
+        lifecycle.reply(db, handoff, lawyer, "另一个后台的回复")
+    from routing import relay as relay_module
+    busy = relay_module._soon_of(sessions)
+    assert busy.running.acquire(blocking=False)  # a round for the first backend is running
+    try:
+        assert deliver_soon(rasa, other) == 1  # the other backend's reply leaves now, not "later"
+    finally:
+        busy.running.release()
+    assert rasa.sent == ["另一个后台的回复"]
+
+
 def test_a_round_delivers_urgent_handoffs_replies_first_and_each_conversation_in_order(sessions):
     with sessions() as db, db.begin():
         lawyer = auth.create_user(db, username="relay-lawyer-2", password="a-long-password", role="expert",
