@@ -1,4 +1,5 @@
 """The embedded endpoints: the file `make run` reads and the copies the tests write agree, and Rasa builds them."""
+import asyncio
 from pathlib import Path
 
 import yaml
@@ -25,9 +26,7 @@ def test_rasa_builds_the_stores_of_a_written_copy(tmp_path):
                                        tmp_path / "events.db"), encoding="utf-8")
     written = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert written["action_endpoint"] == {"url": "http://127.0.0.1:5055/webhook", "token": "secret"}
-    broker = EventBroker.create(read_endpoint_config(str(path), "event_broker"))
-    import asyncio
-    broker = asyncio.run(broker) if asyncio.iscoroutine(broker) else broker
+    broker = asyncio.run(EventBroker.create(read_endpoint_config(str(path), "event_broker")))
     assert isinstance(broker, TurnSQLEventBroker)
     store = TrackerStore.create(read_endpoint_config(str(path), "tracker_store"), Domain.empty(), event_broker=broker)
     assert isinstance(store, TurnSQLTrackerStore)
