@@ -16,7 +16,6 @@ import secrets
 import shutil
 import socket
 import subprocess
-import time
 import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -201,7 +200,9 @@ class BareSystem:
              "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
             cwd=self._workdir, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
-        wait_until_answers(f"{url}/webhooks/rest/", self._process, seconds=600)
+        from tests.live_assistant import wait_for
+
+        wait_for(f"{url}/webhooks/rest/", [self._process], seconds=600)
         if not answers_a_message(url + WEBHOOK):  # Rasa serves on when its model fails to load
             raise RuntimeError(f"the bare assistant answers nothing; see {self._workdir / 'rasa.log'}")
         trained = (f"trained in {self.training_seconds:.0f} s" if self.training_seconds is not None
@@ -227,19 +228,6 @@ def answers_a_message(webhook_url: str, timeout: float = 120) -> bool:
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return bool(json.loads(response.read().decode("utf-8")))
-
-
-def wait_until_answers(url: str, process: subprocess.Popen, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[:2]} exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(1)
-    raise TimeoutError(f"{url} did not answer within {seconds:.0f} s")
 
 
 SYSTEMS = ("embedded", "scaled", "bare")

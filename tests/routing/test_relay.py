@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from routing import auth, lifecycle
 from routing.lifecycle import NewHandoff
-from routing.models import Handoff, HandoffMessage, utcnow
+from routing.models import Handoff, HandoffMessage, User, utcnow
 from routing.relay import RasaRelay, claim_next, deliver_round, deliver_soon, record_delivery, settle
 from tests.routing.fake_relay import FakeRelay
 
@@ -30,14 +30,20 @@ class SlowRasa(RasaRelay):
         return True
 
 
-def test_overlapping_delivery_rounds_send_each_reply_once(sessions):
+def a_claimed_reply(sessions, name, text):
+    """A lawyer `relay-<name>` who claimed woman-<name>'s handoff and replied `text`: (handoff id, lawyer id)."""
     with sessions() as db, db.begin():
-        lawyer = auth.create_user(db, username="relay-lawyer", password="a-long-password", role="expert",
+        lawyer = auth.create_user(db, username=f"relay-{name}", password="a-long-password", role="expert",
                                   department_id="rights", specialty="法律", title="律师")
-        handoff = lifecycle.open_handoff(db, NewHandoff("woman-r", "rest", "legal", "legal_divorce", False, "想离婚"),
-                                         48, 1)
+        handoff = lifecycle.open_handoff(db, NewHandoff(f"woman-{name}", "rest", "legal", "legal_divorce", False,
+                                                        "想离婚"), 48, 1)
         lifecycle.claim(db, handoff, lawyer)
-        lifecycle.reply(db, handoff, lawyer, "第一条回复")
+        lifecycle.reply(db, handoff, lawyer, text)
+        return handoff.id, lawyer.id
+
+
+def test_overlapping_delivery_rounds_send_each_reply_once(sessions):
+    a_claimed_reply(sessions, "r", "第一条回复")
     rasa = SlowRasa()
     rounds = [threading.Thread(target=deliver_round, args=(rasa, sessions)) for _ in range(3)]
     for thread in rounds:
@@ -61,19 +67,13 @@ class HeldRasa(SlowRasa):
 
 
 def test_replies_asked_for_during_a_round_go_in_the_same_thread_and_no_request_waits(sessions):
-    with sessions() as db, db.begin():
-        lawyer = auth.create_user(db, username="relay-lawyer-soon", password="a-long-password", role="expert",
-                                  department_id="rights", specialty="法律", title="律师")
-        handoff = lifecycle.open_handoff(db, NewHandoff("woman-s", "rest", "legal", "legal_divorce", False, "想离婚"),
-                                         48, 1)
-        lifecycle.claim(db, handoff, lawyer)
-        lifecycle.reply(db, handoff, lawyer, "第一条")
+    handoff_id, lawyer_id = a_claimed_reply(sessions, "s", "第一条")
     rasa = HeldRasa()
     first = threading.Thread(target=deliver_soon, args=(rasa, sessions))
     first.start()
     assert rasa.sending.wait(10)
     with sessions() as db, db.begin():
-        lifecycle.reply(db, db.get(Handoff, handoff.id), db.get(type(lawyer), lawyer.id), "第二条")
+        lifecycle.reply(db, db.get(Handoff, handoff_id), db.get(User, lawyer_id), "第二条")
     # twenty more requests while the first round is held: each returns at once, leaving it to that thread
     assert [deliver_soon(rasa, sessions) for _ in range(20)] == [0] * 20
     assert first.is_alive() and rasa.sent == []
@@ -89,13 +89,7 @@ def test_a_request_for_another_database_is_not_left_to_a_round_on_this_one(sessi
     other = sessionmaker(bind=sessions.kw["bind"])  # another backend in this process
     rasa = HeldRasa()
     rasa.go_on.set()
-    with sessions() as db, db.begin():
-        lawyer = auth.create_user(db, username="relay-lawyer-other", password="a-long-password", role="expert",
-                                  department_id="rights", specialty="法律", title="律师")
-        handoff = lifecycle.open_handoff(db, NewHandoff("woman-o", "rest", "legal", "legal_divorce", False, "想离婚"),
-                                         48, 1)
-        lifecycle.claim(db, handoff, lawyer)
-        lifecycle.reply(db, handoff, lawyer, "另一个后台的回复")
+    a_claimed_reply(sessions, "o", "另一个后台的回复")
     from routing import relay as relay_module
     busy = relay_module._soon_of(sessions)
     assert busy.running.acquire(blocking=False)  # a round for the first backend is running
