@@ -36,7 +36,9 @@ class Services:
     relay: Any  # RasaRelay, or a stand-in in tests
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
+    """`async`, as every dependency that neither waits nor computes much: FastAPI runs a plain
+    `def` dependency on a worker thread, a hop that cost more than the lookup."""
     return request.app.state.services
 
 
@@ -74,7 +76,7 @@ def current_user(credentials: Credentials, db: DatabaseSession) -> User:
     return user
 
 
-def service_caller(credentials: Credentials, backend: Annotated[Services, Depends(services)]) -> None:
+async def service_caller(credentials: Credentials, backend: Annotated[Services, Depends(services)]) -> None:
     """The action server's calls. Without a usable ROUTING_SERVICE_TOKEN (demo mode) there are none."""
     if not backend.settings.service_token_usable:
         raise HTTPException(status.HTTP_403_FORBIDDEN,

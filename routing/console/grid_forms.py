@@ -91,9 +91,8 @@ def build_router(console: Console) -> APIRouter:
             area=form.get("area") if form.get("area") in AREA_TITLES else None)
         grid = grid_of(console, request)
 
-        def reporter(entry):
-            unit = db.get(GridUnit, entry.grid_code)
-            if unit is None or not scope.may_file(db, viewer.user, entry.source, unit):
+        def reporter(entry, unit):
+            if not scope.may_file(db, viewer.user, entry.source, unit):
                 raise Forbidden("不能在这个网格上报")
             return filing.Reporter(viewer.user.id, viewer.user.username)
 

@@ -93,12 +93,13 @@ def stage_due(settings: GridSettings, stage: str, urgent: bool, start: datetime)
 
 
 def file_report(db: Session, item: NewReport, reporter: Reporter, settings: GridSettings,
-                handoff_hours, now: Optional[datetime] = None) -> Filed:
+                handoff_hours, now: Optional[datetime] = None, grid: Optional[GridUnit] = None) -> Filed:
     """Store one report (or find its work order's). `handoff_hours`: the SLA policy's
     (normal, urgent) hours for the urgent handoff a report about danger opens, or a
-    function of the session giving them (asked only when one is opened)."""
+    function of the session giving them (asked only when one is opened). `grid`: what
+    `check` found for it, when the caller has checked it already."""
     now = now or utcnow()
-    grid = check(db, item)
+    grid = grid or check(db, item)
     earlier = existing_work_order(db, item.work_order_no)
     if earlier is not None:
         return Filed(earlier, False)
@@ -155,18 +156,19 @@ def file_batch(db: Session, items: list, reporter_for, settings: GridSettings, h
     """All of the reports or none: each is checked before any is stored (InvalidReport names
     the item), and a work order filed meanwhile by a racing request is found on a second go
     (as is a moment when SQLite's one writer stayed busy past its timeout).
-    `reporter_for(item)` says who files each one."""
-    problems = []
+    `reporter_for(item, grid)` says who files each one (`grid`: the item's, checked)."""
+    problems, grids = [], []
     for index, item in enumerate(items):
         try:
-            check(db, item)
+            grids.append(check(db, item))
         except InvalidReport as error:
             problems.append(f"reports[{index}]: {error}" if len(items) > 1 else str(error))
     if problems:
         raise InvalidReport("; ".join(problems))
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            filed = [file_report(db, item, reporter_for(item), settings, handoff_hours) for item in items]
+            filed = [file_report(db, item, reporter_for(item, grid), settings, handoff_hours, grid=grid)
+                     for item, grid in zip(items, grids)]
             db.flush()
             return filed
         except (IntegrityError, OperationalError) as error:

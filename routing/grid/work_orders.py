@@ -79,7 +79,7 @@ def parse(text: str) -> List[filing.NewReport]:
 def import_csv(db: Session, text: str, settings: GridSettings, handoff_hours: tuple[int, int]) -> ImportResult:
     items = parse(text)
     try:
-        filed = filing.file_batch(db, items, lambda item: filing.Reporter(None, SOURCE_TITLES[item.source]),
+        filed = filing.file_batch(db, items, lambda item, _grid: filing.Reporter(None, SOURCE_TITLES[item.source]),
                                   settings, handoff_hours)
     except filing.InvalidReport as error:
         raise ImportRefused(f"{error}。文件未导入，请改正后重新上传。") from None

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Annotated, List, Optional
 
 from assistant_contract.grid import MAX_BATCH, SOURCE_TITLES, WORK_ORDER_SOURCES
-from fastapi import APIRouter, BackgroundTasks, Body, Depends, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Body, HTTPException, Query, Request, Response, status
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.concurrency import run_in_threadpool
 
 from routing import auth
 from routing.api.dependencies import Backend, Credentials, CurrentUser, DatabaseSession, ServiceCaller, token_of
@@ -26,7 +27,7 @@ from routing.grid.api_schemas import (
     BatchFiled, BatchIn, BindingCodeIn, ChildOut, BindingCodeOut, BindingIn, BindingOut, CloseIn, DispatchIn, NoteIn,
     ReportDetail, ReportFiled, ReportIn, ReportOut, ReportsBody, RejectIn, Source,
 )
-from routing.grid.models import GridReport
+from routing.grid.models import GridReport, GridUnit
 from routing.masking import mask
 from routing.models import User
 
@@ -68,8 +69,7 @@ def grid_services(request: Request, backend: Backend) -> services.GridServices:
 
 
 def reporter_for(db: Session, who: Caller):
-    def decide(item: filing.NewReport) -> filing.Reporter:
-        grid = filing.check(db, item)
+    def decide(item: filing.NewReport, grid: GridUnit) -> filing.Reporter:
         if who.service and item.reporter_conversation_id:
             user = bindings.bound_user(db, item.reporter_conversation_id)
             if user is None:
@@ -108,29 +108,47 @@ def filed_out(filed: filing.Filed) -> ReportFiled:
                         200: {"model": ReportFiled, "description": "this work order was filed before"},
                         413: {"description": f"more than {MAX_BATCH} reports"},
                         422: {"description": "unknown grid, no text, no reason without consent …; nothing stored"}})
-def file_reports(request: Request, response: Response, background: BackgroundTasks, db: DatabaseSession,
-                 backend: Backend,
-                 body: Annotated[ReportsBody, Body()], who: Annotated[Caller, Depends(caller)]):
+async def file_reports(request: Request, response: Response, background: BackgroundTasks, backend: Backend,
+                       credentials: Credentials, body: Annotated[ReportsBody, Body()]):
     """One report, or {"reports": [...]} (up to 500, all stored or none). Without `area` the
     assistant triages it a moment later; an urgent one opens an urgent handoff at once.
-    Filing commits here, inside the SQLite writer queue (routing/grid/filing.py `writer`);
-    the session dependency's commit then has nothing left to do."""
+
+    The busiest write of the drill, so it takes one worker thread, not four: who is calling,
+    filing and the commit run in `filed_reports` (a plain `def` dependency or endpoint would
+    each be a thread hop of its own, and the hops cost more CPU than a report's SQL)."""
     items, batch = parsed_reports(body)
-    grid = grid_services(request, backend)
-    try:
-        with filing.writer(db):  # the one exception to "the dependency commits": see filing.writer
-            filed = filing.file_batch(db, [item.as_new_report() for item in items], reporter_for(db, who),
-                                      grid.settings, grid.handoff_hours)
-            db.commit()
-    except filing.InvalidReport as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from None
-    if any(f.created and f.report.area is None for f in filed):
-        background.add_task(grid.worker.wake)  # after the commit: its own session reads them
-    if not any(f.created for f in filed):
+    outcome = await run_in_threadpool(filed_reports, request, backend, credentials, items)
+    if outcome.triage_needed:
+        background.add_task(outcome.grid.worker.wake)  # after the commit: its own session reads them
+    if not any(not out.duplicate for out in outcome.reports):
         response.status_code = status.HTTP_200_OK
     if batch:
-        return BatchFiled(reports=[filed_out(f) for f in filed])
-    return filed_out(filed[0])
+        return BatchFiled(reports=outcome.reports)
+    return outcome.reports[0]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    reports: List[ReportFiled]
+    triage_needed: bool
+    grid: services.GridServices
+
+
+def filed_reports(request: Request, backend, credentials, items: List[ReportIn]) -> Outcome:
+    """Filing commits here, in its own session, inside the SQLite writer queue
+    (routing/grid/filing.py `writer`): the one exception to "the session dependency commits"."""
+    grid = grid_services(request, backend)
+    with backend.session_factory() as db:
+        who = caller(credentials, db, backend)
+        try:
+            with filing.writer(db):
+                filed = filing.file_batch(db, [item.as_new_report() for item in items], reporter_for(db, who),
+                                          grid.settings, grid.handoff_hours)
+                db.commit()
+        except filing.InvalidReport as error:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from None
+        return Outcome(reports=[filed_out(f) for f in filed],
+                       triage_needed=any(f.created and f.report.area is None for f in filed), grid=grid)
 
 
 @router.get("/reports", response_model=List[ReportOut])
