@@ -32,6 +32,8 @@ class GridSettings(BaseSettings):
     unvisited_days: int = 30  # children not visited for longer are listed for their grid worker
     triage_retry_seconds: int = 30  # Rasa down: try again after this, doubling, up to an hour
     triage_timeout_seconds: float = 5.0
+    # a woken triage waits this long first, so one round (one read, one commit) takes what came meanwhile
+    triage_gather_seconds: float = 0.2
     id_hash_key: str = "grid-sample-key-change-in-production"  # keys the children's ID-number hashes
 
     @model_validator(mode="after")
@@ -42,6 +44,8 @@ class GridSettings(BaseSettings):
             raise ValueError("stage time limits must be positive")
         if not 0 < self.reminder_share < 1:
             raise ValueError("reminder_share must be between 0 and 1")
+        if self.triage_gather_seconds < 0 or self.triage_timeout_seconds <= 0:
+            raise ValueError("triage_gather_seconds must not be negative, triage_timeout_seconds must be positive")
         return self
 
     def stage_hours(self, stage: str, urgent: bool) -> int:

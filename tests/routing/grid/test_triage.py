@@ -1,4 +1,5 @@
-"""Reading Rasa's parse result: the area of the intent, danger from the crisis verdict."""
+"""Reading Rasa's parse result: the area of the intent, danger from the crisis verdict; the
+background worker's rounds."""
 from __future__ import annotations
 
 import httpx
@@ -6,6 +7,8 @@ import pytest
 from assistant_contract.catalogue.taxonomy import Taxonomy
 
 from routing.grid import triage
+from routing.grid.settings import GridSettings
+from tests.routing.grid.conftest import file, login
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +51,24 @@ def test_the_rasa_parser_posts_to_model_parse_and_fails_softly():
     parser._client = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(503)))
     with pytest.raises(triage.ParseUnavailable):
         parser.parse("想离婚")
+
+
+def test_reports_filed_while_a_woken_worker_gathers_are_read_in_one_round(client, app, fake_rasa, sessions,
+                                                                          monkeypatch):
+    rounds = []
+
+    def counted_round(*args, **kwargs):
+        rounds.append(real_round(*args, **kwargs))
+        return rounds[-1]
+
+    real_round = triage.run_round
+    monkeypatch.setattr(triage, "run_round", counted_round)
+    grid = app.state.grid
+    grid.worker = triage.TriageWorker(sessions, fake_rasa, grid.taxonomy, GridSettings(triage_gather_seconds=1.0),
+                                      (48, 1))
+    worker = login(client, "worker")
+    filed = [file(client, worker, text=f"她想创业开网店，第{number}次来问贷款") for number in range(4)]
+    grid.worker.wait_idle()
+    assert rounds == [4] and fake_rasa.calls == 4  # each filing woke it; one read, one write
+    for report in filed:
+        assert client.get(f"/api/v1/grid/reports/{report['id']}", headers=worker).json()["area"] == "entrepreneurship"
