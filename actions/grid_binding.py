@@ -79,5 +79,5 @@ class ActionGridBind(Action):
         if binding is None:
             say(dispatcher, domain, "utter_grid_bind_refused")
             return []
-        say(dispatcher, domain, "utter_grid_bound", grid_worker=binding.name or "你好", grid_name=binding.grid_name)
+        say(dispatcher, domain, "utter_grid_bound", grid_worker=binding.addressed, grid_name=binding.grid_name)
         return bound_slots(binding)

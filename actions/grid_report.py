@@ -99,9 +99,9 @@ class ActionGridReportStart(GridAction):
         events = bound_slots(binding) + fresh_report()
         description = description_in(tracker)
         if description:
-            say(dispatcher, domain, "utter_grid_report_start_described", grid_worker=binding.name)
+            say(dispatcher, domain, "utter_grid_report_start_described", grid_worker=binding.addressed)
             return events + [SlotSet(WHAT, description), SlotSet(AREA, area_of(tracker))]
-        say(dispatcher, domain, "utter_grid_report_start", grid_worker=binding.name)
+        say(dispatcher, domain, "utter_grid_report_start", grid_worker=binding.addressed)
         return events
 
 

@@ -2,10 +2,13 @@
 names it (assistant_contract.grid owns the shared values)."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, Optional
 
 from assistant_contract.grid import PATROL
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,12 @@ class GridBinding:
 
     def as_slot(self) -> Dict[str, str]:
         return asdict(self)
+
+    @property
+    def addressed(self) -> str:
+        """"李梅，" to begin a sentence to her, when her account name is a name; nothing for a
+        login name such as "wangli01" (nobody is greeted by her login)."""
+        return f"{self.name}，" if HAN.search(self.name) else ""
 
 
 @dataclass(frozen=True)

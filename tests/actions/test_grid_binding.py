@@ -6,6 +6,7 @@ import pytest
 from actions.grid_binding import ActionGridBind, binding_of, code_in
 from actions.routing_protocol import RoutingUnavailable
 from tests.actions.dialogue_support import run_action, said, user_event
+from tests.actions.fakes import FakeGridBackend
 from tests.actions.grid_support import BINDING, CODE, sender
 from tests.conftest import make_tracker
 
@@ -28,6 +29,13 @@ def test_her_code_binds_this_chat_and_she_hears_her_grid(tmp_path):
     assert "绑定好了" in text and "李梅" in text and BINDING["grid_name"] in text and "我要上报" in text
     assert slots == {"grid_binding": BINDING, "grid_bound": True}
     assert backend.bindings["woman-1"].grid_code == BINDING["grid_code"]
+
+
+def test_a_login_name_is_not_how_she_is_greeted(tmp_path):
+    grid_sender, backend = sender(tmp_path, FakeGridBackend({CODE: {**BINDING, "name": "wangli01"}}))
+    messages, _slots = run_action(ActionGridBind(grid_sender), [user_event(f"绑定 {CODE}", "grid_bind")])
+    text = said(messages)
+    assert text.startswith("绑定好了！") and "wangli01" not in text and BINDING["grid_name"] in text
 
 
 def test_a_code_is_used_once(tmp_path):
