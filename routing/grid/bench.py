@@ -7,7 +7,10 @@ varied template set: all four sources (grid workers through their bound chats wi
 service token, town staff with their own tokens, 12345 and department work orders), all
 four areas, some urgent, some left for triage. Then it checks that every report was
 stored exactly once, triaged (area set) and visible in its town's queue, and writes
-throughput, p50/p95 latency and the counts to reports/grid/.
+throughput, p50/p95 latency and the counts to reports/grid/. It drills three times
+(`--runs`), each on a fresh database and server, and reports the median run with every
+run's figures: on this shared two-core machine one run differs from the next by up to a
+third.
 
 The Rasa stand-in answers by keywords, so this measures the backend, not the model.
 """
@@ -200,19 +203,41 @@ def town_queue(base: str, token: str, town: str) -> set:
 
 def summary(figures: dict) -> str:
     verdict = "all accounted for" if figures["passed"] else "NOT all accounted for"
+    runs = "".join(f"| {number} | {run['reports_per_second']} | {run['p50_ms']} | {run['p95_ms']} | "
+                   f"{run['server_cpu_ms_per_report']} | {run['machine_load_average']} | "
+                   f"{'yes' if run['passed'] else 'NO'} |\n"
+                   for number, run in enumerate(figures["runs"], 1))
     return (f"# Grid drill benchmark\n\n{figures['reports_sent']} reports, {figures['clients']} concurrent clients, "
             f"{figures['reports_per_request']} per request, {figures['server_processes']} server process(es); "
-            f"{figures['database']}; Rasa: {figures['rasa']}.\n\n"
+            f"{figures['database']}; Rasa: {figures['rasa']}. {len(figures['runs'])} runs, each on a fresh "
+            f"database and server; the figures below are the median run's.\n\n"
             f"- accepted: {figures['accepted_201']}, stored: {figures['stored']}, stored exactly once: "
             f"{figures['stored_once']}, untriaged: {figures['untriaged']}, misplaced in town queues: "
-            f"{sum(figures['misplaced_in_town_queues'].values())} — {verdict}\n"
-            f"- throughput: {figures['reports_per_second']} reports/s (target 200: "
-            f"{'met' if figures['target_200_per_second_met'] else 'not met'}); "
+            f"{sum(figures['misplaced_in_town_queues'].values())} — {verdict} (in every run: "
+            f"{'yes' if figures['passed'] else 'NO'})\n"
+            f"- throughput: {figures['reports_per_second']} reports/s, the median of the runs (target 200: "
+            f"{'met' if figures['target_200_per_second_met'] else 'not met'}; slowest run "
+            f"{figures['slowest_run_reports_per_second']}); "
             f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms per {figures['latency_is_per']}\n"
             f"- server CPU per report: {figures['server_cpu_ms_per_report']} ms "
             f"({figures['reports_per_cpu_second']} reports per CPU-second); machine load average "
             f"{figures['machine_load_average']} on {figures['cpu_cores']} cores while it ran\n"
-            f"- urgent: {figures['urgent']} (urgent handoffs opened: {figures['urgent_handoffs']})\n")
+            f"- urgent: {figures['urgent']} (urgent handoffs opened: {figures['urgent_handoffs']})\n\n"
+            f"| run | reports/s | p50 ms | p95 ms | server CPU ms/report | load average | all accounted for |\n"
+            f"|---|---|---|---|---|---|---|\n{runs}")
+
+
+def combined(runs: list[dict]) -> dict:
+    """The median run (by throughput) with every run's headline figures; passed only when
+    every run accounted for every report."""
+    ordered = sorted(runs, key=lambda run: run["reports_per_second"])
+    figures = dict(ordered[(len(ordered) - 1) // 2])
+    figures["runs"] = [{key: run[key] for key in ("reports_per_second", "p50_ms", "p95_ms", "server_cpu_ms_per_report",
+                                                  "machine_load_average", "passed")} for run in runs]
+    figures["passed"] = all(run["passed"] for run in runs)
+    figures["slowest_run_reports_per_second"] = ordered[0]["reports_per_second"]
+    figures["target_200_per_second_met"] = figures["reports_per_second"] >= 200
+    return figures
 
 
 def main(argv=None) -> int:
@@ -220,8 +245,22 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=CLIENTS)
     parser.add_argument("--batch", type=int, default=1, help="reports per request (1: one report each)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--runs", type=int, default=3, help="drills, each on a fresh database and server; "
+                                                             "the median run is reported")
     parser.add_argument("--out", default=str(OUT))
     args = parser.parse_args(argv)
+    figures = combined([drill_once(args) for _ in range(max(args.runs, 1))])
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    name = "bench" if args.batch <= 1 and args.workers == 1 else f"bench-batch{args.batch}-workers{args.workers}"
+    (out / f"{name}.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out / f"{name}.md").write_text(summary(figures), encoding="utf-8")
+    print(summary(figures))
+    return 0 if figures["passed"] else 1
+
+
+def drill_once(args) -> dict:
+    """One drill on a fresh SQLite database and a fresh server."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-grid-"))
     database_url = f"sqlite:///{workdir / 'routing.db'}"
     people = prepare(database_url)
@@ -242,6 +281,7 @@ def main(argv=None) -> int:
         server.terminate()
         server.wait(30)
         rasa.shutdown()
+        rasa.server_close()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -250,7 +290,8 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(base: str, database_url: str, people: dict, args, server_pid: int) -> int:
+def run(base: str, database_url: str, people: dict, args, server_pid: int) -> dict:
+    """One drill's figures."""
     from sqlalchemy import func, select
 
     from routing.db import make_engine, make_session_factory
@@ -305,14 +346,7 @@ def run(base: str, database_url: str, people: dict, args, server_pid: int) -> in
     passed = (accepted == len(items) == len(stored) and figures["stored_once"] and not untriaged
               and not any(misplaced.values()))
     figures["passed"] = passed
-    figures["target_200_per_second_met"] = figures["reports_per_second"] >= 200
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    name = "bench" if args.batch <= 1 and args.workers == 1 else f"bench-batch{args.batch}-workers{args.workers}"
-    (out / f"{name}.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (out / f"{name}.md").write_text(summary(figures), encoding="utf-8")
-    print(json.dumps(figures, ensure_ascii=False, indent=2))
-    return 0 if passed else 1
+    return figures
 
 
 if __name__ == "__main__":
