@@ -90,6 +90,16 @@ def test_a_follow_up_on_cost_keeps_the_topic_and_brings_no_other_area(real_index
     assert "12356" in said(messages)
 
 
+def test_asked_whether_chasing_child_support_costs_money_she_hears_about_legal_aid_and_court_fees(real_index):
+    events = [user_event("前夫不给抚养费怎么办", "legal_divorce"), bot_event("不直接抚养孩子的一方……"),
+              user_event("要钱吗", "ask_follow_up", 0.7)]
+    messages, slots = answer(real_index, events,
+                             {"topic": topic("legal", "legal.divorce.child_support", "legal_divorce")})
+    assert "法律援助" in messages[0]["text"] and "免交诉讼费用" in messages[0]["text"]
+    assert not messages[0]["text"].startswith("我明白了")
+    assert slots["topic"]["faq_id"] == "legal.divorce.child_support"
+
+
 def test_a_follow_up_that_another_entry_answers_with_confidence_gets_that_answer(real_index):
     events = [user_event("离婚后孩子抚养权归谁", "legal_divorce"), bot_event("孩子的抚养……"),
               user_event("他不让我看孩子怎么办", "ask_follow_up", 0.2)]
@@ -228,3 +238,4 @@ def test_a_second_message_on_a_topic_whose_summary_she_read_gets_its_nearest_ans
                          {"topic": slots["topic"]})
     assert "日间照料" in said(messages) or "养老" in said(messages)
     assert not said(messages).startswith("想细看的话")
+
