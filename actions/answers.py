@@ -30,7 +30,7 @@ from actions.clarify import area_buttons, area_menu
 from actions.activities import activity_request
 from actions.courses import add_after_answer, course_request
 from actions.local_services import add_service_line
-from actions.context import EXPERT_OFFER, Turn, ask, set_topic
+from actions.context import CRISIS_SAFETY, EXPERT_OFFER, Turn, ask, set_topic
 from actions.clauses import question_at_the_end, second_need
 from actions.crisis_followup import NEXT, QUESTION, respond_in_episode
 from actions.follow_up import aspects_of
@@ -50,6 +50,8 @@ from bot.taxonomy import load_taxonomy
 FOLLOW_UP_INTENTS = {"ask_follow_up", "nlu_fallback", "out_of_scope", "inform_place", "ask_for_help", "ticket_status"}
 STATUS_QUESTION = re.compile(r"(什么时候|多久|几时|还没|怎么还|几点).{0,8}(联系|回复|回我|打电话|找我|理我)"
                              r"|(律师|专家|工作人员|老师|咨询师).{0,6}(什么时候|多久|几时|还没)")
+# Back after a safe exit, she points at where the conversation was: "刚才说到房子", "接着说"
+REFERS_BACK = re.compile(r"刚才|刚刚|剛才|剛剛|之前|接着|接著|继续|繼續|頭先|啱先|啱啱|上面")
 SECOND_QUESTION = re.compile(r"还想问问?|还想知道|还有就是|另外|顺便问问?|再问一下|以及|[？?。；;]")
 MIN_PART = 5
 FALLBACK = "nlu_fallback"
@@ -107,6 +109,8 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         return [SlotSet("person_request", None), ask(None)]
     if turn.handoff_open and STATUS_QUESTION.search(text):  # "律师什么时候联系我" while she waits
         return await status_of_request(action, turn, reply)
+    if turn.returning and not turn.category and not aspects_of(text) and not REFERS_BACK.search(text):
+        return welcome_back(turn, reply, index)  # "ok he left" after a safe exit
     if turn.intent == "ask_simpler" and (turn.sure or not turn.service_reading):
         return plain(turn, reply, index)
     if turn.in_crisis_frame and (reads_in_crisis(turn) or guessed and not turn.service_reading):
@@ -218,6 +222,20 @@ async def _office_detail(action: HerTurnAction, reply: Reply, region: str, text:
     except Exception:  # noqa: BLE001 - the question is answered another way
         return False
     return bool(details) and reply.say(details)
+
+
+def welcome_back(turn: Turn, reply: Reply, index: KnowledgeIndex) -> List[Dict[str, Any]]:
+    """Back after a safe exit with no question: in a crisis episode, whether she is safe
+    now; otherwise where the conversation was, so she can carry on without retyping it."""
+    if turn.episode:
+        reply.say_response("utter_welcome_back_in_danger")
+        return [ask(CRISIS_SAFETY)]
+    entry = _entry(index, (turn.topic or {}).get("faq_id"))
+    if entry is not None:
+        reply.say(turn.text_of("utter_welcome_back_to_topic", question=entry.question.rstrip("？?")))
+    else:
+        reply.say_response("utter_welcome_back")
+    return [ask(None)]
 
 
 def clarify(turn: Turn, reply: Reply) -> List[Dict[str, Any]]:

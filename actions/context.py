@@ -127,6 +127,12 @@ class Turn:
         return bool(self.episode and topic and topic.get("crisis"))
 
     @property
+    def returning(self) -> bool:
+        """Her previous message asked for safe exit: this one is her coming back."""
+        left = self.tracker.get_slot("left_at_turn")
+        return isinstance(left, int) and left == self.number - 1
+
+    @property
     def pending(self) -> Optional[str]:
         return self.tracker.get_slot("pending_question")
 

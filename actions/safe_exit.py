@@ -1,7 +1,10 @@
 """Safe exit, and the fear that he reads her phone.
 
 "安全退出", "退出", "删掉记录", "他过来了 快删" (nlu/safe_exit.py): the
-conversation goes quiet and she is told how to delete or hide it. It never opens
+conversation goes quiet and she is told how to delete or hide it. When she comes
+back with no question ("ok he left") she is welcomed back and reminded where the
+conversation was; "刚才说到房子" or "要多久能批" carries on in the topic
+(actions/answers.py `welcome_back`). It never opens
 a handoff; a handoff already open stays open (the channels keep it too).
 "我老公会翻我手机", "怎么删除聊天记录": she is not leaving, she is worried, so
 she gets the ways to keep this chat hidden and the safe exit button, and the
@@ -53,7 +56,7 @@ class ActionSafeExit(HerTurnAction):
     async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
         if wants_to_leave(turn):
             reply.say_fresh("utter_safe_exit") or reply.say("好，我先不说话了。记得长按删除这个对话。")
-            return [ask(None), SlotSet("person_request", None)]
+            return [ask(None), SlotSet("person_request", None), SlotSet("left_at_turn", turn.number)]
         if not worried(turn) and turn.confidence < SURE_EXIT:  # a guess: her words are a question
             from actions.answers import answer_message  # noqa: PLC0415 - answers never imports this module
 

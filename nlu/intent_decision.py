@@ -17,7 +17,9 @@ intent from the classifier's ranking and those findings, first match wins:
    `nlu/safe_exit.py`) → `safe_exit` (1.0): with him in the room it must never
    depend on how sure the classifier is, nor become a request for a person.
    Read here from the text, as the pipeline's list of finding components was
-   not to change with this step.
+   not to change with this step. Her fear that he reads her phone ("佢睇唔睇到㗎",
+   "他会翻我手机"), when the classifier is unsure, is `safe_exit` too: the
+   action gives the ways to keep the chat hidden and goes on talking.
 4. A question where the federation is or how to reach it → `find_office`.
 5. Nothing but a place name, her answer to "你在哪里" → `inform_place`.
 6. An explicit request for cases → `ask_case`, whatever topic it names.
@@ -53,7 +55,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.findings import ASKS_FOR_CASES, ASKS_FOR_OFFICE, CRISIS, NOTHING_TO_READ, ONLY_A_PLACE
-from nlu.safe_exit import asks_to_exit
+from nlu.safe_exit import asks_to_exit, fears_being_read
 
 FALLBACK_INTENT = "nlu_fallback"
 FIND_OFFICE = "find_office"
@@ -87,6 +89,7 @@ class Findings:
     only_a_place: bool = False
     asks_for_cases: bool = False
     asks_to_exit: bool = False
+    fears_being_read: bool = False
     crisis: Optional[Dict[str, Any]] = None
 
     @classmethod
@@ -94,6 +97,7 @@ class Findings:
         return cls(
             nothing_to_read=bool(message.get(NOTHING_TO_READ)),
             asks_to_exit=asks_to_exit(message.get(TEXT) or ""),
+            fears_being_read=fears_being_read(message.get(TEXT) or ""),
             asks_for_office=bool(message.get(ASKS_FOR_OFFICE)),
             only_a_place=bool(message.get(ONLY_A_PLACE)),
             asks_for_cases=bool(message.get(ASKS_FOR_CASES)),
@@ -125,7 +129,8 @@ class IntentRules:
         """The steps of the module docstring, first match wins."""
         verdict = self._after_veto(found)
         unsure = self.unsure(float(intent.get("confidence") or 0.0), ranking)
-        rules = [name for name, matched in ((SAFE_EXIT, found.asks_to_exit and not found.nothing_to_read),
+        worry = found.fears_being_read and unsure  # "佢睇唔睇到㗎": the safe exit action gives the privacy advice
+        rules = [name for name, matched in ((SAFE_EXIT, (found.asks_to_exit or worry) and not found.nothing_to_read),
                                             (FIND_OFFICE, found.asks_for_office),
                                             (INFORM_PLACE, found.only_a_place),
                                             (CASE_INTENT, found.asks_for_cases)) if matched]

@@ -18,7 +18,12 @@ def test_an_exit_in_any_wording_ends_quietly_and_opens_no_handoff(text):
     assert store.requests == []
 
 
-@pytest.mark.parametrize("text", ["我老公会翻我手机", "怎么删除聊天记录"])
+def test_leaving_notes_which_message_left_and_keeps_the_topic_to_come_back_to():
+    _, slots = leave("快删", {"topic": {"area": "legal", "faq_id": "legal.dv.what_to_do", "turn": 1}})
+    assert slots["left_at_turn"] == 1 and "topic" not in slots
+
+
+@pytest.mark.parametrize("text", ["我老公会翻我手机", "怎么删除聊天记录", "佢睇唔睇到㗎"])
 def test_the_fear_that_he_reads_her_phone_gets_advice_and_the_exit_button_not_the_end(text):
     messages, _ = leave(text)
     assert "安全退出" in said(messages) and "对话到此结束" not in said(messages)

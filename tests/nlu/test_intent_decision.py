@@ -178,6 +178,18 @@ def test_danger_still_comes_before_an_exit_command(tmp_path):
     assert processed.get("intent")["name"] == "crisis_violence"
 
 
+def test_her_fear_that_he_sees_the_chat_is_safe_exit_when_the_classifier_is_unsure(tmp_path):
+    unsure = [{"name": "legal_domestic_violence", "confidence": 0.07}, {"name": "greet", "confidence": 0.06}]
+    (processed,) = decided(tmp_path, [message("佢睇唔睇到㗎", "legal_domestic_violence", unsure)])
+    assert processed.get("intent")["name"] == "safe_exit"
+
+
+def test_a_clear_question_with_a_fear_of_being_read_keeps_its_intent(tmp_path):
+    ranking = [{"name": "legal_divorce", "confidence": 0.8}, {"name": "greet", "confidence": 0.05}]
+    (processed,) = decided(tmp_path, [message("我怕他看到 离婚要准备什么材料", "legal_divorce", ranking)])
+    assert processed.get("intent")["name"] == "legal_divorce"
+
+
 def test_a_question_with_an_exit_word_keeps_its_intent(tmp_path):
     ranking = [{"name": "care_volunteer", "confidence": 0.8}]
     (processed,) = decided(tmp_path, [message("我想退出志愿者", "care_volunteer", ranking)])
