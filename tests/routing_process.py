@@ -17,6 +17,12 @@ ROUTING_PYTHON = PROJECT_ROOT / ".venv-routing" / "bin" / "python"
 SERVICE_TOKEN = "service-token-for-the-live-tests"
 
 
+def a_password() -> str:
+    """A random password for a test account that `python -m routing` can be given on its command
+    line: a bare token_urlsafe starts with "-" one time in 64 and is read as an option."""
+    return "pw-" + secrets.token_urlsafe(16)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -44,6 +50,10 @@ class RoutingProcess:
         # never the project's own var/events.db: a test's archive reads only what the test wrote
         self._env.setdefault("ROUTING_EVENT_BROKER_URL", f"sqlite:///{workdir / 'events.db'}")
 
+    @property
+    def database_url(self) -> str:
+        return self._env["ROUTING_DATABASE_URL"]
+
     def run_command(self, *args: str) -> str:
         """Run `python -m routing ...` against the same database (e.g. create-user)."""
         result = subprocess.run([str(ROUTING_PYTHON), "-m", "routing", *args], cwd=PROJECT_ROOT, env=self._env,
@@ -64,7 +74,7 @@ class RoutingProcess:
         """The whole handoff (summary, region, messages) as an admin reads it through the API:
         the service token's status call shows none of her words."""
         if not getattr(self, "_admin_password", None):
-            self._admin_password = secrets.token_urlsafe(16)
+            self._admin_password = a_password()
             self.run_command("create-user", "--username", "test-admin", "--password", self._admin_password,
                              "--role", "admin")
         token = _json("POST", f"{self.url}/api/v1/auth/token",

@@ -13,7 +13,8 @@ import pytest
 from tests.conversations.conversation_spec import load_files
 from tests.conversations.live_services import LiveServices
 from tests.conversations.player import play
-from tests.routing_process import _json
+from tests.live_chat import press, read, say
+from tests.routing_process import _json, a_password
 
 GRID_FILE = Path(__file__).resolve().parent / "conversations" / "grid.yml"
 GRID = ("T01V02G1-01", "宣化村第1网格第1小网格")  # in routing/data/grid/sample_county.yml
@@ -32,7 +33,7 @@ def services(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def admin(services):
-    password = secrets.token_urlsafe(16)
+    password = a_password()
     services.routing.run_command("create-user", "--username", "grid-admin", "--password", password, "--role", "admin")
     return _json("POST", f"{services.routing.url}/api/v1/auth/token",
                  {"username": "grid-admin", "password": password})["access_token"]
@@ -40,33 +41,13 @@ def admin(services):
 
 def bound_chat(services, username):
     """A grid worker in the sample grid, her code issued by the admin command, her chat bound."""
-    services.routing.run_command("create-grid-user", "--username", username, "--password", secrets.token_urlsafe(16),
+    services.routing.run_command("create-grid-user", "--username", username, "--password", a_password(),
                                  "--role", "grid_worker", "--unit", GRID[0])
     printed = services.routing.run_command("issue-binding-code", "--user", username)
     code = re.search(r"\b(\d{6})\b", printed).group(1)
     chat = f"grid-e2e-{username}"
     assert "绑定好了" in read(say(services, chat, f"绑定 {code}"))
     return chat
-
-
-def say(services, chat, text):
-    replies, _, error = services.say(chat, text)
-    assert not error and replies, f"no reply to {text!r}: {error}"
-    return replies
-
-
-def read(replies):
-    return "\n".join([r.get("text") or "" for r in replies]
-                     + [b["title"] for r in replies for b in r.get("buttons") or []])
-
-
-def press(replies, title_start):
-    """The payload of the offered button whose title starts so (as her phone sends it)."""
-    for reply in replies:
-        for button in reply.get("buttons") or []:
-            if button["title"].startswith(title_start):
-                return button["payload"]
-    raise AssertionError(f"no button {title_start!r} in {read(replies)!r}")
 
 
 def report_numbered(services, token, number):

@@ -7,7 +7,6 @@ handoff can be read the way staff read it.
 """
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import time
 import urllib.error
@@ -16,7 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
 from tests.live_assistant import LiveAssistant, json_call, tracker
-from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
+from tests.routing_process import SERVICE_TOKEN, RoutingProcess, a_password, free_port
 
 # username, department, specialty, title: the departments of routing/data/organisations.yml
 EXPERTS = (("lawyer", "rights", "法律", "律师"), ("counsellor", "care", "心理", "心理咨询师"),
@@ -35,7 +34,7 @@ class LiveServices:
         self.assistant = LiveAssistant(self.workdir, {"ASSISTANT_HANDOFF_DB": str(self.outbox_path)})
         self.routing = RoutingProcess(self.workdir, free_port(), rasa_url=self.assistant.rasa_url,
                                       rasa_token=self.assistant.api_token)
-        self._password = secrets.token_urlsafe(16)
+        self._password = a_password()
         self._tokens: Dict[str, str] = {}
 
     def start(self) -> "LiveServices":
