@@ -40,7 +40,8 @@ def channel_of(tracker: Tracker) -> str:
 
 
 def bound_slots(binding: Optional[GridBinding]) -> List[Dict[str, Any]]:
-    return [SlotSet("grid_binding", binding.as_slot() if binding else None), SlotSet("grid_bound", binding is not None)]
+    files_reports = binding is not None and not binding.is_cadre  # only a chat that files reaches the form
+    return [SlotSet("grid_binding", binding.as_slot() if binding else None), SlotSet("grid_bound", files_reports)]
 
 
 async def binding_of(tracker: Tracker, backend: GridReporting) -> Optional[GridBinding]:
@@ -79,5 +80,8 @@ class ActionGridBind(Action):
         if binding is None:
             say(dispatcher, domain, "utter_grid_bind_refused")
             return []
-        say(dispatcher, domain, "utter_grid_bound", grid_worker=binding.addressed, grid_name=binding.grid_name)
+        if binding.is_cadre:
+            say(dispatcher, domain, "utter_cadre_bound", cadre=binding.addressed, office=binding.office or "妇联")
+        else:
+            say(dispatcher, domain, "utter_grid_bound", grid_worker=binding.addressed, grid_name=binding.grid_name)
         return bound_slots(binding)

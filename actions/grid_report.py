@@ -87,6 +87,9 @@ class ActionGridReportStart(GridAction):
         if binding is None:
             say(dispatcher, domain, "utter_grid_not_bound")
             return bound_slots(None)
+        if binding.is_cadre:  # 执委学堂's account: the grid workers report
+            say(dispatcher, domain, "utter_cadre_no_reports")
+            return bound_slots(binding)
         if not binding.grid_code:  # bound, but her account has no grid to report from
             say(dispatcher, domain, "utter_grid_no_grid")
             return bound_slots(None)

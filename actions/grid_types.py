@@ -6,26 +6,34 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, Optional
 
-from assistant_contract.grid import PATROL
+from assistant_contract.grid import CADRE, PATROL
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
 class GridBinding:
-    """Her chat bound to her account: who she is and the grid she patrols."""
+    """Her chat bound to her account: who she is and the grid she patrols (a cadre: her
+    federation office, and no grid)."""
 
     user_id: str
     name: str
     role: str
     grid_code: str
     grid_name: str
+    office: Optional[str] = None
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "GridBinding":
         grid_code = str(data.get("grid_code") or "")  # staff above the grids are bound without one
         return cls(user_id=str(data["user_id"]), name=str(data.get("name") or ""), role=str(data.get("role") or ""),
-                   grid_code=grid_code, grid_name=str(data.get("grid_name") or grid_code))
+                   grid_code=grid_code, grid_name=str(data.get("grid_name") or grid_code),
+                   office=data.get("office") or None)
+
+    @property
+    def is_cadre(self) -> bool:
+        """A cadre's account: 执委学堂 in the chat, no grid reports."""
+        return self.role == CADRE
 
     def as_slot(self) -> Dict[str, str]:
         return asdict(self)

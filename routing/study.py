@@ -2,9 +2,11 @@
 finishes a quiz in the chat; her score is kept with her level and her part of the tree,
 so staff see completion and scores per level and region (routing/console/study_pages.py).
 
-The binding carries her account; her level comes from her role (村（社区）、镇（街道）、县
-妇联工作人员, and grid workers at the village level) and her region from her grid unit.
-Province and city cadres have no such role yet: they cannot bind, so they cannot be counted.
+The binding carries her account. A cadre (role `cadre`) at any of the five levels is tied to
+her federation office (routing/cadres.py, created with `python -m routing create-cadre`): her
+level and region are the office's. Grid people are counted too: their level comes from
+their role (村（社区）、镇（街道）、县妇联工作人员, and grid workers at the village level) and
+their region from their grid unit.
 """
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import List, Optional
 
-from assistant_contract.grid import COUNTY_STAFF, GRID_VERIFIER, GRID_WORKER, TOWN_STAFF, VILLAGE_STAFF
+from assistant_contract.grid import CADRE, COUNTY_STAFF, GRID_VERIFIER, GRID_WORKER, TOWN_STAFF, VILLAGE_STAFF
 from sqlalchemy import ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from routing import cadres
 from routing.db import Base, UTCDateTime
 from routing.grid import bindings, scope
-from routing.models import utcnow
+from routing.models import User, utcnow
 
 LEVEL_OF_ROLE = {GRID_WORKER: "village", GRID_VERIFIER: "village", VILLAGE_STAFF: "village", TOWN_STAFF: "town",
                  COUNTY_STAFF: "county"}
@@ -41,6 +44,17 @@ class NotBound(LookupError):
     pass
 
 
+def level_and_region(db: Session, user: User) -> Optional[tuple[str, str]]:
+    """Where her results are counted: a cadre's office, or a grid person's role and unit."""
+    if user.role == CADRE:
+        office = cadres.office_of(db, user)
+        return (office.level, office.name) if office else None
+    if user.role not in LEVEL_OF_ROLE:
+        return None
+    unit = scope.unit_of(db, user)
+    return LEVEL_OF_ROLE[user.role], unit.name if unit else "未分配"
+
+
 @dataclass(frozen=True)
 class Summary:
     level: str
@@ -54,11 +68,12 @@ def record(db: Session, *, conversation_id: str, topic: str, score: int, total: 
            now: Optional[datetime] = None) -> StudyResult:
     """Her finished quiz, under the account her chat is bound to; NotBound when it is not."""
     user = bindings.bound_user(db, conversation_id)
-    if user is None or user.role not in LEVEL_OF_ROLE:
+    counted = level_and_region(db, user) if user is not None else None
+    if counted is None:
         raise NotBound(conversation_id)
-    unit = scope.unit_of(db, user)
-    result = StudyResult(user_id=user.id, level=LEVEL_OF_ROLE[user.role], region=unit.name if unit else "未分配",
-                         topic=topic, score=score, total=total, finished_at=now or utcnow())
+    level, region = counted
+    result = StudyResult(user_id=user.id, level=level, region=region, topic=topic, score=score, total=total,
+                         finished_at=now or utcnow())
     db.add(result)
     db.flush()
     return result

@@ -8,7 +8,8 @@ binding-code shape, so each has one owner, here.
 API (routing backend, documented in OpenAPI):
   POST /api/v1/grid/binding-codes            admin user, {user_id} -> {code, expires_at}
   POST /api/v1/grid/bindings                 service token, {code, channel, conversation_id}
-                                             -> {user_id, name, role, grid_code, grid_name} | 404
+                                             -> {user_id, name, role, grid_code, grid_name, office} | 404
+                                             (office: a cadre's federation office, else null)
   GET  /api/v1/grid/bindings/{conversation_id}  service token -> the binding | 404
   POST /api/v1/grid/reports                  one report or {"reports": [...]} (<= MAX_BATCH)
                                              -> 201 {id, number, status, area, urgent, handoff_id}
@@ -63,6 +64,10 @@ LEVEL_TITLES = {VILLAGE: "村（社区）妇联", TOWN_LEVEL: "镇（街道）�
 GRID_WORKER, GRID_VERIFIER = "grid_worker", "grid_verifier"
 VILLAGE_STAFF, TOWN_STAFF, COUNTY_STAFF = "village_staff", "town_staff", "county_staff"
 GRID_ROLES = (GRID_WORKER, GRID_VERIFIER, VILLAGE_STAFF, TOWN_STAFF, COUNTY_STAFF)
+# A federation cadre or executive committee member (执委) at any of the five levels: her
+# account is tied to her federation office, not to the grid; she binds her chat the same
+# way, for 执委学堂, and files no grid reports.
+CADRE = "cadre"
 FEDERATION_STAFF = (VILLAGE_STAFF, TOWN_STAFF, COUNTY_STAFF)
 
 
@@ -76,6 +81,7 @@ ROLE_TITLES = {
     VILLAGE_STAFF: "村（社区）妇联",
     TOWN_STAFF: "镇（街道）妇联",
     COUNTY_STAFF: "县妇联",
+    CADRE: "妇联执委",
 }
 
 MAX_BATCH = 500

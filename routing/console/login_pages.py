@@ -82,6 +82,8 @@ def build_router(console: Console) -> APIRouter:
         user = result.user
         if user is None:
             return login_page(request, "用户名或密码不正确。", 401, next_url)
+        if user.role not in HOME_BY_ROLE:  # a cadre: her account is for 执委学堂 in her chat
+            return login_page(request, "这个账号在聊天里使用：绑定后发「执委学堂」学习答题，不需要登录工作台。", 403, next_url)
         token = sessions.start_session(db, user, settings.console_session_hours)
         db.commit()
         response = RedirectResponse(safe_next(next_url) if next_url else HOME_BY_ROLE[user.role], status_code=303)

@@ -181,6 +181,7 @@ class BindingOut(BaseModel):
     role: str
     grid_code: Optional[str]
     grid_name: Optional[str]
+    office: Optional[str] = None  # a cadre's federation office (any of the five levels)
     conversation_id: str
     channel: str
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
 
+from assistant_contract.grid import CADRE
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session, joinedload
 
+from routing import cadres
 from routing.grid import scope
 from routing.grid.models import BindingCode, ChatBinding
 from routing.models import User, utcnow
@@ -34,6 +36,7 @@ class Bound:
     grid_name: Optional[str]
     conversation_id: str
     channel: str
+    office: Optional[str] = None  # a cadre's federation office
 
 
 def issue_code(db: Session, user: User, minutes: int, now: Optional[datetime] = None) -> BindingCode:
@@ -52,9 +55,10 @@ def issue_code(db: Session, user: User, minutes: int, now: Optional[datetime] = 
 def describe(db: Session, binding: ChatBinding) -> Bound:
     user = binding.user
     unit = scope.unit_of(db, user)
+    office = cadres.office_of(db, user) if user.role == CADRE else None
     return Bound(user_id=user.id, name=user.username, role=user.role, grid_code=unit.code if unit else None,
                  grid_name=unit.name if unit else None, conversation_id=binding.conversation_id,
-                 channel=binding.channel)
+                 channel=binding.channel, office=office.name if office else None)
 
 
 def bind(db: Session, code: str, channel: str, conversation_id: str, now: Optional[datetime] = None) -> Bound:

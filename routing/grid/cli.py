@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from assistant_contract.grid import GRID_ROLES
+from assistant_contract.grid import CADRE, GRID_ROLES
 from sqlalchemy import select
 
-from routing import auth
+from routing import auth, cadres
 from routing.grid import bindings, children, deadlines, services, tree, work_orders
 from routing.grid.models import GridMember, GridUnit
 from routing.grid.settings import GridSettings
@@ -18,8 +18,8 @@ from routing.grid.triage import run_round
 from routing.models import User, utcnow
 from routing.settings import Settings
 
-COMMANDS = ("load-grid-data", "create-grid-user", "issue-binding-code", "set-grid-unit", "import-children",
-            "import-work-orders")
+COMMANDS = ("load-grid-data", "create-grid-user", "create-cadre", "issue-binding-code", "set-grid-unit",
+            "import-children", "import-work-orders")
 
 
 def add_commands(commands) -> None:
@@ -31,7 +31,13 @@ def add_commands(commands) -> None:
     person.add_argument("--role", required=True, choices=GRID_ROLES)
     person.add_argument("--unit", required=True, help="where in the grid tree she works")
     person.add_argument("--title", default=None)
-    code = commands.add_parser("issue-binding-code", help="a one-time code that binds a grid worker's chat")
+    cadre = commands.add_parser("create-cadre", help="create a federation cadre (执委) of an office at any of the "
+                                                     "five levels, for 执委学堂 in her chat")
+    cadre.add_argument("--username", required=True)
+    cadre.add_argument("--password", required=True)
+    cadre.add_argument("--office", required=True, help="her office's id in the directory (organisations)")
+    code = commands.add_parser("issue-binding-code", help="a one-time code that binds a grid worker's or "
+                                                          "cadre's chat")
     code.add_argument("--user", required=True, help="her username")
     unit = commands.add_parser("set-grid-unit", help="place a grid worker, verifier or federation staff in the tree")
     unit.add_argument("--user", required=True)
@@ -62,6 +68,10 @@ def run(args: argparse.Namespace, settings: Settings, session_factory) -> int:
                                         title=args.title or "工作人员")
                 db.add(GridMember(user_id=user.id, unit_code=args.unit))
                 print(f"Created {args.role} {args.username} in {args.unit}.")
+            elif args.command == "create-cadre":
+                user = auth.create_user(db, username=args.username, password=args.password, role=CADRE, title="妇联执委")
+                office = cadres.place_cadre(db, user, args.office)
+                print(f"Created cadre {args.username} of {office.name} ({office.level}).")
             elif args.command == "issue-binding-code":
                 user = _user(db, args.user)
                 if user is None:
@@ -83,7 +93,7 @@ def run(args: argparse.Namespace, settings: Settings, session_factory) -> int:
                 hours = (settings.sla_normal_hours, settings.sla_urgent_hours)
                 result = work_orders.import_csv(db, Path(args.file).read_text(encoding="utf-8"), grid, hours)
                 print(f"Work orders: {result.created} new, {result.duplicates} filed before.")
-    except (ValueError, tree.TreeError, children.ImportRefused, work_orders.ImportRefused) as error:
+    except (ValueError, tree.TreeError, children.ImportRefused, work_orders.ImportRefused) as error:  # cadres.UnknownOffice is a ValueError
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0

@@ -5,7 +5,9 @@ from actions.grid_outbox import GridReportSender, SQLiteGridOutbox
 from tests.actions.fakes import FakeGridBackend
 
 BINDING = {"user_id": "u-7", "name": "李梅", "role": "grid_worker", "grid_code": "NA-0301-02",
-           "grid_name": "官桥镇三村第二网格"}
+           "grid_name": "官桥镇三村第二网格", "office": None}
+CADRE_BINDING = {"user_id": "u-9", "name": "陈芳", "role": "cadre", "grid_code": None, "grid_name": None,
+                 "office": "广东省妇女联合会"}
 CODE = "482913"
 
 

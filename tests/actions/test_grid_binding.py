@@ -7,7 +7,7 @@ from actions.grid_binding import ActionGridBind, binding_of, code_in
 from actions.routing_protocol import RoutingUnavailable
 from tests.actions.dialogue_support import run_action, said, user_event
 from tests.actions.fakes import FakeGridBackend
-from tests.actions.grid_support import BINDING, CODE, sender
+from tests.actions.grid_support import BINDING, CADRE_BINDING, CODE, sender
 from tests.conftest import make_tracker
 
 
@@ -36,6 +36,15 @@ def test_a_login_name_is_not_how_she_is_greeted(tmp_path):
     messages, _slots = run_action(ActionGridBind(grid_sender), [user_event(f"绑定 {CODE}", "grid_bind")])
     text = said(messages)
     assert text.startswith("绑定好了！") and "wangli01" not in text and BINDING["grid_name"] in text
+
+
+def test_a_cadre_hears_her_office_and_the_study_corner_not_a_grid(tmp_path):
+    grid_sender, _backend = sender(tmp_path, FakeGridBackend({CODE: CADRE_BINDING}))
+    messages, slots = run_action(ActionGridBind(grid_sender), [user_event(f"绑定 {CODE}", "grid_bind")])
+    text = said(messages)
+    assert text.startswith("陈芳，绑定好了") and "广东省妇女联合会" in text and "执委学堂" in text
+    assert "网格" not in text and "上报" not in text
+    assert slots["grid_bound"] is False and slots["grid_binding"]["office"] == "广东省妇女联合会"
 
 
 def test_a_code_is_used_once(tmp_path):

@@ -8,7 +8,7 @@ from actions.grid_report import (
 )
 from actions.routing_protocol import RoutingRefused
 from tests.actions.dialogue_support import run_action, said, user_event
-from tests.actions.grid_support import BINDING, sender
+from tests.actions.grid_support import BINDING, CADRE_BINDING, sender
 from tests.conftest import make_tracker
 
 FILLED = {"grid_binding": BINDING, "grid_bound": True, "grid_subject": "child", "grid_place": "三村第二网格",
@@ -40,6 +40,12 @@ def test_a_bound_grid_worker_starts_a_fresh_report(tmp_path):
     assert slots["grid_bound"] is True and slots["grid_binding"] == BINDING
     assert slots["grid_subject"] is None and slots["grid_cancelled"] is None and slots["grid_what"] is None
     assert "李梅" in text and "取消" in text
+
+
+def test_a_cadre_is_told_reports_are_the_grid_workers_and_no_form_starts(tmp_path):
+    text, slots, _ = start(tmp_path, "我要上报", slots={"grid_binding": CADRE_BINDING, "grid_bound": False})
+    assert slots["grid_bound"] is False and "grid_subject" not in slots
+    assert "网格员" in text and "执委学堂" in text and "110" in text
 
 
 def test_a_case_she_just_describes_is_kept_with_its_area(tmp_path):

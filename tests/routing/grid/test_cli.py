@@ -27,3 +27,17 @@ def test_load_create_place_and_issue_a_code(monkeypatch, tmp_path, capsys):
     assert run(monkeypatch, url, "issue-binding-code", "--user", "nobody") == 2
     output = capsys.readouterr().out
     assert re.search(r"Binding code for wang: \d{6}", output) and "Loaded" in output
+
+
+def test_a_cadre_is_created_in_her_office_at_any_level_and_can_be_issued_a_code(monkeypatch, tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'routing.db'}"
+    assert run(monkeypatch, url, "load-org-data") == 0
+    assert run(monkeypatch, url, "create-cadre", "--username", "chen", "--password", "a-long-password",
+               "--office", "org-440000") == 0
+    assert run(monkeypatch, url, "create-cadre", "--username", "zhou", "--password", "a-long-password",
+               "--office", "org-999999") == 2  # no such office: nothing is created
+    assert run(monkeypatch, url, "issue-binding-code", "--user", "chen") == 0
+    assert run(monkeypatch, url, "issue-binding-code", "--user", "zhou") == 2
+    captured = capsys.readouterr()
+    assert "Created cadre chen of 广东省妇女联合会 (province)" in captured.out
+    assert "org-999999" in captured.err and re.search(r"Binding code for chen: \d{6}", captured.out)
