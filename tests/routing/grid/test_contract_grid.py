@@ -7,7 +7,7 @@ from assistant_contract import grid
 def test_every_name_has_a_chinese_title():
     for names, titles in ((grid.SOURCES, grid.SOURCE_TITLES), (grid.SUBJECTS, grid.SUBJECT_TITLES),
                           (grid.URGENCIES, grid.URGENCY_TITLES), (grid.STAGES, grid.STAGE_TITLES),
-                          (grid.GRID_ROLES, grid.ROLE_TITLES), (grid.DISPATCH_LEVELS, grid.LEVEL_TITLES)):
+                          (grid.GRID_ROLES + (grid.CADRE,), grid.ROLE_TITLES), (grid.DISPATCH_LEVELS, grid.LEVEL_TITLES)):
         assert set(names) == set(titles)
 
 
