@@ -17,7 +17,7 @@ intent from the classifier's ranking and those findings, first match wins:
    `nlu/safe_exit.py`) → `safe_exit` (1.0): with him in the room it must never
    depend on how sure the classifier is, nor become a request for a person.
    Read here from the text, as the pipeline's list of finding components was
-   not to change with this step. Her fear that he reads her phone ("佢睇唔睇到㗎",
+   not to change with this step. A short worry that he sees the chat ("佢睇唔睇到㗎",
    "他会翻我手机"), when the classifier is unsure, is `safe_exit` too: the
    action gives the ways to keep the chat hidden and goes on talking.
 4. A question where the federation is or how to reach it → `find_office`.
@@ -63,6 +63,9 @@ INFORM_PLACE = "inform_place"
 CASE_INTENT = "ask_case"
 SAFE_EXIT = "safe_exit"
 CRISIS_PREFIX = "crisis_"
+# "佢睇唔睇到㗎", "他会不会看到": a worry that short is about this chat; a longer message that
+# mentions being seen ("怕同事看到我身上的伤 不想上班") is about something else.
+SHORT_WORRY = 16
 
 Ranking = List[Dict[str, Any]]
 
@@ -94,10 +97,11 @@ class Findings:
 
     @classmethod
     def of(cls, message: Message) -> "Findings":
+        text = (message.get(TEXT) or "").strip()
         return cls(
             nothing_to_read=bool(message.get(NOTHING_TO_READ)),
             asks_to_exit=asks_to_exit(message.get(TEXT) or ""),
-            fears_being_read=fears_being_read(message.get(TEXT) or ""),
+            fears_being_read=fears_being_read(text) and len(text) <= SHORT_WORRY,
             asks_for_office=bool(message.get(ASKS_FOR_OFFICE)),
             only_a_place=bool(message.get(ONLY_A_PLACE)),
             asks_for_cases=bool(message.get(ASKS_FOR_CASES)),

@@ -150,6 +150,7 @@ class TriageWorker:
     def __init__(self, session_factory, parser: Parser, taxonomy: Taxonomy, settings: GridSettings,
                  handoff_hours) -> None:
         self._args = (session_factory, parser, taxonomy, settings, handoff_hours)
+        self._gather = settings.triage_gather_seconds
         self._lock = threading.Lock()
         self._again = threading.Event()
         self._thread: Optional[threading.Thread] = None
@@ -163,7 +164,7 @@ class TriageWorker:
 
     def _run(self) -> None:
         while True:
-            time.sleep(self._args[3].triage_gather_seconds)  # wakes meanwhile join this round
+            time.sleep(self._gather)  # wakes meanwhile join this round
             with self._lock:
                 if not self._again.is_set():
                     self._thread = None

@@ -184,6 +184,13 @@ def test_her_fear_that_he_sees_the_chat_is_safe_exit_when_the_classifier_is_unsu
     assert processed.get("intent")["name"] == "safe_exit"
 
 
+def test_a_longer_unsure_message_that_mentions_being_seen_is_not_taken_for_the_chat(tmp_path):
+    unsure = [{"name": "care_mental_health", "confidence": 0.07}, {"name": "greet", "confidence": 0.06}]
+    text = "最近总担心别人看到我手上的伤疤 出门都穿长袖"
+    (processed,) = decided(tmp_path, [message(text, "care_mental_health", unsure)])
+    assert processed.get("intent")["name"] == "nlu_fallback"
+
+
 def test_a_clear_question_with_a_fear_of_being_read_keeps_its_intent(tmp_path):
     ranking = [{"name": "legal_divorce", "confidence": 0.8}, {"name": "greet", "confidence": 0.05}]
     (processed,) = decided(tmp_path, [message("我怕他看到 离婚要准备什么材料", "legal_divorce", ranking)])

@@ -5,8 +5,9 @@ Who calls: the action server with the service token (binding; reports for a boun
 via `reporter_conversation_id`; 12345 and department work orders), and people with their
 bearer tokens. Each person sees and acts only within her part of the tree
 (routing/grid/scope.py). A batch is stored all or none: one bad item refuses the whole
-batch (422 naming the item) and nothing is stored. Nothing here commits: the session
-dependency does, once.
+batch (422 naming the item) and nothing is stored. Nothing here commits but filing
+(`filed_reports`, in its own session inside SQLite's writer queue); everywhere else the
+session dependency does, once.
 """
 from __future__ import annotations
 
