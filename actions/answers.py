@@ -232,7 +232,7 @@ def welcome_back(turn: Turn, reply: Reply, index: KnowledgeIndex) -> List[Dict[s
         return [ask(CRISIS_SAFETY)]
     entry = _entry(index, (turn.topic or {}).get("faq_id"))
     if entry is not None:
-        reply.say(turn.text_of("utter_welcome_back_to_topic", question=entry.question.rstrip("？?")))
+        reply.say_response("utter_welcome_back_to_topic", question=entry.question.rstrip("？?"))
     else:
         reply.say_response("utter_welcome_back")
     return [ask(None)]

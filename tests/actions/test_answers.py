@@ -240,31 +240,32 @@ def test_a_second_message_on_a_topic_whose_summary_she_read_gets_its_nearest_ans
     assert not said(messages).startswith("想细看的话")
 
 
+def back_after_safe_exit(index, asked, intent, exit_words, back, slots):
+    """She asked, left by safe exit, and writes `back` (nothing the classifier is sure of)."""
+    events = [user_event(asked, intent, 1.0), bot_event("……"), user_event(exit_words, "safe_exit", 1.0),
+              bot_event("好的，这个对话到此结束……"), user_event(back, "nlu_fallback", 0.1)]
+    return answer(index, events, {"left_at_turn": 2, **slots})
+
+
 def test_back_after_a_safe_exit_with_no_question_she_is_welcomed_and_told_where_we_were(real_index):
-    events = [user_event("my husband hits me sometimes 可以离婚吗", "legal_domestic_violence"), bot_event("……"),
-              user_event("he's coming back, delete this now", "safe_exit", 1.0), bot_event("好的，这个对话到此结束……"),
-              user_event("ok he left", "nlu_fallback", 0.1)]
     dv = topic("legal", "legal.dv.what_to_do", "legal_domestic_violence")
-    messages, slots = answer(real_index, events, {"left_at_turn": 2, "topic": dv})
+    messages, slots = back_after_safe_exit(real_index, "my husband hits me sometimes 可以离婚吗", "legal_domestic_violence",
+                                           "he's coming back, delete this now", "ok he left", {"topic": dv})
     question = real_index.knowledge.faq_by_id("legal.dv.what_to_do").question.rstrip("？")
     assert said(messages).startswith("你回来了") and question in said(messages) and "110" in said(messages)
     assert len(said(messages)) < 80 and "service_area" not in slots
 
 
 def test_back_after_a_safe_exit_she_carries_on_in_the_topic(real_index):
-    events = [user_event("怎么申请人身安全保护令", "legal_domestic_violence"), bot_event("申请人身安全保护令不收费……"),
-              user_event("快删 他回来了", "safe_exit", 1.0), bot_event("好的……"),
-              user_event("我又回来了 刚才说到保护令 要多久能批", "nlu_fallback", 0.1)]
     order = topic("legal", "legal.dv.protection_order", "legal_domestic_violence")
-    messages, slots = answer(real_index, events, {"left_at_turn": 2, "topic": order})
+    messages, slots = back_after_safe_exit(real_index, "怎么申请人身安全保护令", "legal_domestic_violence", "快删 他回来了",
+                                           "我又回来了 刚才说到保护令 要多久能批", {"topic": order})
     assert "72" in said(messages) and "你回来了" not in said(messages) and slots["service_area"] == "legal"
 
 
 def test_back_after_a_safe_exit_in_a_crisis_she_is_asked_whether_she_is_safe(real_index):
-    events = [user_event("他拿刀在门外", "crisis_violence", 1.0), bot_event("你现在有危险……"),
-              user_event("他来了 快删", "safe_exit", 1.0), bot_event("好的……"),
-              user_event("走了", "nlu_fallback", 0.1)]
-    messages, slots = answer(real_index, events, {"left_at_turn": 2, "crisis_episode": {"type": "violence"}})
+    messages, slots = back_after_safe_exit(real_index, "他拿刀在门外", "crisis_violence", "他来了 快删", "走了",
+                                           {"crisis_episode": {"type": "violence"}})
     assert "你现在安全吗" in said(messages) and slots["pending_question"] == "crisis_safety"
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
 

@@ -84,6 +84,16 @@ def drain(source, sessions, rounds: int = 20, limit: int = 50) -> list:
     raise AssertionError("the queue did not drain")
 
 
+def holding(source: RabbitMqSource, count: int, seconds: float = 10) -> int:
+    """Reads, acknowledging nothing, until the source holds `count` messages (RabbitMQ delivers
+    a few at a time on a loaded machine) or the time is up; how many it holds."""
+    deadline = time.monotonic() + seconds
+    held = len(source.read(Bookmark(), 100))
+    while held < count and time.monotonic() < deadline:
+        held = len(source.read(Bookmark(), 100))
+    return held
+
+
 class Crashes(RabbitMqSource):
     """Dies between the archive's commit and the acknowledgement: the connection goes, no ack."""
 
@@ -115,6 +125,7 @@ def test_every_event_rasa_published_is_archived_once_in_the_order_published(queu
 def test_killed_after_the_commit_and_before_the_ack_each_event_is_archived_exactly_once(queue, sessions):
     bodies = conversation(queue, "alice", 4, NOW - timedelta(hours=1))
     crashing = Crashes(RABBITMQ_URL, queue.name, prefetch=100)
+    assert holding(crashing, len(bodies)) == len(bodies)  # the round below reads all of them
     with pytest.raises(ConnectionError):
         consume_round(crashing, sessions, limit=100)
     assert len(archived(sessions)) == 9  # committed, never acknowledged
@@ -153,10 +164,7 @@ def test_prefetch_bounds_what_the_consumer_holds_unacknowledged(queue):
         queue.publish("alice", user_event(f"消息{number}", "greet", 0.9, NOW))
     source = RabbitMqSource(RABBITMQ_URL, queue.name, prefetch=7)
     try:
-        held = [len(source.read(Bookmark(), 100))]  # none acknowledged
-        deadline = time.monotonic() + 10
-        while held[-1] < 7 and time.monotonic() < deadline:  # deliveries arrive a few at a time
-            held.append(len(source.read(Bookmark(), 100)))
+        held = [holding(source, 7)]  # none acknowledged
         time.sleep(0.3)  # room for RabbitMQ to send more, were the bound not kept
         held += [len(source.read(Bookmark(), 100)) for _ in range(3)]
         assert max(held) == 7 and held[-1] == 7
