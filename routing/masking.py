@@ -28,6 +28,7 @@ EMAIL_MASK = "[邮箱已隐藏]"
 WECHAT_MASK = "[微信号已隐藏]"
 QQ_MASK = "[QQ号已隐藏]"
 ADDRESS_MASK = "[地址已隐藏]"
+CODE_MASK = "[接续码已隐藏]"
 
 # Full-width ASCII (！ to ～) and the ideographic space, one character for one.
 WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -53,6 +54,13 @@ WECHAT_INTERNAL = re.compile(r"(?<![A-Za-z0-9])wxid_[A-Za-z0-9_\-]{4,}")
 WECHAT = re.compile(  # 微信号：lily_88, vx: Lily2024, V信 lily2024, 加V abcdef1
     r"(?:微信|威信|薇信|[Vv]信|(?<![A-Za-z])(?:[VvWw][Xx]|weixin|wechat|WeChat|Wechat)|加[Vv])"
     r"(?:号|ID|id)?[\s:：是为=]{0,3}([A-Za-z0-9][A-Za-z0-9_\-]{4,29})(?![A-Za-z0-9_\-])")
+
+# A continuation code (assistant_contract.continuation) moves her request to whoever sends it:
+# after the word 接续码, or alone in its dashed form with a digit and a letter.
+_CODE = r"[0-9A-Za-z]{5}[\s\-－—–_]{0,3}[0-9A-Za-z]{5}(?![0-9A-Za-z])"
+NAMED_CODE = re.compile(r"(?:接续码|接續碼|continuation\s*code)[^0-9A-Za-z]{0,12}(" + _CODE + ")", re.IGNORECASE)
+DASHED_CODE = re.compile(r"(?<![0-9A-Za-z])(?=[0-9A-Za-z\-]{0,10}\d)(?=[0-9A-Za-z\-]{0,10}[A-Za-z])"
+                         r"[0-9A-Za-z]{5}-[0-9A-Za-z]{5}(?![0-9A-Za-z])")
 
 _STOP = "区市县镇省乡在住是的到址我家了"
 _NAME = r"[^\s\W" + _STOP + r"]"
@@ -81,6 +89,7 @@ RULES = (
     Rule(MOBILE, PHONE_MASK, numerals=True), Rule(LANDLINE, PHONE_MASK, numerals=True),
     Rule(CALLED_NUMBER, PHONE_MASK, numerals=True, group=1), Rule(QQ_NUMBER, QQ_MASK, group=1),
     Rule(EMAIL, EMAIL_MASK), Rule(WECHAT_INTERNAL, WECHAT_MASK), Rule(WECHAT, WECHAT_MASK, group=1),
+    Rule(NAMED_CODE, CODE_MASK, group=1), Rule(DASHED_CODE, CODE_MASK),
     Rule(STREET, ADDRESS_MASK), Rule(ESTATE, ADDRESS_MASK), Rule(BUILDING, ADDRESS_MASK), Rule(ROOM, ADDRESS_MASK),
 )
 
@@ -95,8 +104,8 @@ def _apply(rule: Rule, text: str) -> str:
 
 
 def mask(text: Optional[str]) -> str:
-    """Every phone, ID, bank card and QQ number, e-mail address, WeChat id and street or
-    room address in `text` replaced by a label that says what was there."""
+    """Every phone, ID, bank card and QQ number, e-mail address, WeChat id, continuation code
+    and street or room address in `text` replaced by a label that says what was there."""
     if not text:
         return text or ""
     for rule in RULES:
@@ -110,4 +119,4 @@ def for_viewer(text: Optional[str], user: User, handoff: Optional[Handoff] = Non
 
 
 __all__ = ["mask", "for_viewer", "may_see_personal_data", "PHONE_MASK", "ID_MASK", "CARD_MASK", "EMAIL_MASK",
-           "WECHAT_MASK", "QQ_MASK", "ADDRESS_MASK"]
+           "WECHAT_MASK", "QQ_MASK", "ADDRESS_MASK", "CODE_MASK"]

@@ -197,12 +197,13 @@ class ArchiveCursor(Base):
 
 # Tables owned by other modules, registered with the same Base so that create_all and
 # Alembic's autogenerate see them: the audit log (0005), grid reporting (0006),
-# activities and 执委学堂 results (0008), cadres' offices (0010). Grid reporting adds its roles to ROLES.
+# activities and 执委学堂 results (0008), cadres' offices (0010), continuation codes (0011). Grid reporting adds its roles to ROLES.
 from assistant_contract.grid import CADRE, GRID_ROLES  # noqa: E402
 
 ROLES = ROLES + GRID_ROLES + (CADRE,)
 import routing.activity_models  # noqa: E402,F401
 import routing.cadres  # noqa: E402,F401
+import routing.continuation  # noqa: E402,F401
 import routing.grid.models  # noqa: E402,F401
 import routing.study  # noqa: E402,F401
 from routing import audit  # noqa: E402,F401

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     login_max_failures: int = 5  # per account and client address
     login_account_factor: int = 3  # per account across addresses: this many times the above
     login_window_minutes: int = 15
+    # Continuation codes (routing/continuation.py): this many wrong codes within the window,
+    # from anyone, and every attempt is refused until the window has passed.
+    continuation_max_wrong_codes: int = 30
+    continuation_window_minutes: int = 10
     # Several routing backends share login failures in Redis (routing/login_limits_store.py);
     # empty: counted in the routing database, as one process does. Keys start with the prefix.
     redis_url: str = ""
@@ -71,6 +75,8 @@ class Settings(BaseSettings):
             raise ValueError("SLA hours must be positive")
         if not 1 <= self.archive_prefetch <= 65535:
             raise ValueError("ROUTING_ARCHIVE_PREFETCH must be between 1 and 65535")
+        if self.continuation_max_wrong_codes < 1 or self.continuation_window_minutes < 1:
+            raise ValueError("ROUTING_CONTINUATION_MAX_WRONG_CODES and _WINDOW_MINUTES must be at least 1")
         return self
 
     def secret_problems(self) -> List[str]:

@@ -103,6 +103,19 @@ class WithdrawBody(BaseModel):
     conversation_id: ConversationId  # hers: the action server may withdraw only the handoff of the conversation it speaks for
 
 
+class ContinueBody(BaseModel):
+    """The continuation code she typed (any spelling `assistant_contract.continuation` reads) and
+    the channel of the conversation it is sent from."""
+    code: str = Field(min_length=1, max_length=40)
+    channel: str = Field(min_length=1, max_length=LIMITS["channel"])
+
+
+class ContinuationCodeOut(BaseModel):
+    code: str
+    expires_at: datetime
+    handoff_id: str
+
+
 class NoteBody(BaseModel):
     note: str = Field(default="", max_length=MAX_TEXT)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from assistant_contract.areas import AREA_TITLES
+from assistant_contract.channels import CHANNEL_TITLES
 from assistant_contract.grid import ROLE_TITLES as GRID_ROLE_TITLES
 from assistant_contract.handoffs import OPEN_STATUSES  # noqa: F401  (the queue's status filter)
 from assistant_contract.china_time import in_china, month_day_time
@@ -18,7 +19,7 @@ DELIVERY = {"pending": "待送达", "delivered": "已发出（渠道尚未回执
 DELIVERY.update({"accepted": "平台已接收", "refused": "平台拒收，等她回来补发", "waiting": "等她回来再送达"})
 OUTCOME = {"answered": "已解答", "referred": "已转介其他机构", "grassroots": "已转基层妇联跟进",
            "unreachable": "联系不上她", "not_needed": "她表示不再需要"}
-CHANNEL = {"rest": "网页", "callback": "回调", "telegram": "Telegram", "wechat": "微信", "socketio": "网页聊天"}
+CHANNEL = CHANNEL_TITLES  # the contract owns the channels and their titles
 ACTOR = {"bot": "机器人", "router": "自动分派", "sla": "时限提醒", "user": "她"}
 ACTOR.update({"channel": "聊天渠道"})
 

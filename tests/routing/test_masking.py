@@ -3,11 +3,16 @@ article numbers, times and hotlines stay readable."""
 import pytest
 
 from routing.masking import (
-    ADDRESS_MASK, CARD_MASK, EMAIL_MASK, ID_MASK, PHONE_MASK, QQ_MASK, WECHAT_MASK, for_viewer, mask,
+    ADDRESS_MASK, CARD_MASK, CODE_MASK, EMAIL_MASK, ID_MASK, PHONE_MASK, QQ_MASK, WECHAT_MASK, for_viewer, mask,
 )
 from routing.models import Handoff, User
 
 WRITTEN = [
+    # continuation codes: whoever sends one takes her request (assistant_contract.continuation)
+    ("你的接续码是：7KQ2M-XD94P\n在别的地方发给我", f"你的接续码是：{CODE_MASK}\n在别的地方发给我"),
+    ("接续码 7kq2m xd94p", f"接续码 {CODE_MASK}"),
+    ("我的接續碼是7KQ2MXD94P", f"我的接續碼是{CODE_MASK}"),
+    ("这个 Q3WZ8-M1KTD 帮我接上", f"这个 {CODE_MASK} 帮我接上"),
     # mobiles, however they are spaced or written
     ("我的电话13812345678", f"我的电话{PHONE_MASK}"),
     ("打138 1234 5678找我", f"打{PHONE_MASK}找我"),
@@ -77,7 +82,7 @@ KEPT = [
     "欠了50000元", "借了5万元", "彩礼18万要退吗", "工资3000元", "第1079条", "民法典第一千零七十九条",
     "拨打12338或110", "急救打120", "12345热线", "心理援助热线12356", "反诈96110", "法律服务12348", "打电话12338",
     "孩子3岁", "产假98天", "林和街道妇联在哪", "两室一厅", "3室2厅", "住在3楼", "小区有5栋楼", "一共三千元",
-    "18岁", "身高165", "案号（2024）粤0606民初123号", "85%的人", "2023年第3季度",
+    "18岁", "身高165", "hello-world", "COVID-19", "案号（2024）粤0606民初123号", "85%的人", "2023年第3季度",
 ]
 
 
