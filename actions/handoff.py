@@ -98,7 +98,7 @@ async def open_handoff(turn: Turn, reply: Reply, store: HandoffStore, category: 
     promise = "我们会优先处理，尽快联系你" if urgent else "专人会在48小时内回复你"
     recorded = "" if record.delivered else "（你的求助已经记录好，系统恢复后会马上转给工作人员）"
     reply.say(f"已为你登记转接{area}{expert}，编号{record.id}{recorded}。{promise}（最晚{month_day_time(record.due_at)}），"
-              "回复会发到这个对话里。\n等待的时候，有新情况可以直接发给我，我会一并转过去。如果遇到危险，请立即拨打110。")
+              "回复会发到这个对话里（换了手机或app，跟我说「接续码」就能接过去）。\n等待的时候，有新情况可以直接发给我，我会一并转过去。如果遇到危险，请立即拨打110。")
     events = done + [SlotSet("handoff_id", record.id), SlotSet("handoff_open", True)]
     return events + ([SlotSet("service_area", category)] if category else [])
 

@@ -41,6 +41,14 @@ class HandoffRecord:
     delivered: bool = True  # False while it waits in the outbox for the routing backend
 
 
+@dataclass(frozen=True)
+class IssuedCode:
+    """A continuation code for her request (assistant_contract.continuation), canonical form."""
+    code: str
+    expires_at: datetime
+    handoff_id: str
+
+
 def new_record(request: HandoffRequest, normal_hours: int, urgent_hours: int) -> HandoffRecord:
     """A just-received record with its promised reply time, for stores that keep
     requests themselves (the local outbox, the test fake) rather than the backend."""

@@ -23,7 +23,7 @@ from assistant_contract.json_logs import REQUEST_ID
 
 from actions.grid_types import GridBinding, GridReceipt, GridReport
 from actions.metrics import routing_failed
-from actions.handoff_types import HandoffRecord, HandoffRequest
+from actions.handoff_types import HandoffRecord, HandoffRequest, IssuedCode
 from actions.routing_protocol import RoutingRefused, RoutingUnavailable
 
 logger = logging.getLogger(__name__)
@@ -176,6 +176,15 @@ class RoutingClient:
     async def forward_message(self, handoff_id: str, text: str) -> None:
         path = f"/api/v1/handoffs/{path_segment(handoff_id)}/messages"
         await self._answer("POST", path, json={"text": text[:MAX_MESSAGE_CHARS]})
+
+    async def continuation_code(self, conversation_id: str) -> Optional[IssuedCode]:
+        path = f"/api/v1/conversations/{path_segment(conversation_id)}/continuation-code"
+        return await self._answer("POST", path, missing=True, parse=lambda data: IssuedCode(
+            code=str(data["code"]), expires_at=_time(data["expires_at"]), handoff_id=str(data["handoff_id"])))
+
+    async def continue_case(self, code: str, channel: str, conversation_id: str) -> Optional[HandoffRecord]:
+        path = f"/api/v1/conversations/{path_segment(conversation_id)}/continue"
+        return await self._answer("POST", path, parse=_record, missing=True, json={"code": code, "channel": channel})
 
     async def bind_grid_chat(self, code: str, channel: str, conversation_id: str) -> Optional[GridBinding]:
         body = {"code": code, "channel": channel, "conversation_id": conversation_id}

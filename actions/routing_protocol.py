@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Protocol
 
 from actions.grid_types import GridBinding, GridReceipt, GridReport
-from actions.handoff_types import HandoffRecord, HandoffRequest
+from actions.handoff_types import HandoffRecord, HandoffRequest, IssuedCode
 
 
 class RoutingError(Exception):
@@ -84,6 +84,19 @@ class HandoffStore(Protocol):
     async def withdraw(self, conversation_id: str, handoff_id: str) -> None:
         """She takes her request back. Raises RoutingRefused (409: urgent, or already closed)
         or RoutingUnavailable; then her words still reach the expert, forwarded as any message."""
+        ...
+
+
+class Continuations(Protocol):
+    """Her request follows her to another app with a continuation code (assistant_contract.continuation)."""
+
+    async def continuation_code(self, conversation_id: str) -> Optional[IssuedCode]:
+        """A code for this conversation's request; None when it has none."""
+        ...
+
+    async def continue_case(self, code: str, channel: str, conversation_id: str) -> Optional[HandoffRecord]:
+        """Her request, now held by this conversation; None when the code is unknown, used or
+        expired. Too many wrong codes lately is `RoutingUnavailable` (429: try later)."""
         ...
 
 

@@ -20,6 +20,13 @@ intent from the classifier's ranking and those findings, first match wins:
    not to change with this step. A short worry that he sees the chat ("佢睇唔睇到㗎",
    "他会翻我手机"), when the classifier is unsure, is `safe_exit` too: the
    action gives the ways to keep the chat hidden and goes on talking.
+   A continuation code in her message ("接续码 7KQ2M-XD94P", or the dashed code
+   alone; assistant_contract.continuation) → `continue_case`; the word 接续码 without
+   a code, or her wish to go on in another app ("我想换到微信上继续聊";
+   nlu/continuation_request.py) → `ask_continuation_code` (both 1.0). These two
+   intents exist only here (`TEXT_RULE_INTENTS`), never in the classifier: a code
+   is not something it can learn, and trained on the wordings it took 「都是微信转的」
+   for a wish to move.
 4. A question where the federation is or how to reach it → `find_office`.
 5. Nothing but a place name, her answer to "你在哪里" → `inform_place`.
 6. An explicit request for cases → `ask_case`, whatever topic it names.
@@ -54,7 +61,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from assistant_contract.continuation import code_in
+
+from nlu.continuation_request import asks_to_move
 from nlu.findings import ASKS_FOR_CASES, ASKS_FOR_OFFICE, CRISIS, NOTHING_TO_READ, ONLY_A_PLACE
+from nlu.normalizer import ORIGINAL_TEXT
 from nlu.safe_exit import asks_to_exit, fears_being_read
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -62,6 +73,9 @@ FIND_OFFICE = "find_office"
 INFORM_PLACE = "inform_place"
 CASE_INTENT = "ask_case"
 SAFE_EXIT = "safe_exit"
+CONTINUE_CASE = "continue_case"
+ASK_CONTINUATION_CODE = "ask_continuation_code"
+TEXT_RULE_INTENTS = (CONTINUE_CASE, ASK_CONTINUATION_CODE)  # decided here from her text, never trained
 CRISIS_PREFIX = "crisis_"
 # "佢睇唔睇到㗎", "他会不会看到": a worry that short is about this chat; a longer message that
 # mentions being seen ("怕同事看到我身上的伤 不想上班") is about something else.
@@ -93,15 +107,20 @@ class Findings:
     asks_for_cases: bool = False
     asks_to_exit: bool = False
     fears_being_read: bool = False
+    sends_code: bool = False
+    asks_for_code: bool = False
     crisis: Optional[Dict[str, Any]] = None
 
     @classmethod
     def of(cls, message: Message) -> "Findings":
         text = (message.get(TEXT) or "").strip()
+        typed = message.get(ORIGINAL_TEXT) or text  # a code as she typed it, not as the normaliser read it
         return cls(
             nothing_to_read=bool(message.get(NOTHING_TO_READ)),
             asks_to_exit=asks_to_exit(message.get(TEXT) or ""),
             fears_being_read=fears_being_read(text) and len(text) <= SHORT_WORRY,
+            sends_code=code_in(typed) is not None,
+            asks_for_code=asks_to_move(text),
             asks_for_office=bool(message.get(ASKS_FOR_OFFICE)),
             only_a_place=bool(message.get(ONLY_A_PLACE)),
             asks_for_cases=bool(message.get(ASKS_FOR_CASES)),
@@ -135,6 +154,8 @@ class IntentRules:
         unsure = self.unsure(float(intent.get("confidence") or 0.0), ranking)
         worry = found.fears_being_read and unsure  # "佢睇唔睇到㗎": the safe exit action gives the privacy advice
         rules = [name for name, matched in ((SAFE_EXIT, (found.asks_to_exit or worry) and not found.nothing_to_read),
+                                            (CONTINUE_CASE, found.sends_code),
+                                            (ASK_CONTINUATION_CODE, found.asks_for_code),
                                             (FIND_OFFICE, found.asks_for_office),
                                             (INFORM_PLACE, found.only_a_place),
                                             (CASE_INTENT, found.asks_for_cases)) if matched]

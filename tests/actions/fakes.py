@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from actions.grid_types import GridBinding, GridReceipt, GridReport
-from actions.handoff_types import HandoffRecord, HandoffRequest, new_record
+from actions.handoff_types import HandoffRecord, HandoffRequest, IssuedCode, new_record
 from actions.routing_protocol import RoutingError, RoutingRefused, RoutingUnavailable
 
 
@@ -211,3 +211,34 @@ class FakeGridBackend:
         urgent = report.urgency == "urgent"
         return GridReceipt(id=str(len(self.reports)), number=number, status="reported", area=report.area,
                            urgent=urgent, handoff_id=f"h-{len(self.reports)}" if urgent else None)
+
+
+class FakeContinuations:
+    """`Continuations` in memory, answering as the routing backend does: a code names the
+    conversation's request and works once; an unknown or used code is None; `down` makes
+    every call unavailable (as the backend's 429 does too)."""
+
+    def __init__(self, requests: Optional[Dict[str, HandoffRecord]] = None) -> None:
+        self.requests: Dict[str, HandoffRecord] = dict(requests or {})  # conversation id → her request
+        self.codes: Dict[str, str] = {}  # code → conversation id
+        self.down = False
+
+    async def continuation_code(self, conversation_id: str) -> Optional[IssuedCode]:
+        if self.down:
+            raise RoutingUnavailable("the fake backend is down")
+        record = self.requests.get(conversation_id)
+        if record is None:
+            return None
+        code = f"7KQ2MXD9{len(self.codes):02d}"
+        self.codes[code] = conversation_id
+        return IssuedCode(code=code, expires_at=record.due_at, handoff_id=record.id)
+
+    async def continue_case(self, code: str, channel: str, conversation_id: str) -> Optional[HandoffRecord]:
+        if self.down:
+            raise RoutingUnavailable("the fake backend is down")
+        old = self.codes.pop(code, None)
+        if old is None:
+            return None
+        record = replace(self.requests.pop(old), conversation_id=conversation_id, channel=channel)
+        self.requests[conversation_id] = record
+        return record

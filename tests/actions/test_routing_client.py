@@ -119,3 +119,29 @@ def test_a_withdrawal_names_her_conversation_and_reads_the_new_status():
         with pytest.raises(RoutingRefused) as refused:
             asyncio.run(client(server.url).withdraw("h-42", "woman-1"))
     assert refused.value.status == 409
+
+
+def test_a_continuation_code_is_asked_for_her_conversation_and_read():
+    issued = {"code": "7KQ2MXD94P", "expires_at": "2026-12-02T08:00:00Z", "handoff_id": "h-42"}
+    with StubRoutingServer(201, issued) as server:
+        code = asyncio.run(client(server.url).continuation_code("tg/1001"))
+    assert (code.code, code.handoff_id, code.expires_at.isoformat()) == ("7KQ2MXD94P", "h-42", "2026-12-02T08:00:00+00:00")
+    assert server.received[0][:2] == ("POST", "/api/v1/conversations/tg%2F1001/continuation-code")
+    with StubRoutingServer(404, {"detail": "no handoff for this conversation"}) as server:
+        assert asyncio.run(client(server.url).continuation_code("tg-1001")) is None
+
+
+def test_a_continuation_sends_the_code_and_channel_and_reads_her_request():
+    import json
+
+    with StubRoutingServer(200, {**HANDOFF, "conversation_id": "web-2"}) as server:
+        record = asyncio.run(client(server.url).continue_case("7KQ2MXD94P", "socketio", "web-2"))
+    assert (record.id, record.conversation_id) == ("h-42", "web-2")
+    ((method, path, body),) = server.received
+    assert (method, path, json.loads(body)) == ("POST", "/api/v1/conversations/web-2/continue",
+                                                {"code": "7KQ2MXD94P", "channel": "socketio"})
+    with StubRoutingServer(404, {"detail": "unknown, used or expired continuation code"}) as server:
+        assert asyncio.run(client(server.url).continue_case("AAAAAAAAAA", "socketio", "web-2")) is None
+    with StubRoutingServer(429, {"detail": "too many wrong continuation codes lately"}) as server:
+        with pytest.raises(RoutingUnavailable):
+            asyncio.run(client(server.url).continue_case("AAAAAAAAAA", "socketio", "web-2"))

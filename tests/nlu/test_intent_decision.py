@@ -201,3 +201,30 @@ def test_a_question_with_an_exit_word_keeps_its_intent(tmp_path):
     ranking = [{"name": "care_volunteer", "confidence": 0.8}]
     (processed,) = decided(tmp_path, [message("我想退出志愿者", "care_volunteer", ranking)])
     assert processed.get("intent")["name"] == "care_volunteer"
+
+
+def test_a_continuation_code_is_continue_case_whatever_the_classifier_guessed(tmp_path):
+    guesses = [("接续码 7KQ2M-XD94P", "grid_bind"), ("7kq2m-xd94p", "nlu_fallback"),
+               ("我的接續碼是7KQ2MXD94P", "legal_divorce")]
+    for text, guess in guesses:
+        (processed,) = decided(tmp_path, [message(text, guess, [{"name": guess, "confidence": 0.6}])])
+        assert processed.get("intent") == {"name": "continue_case", "confidence": 1.0}, text
+
+
+def test_the_word_without_a_code_asks_for_one(tmp_path):
+    (processed,) = decided(tmp_path, [message("给我一个接续码", "grid_bind", [{"name": "grid_bind", "confidence": 0.5}])])
+    assert processed.get("intent")["name"] == "ask_continuation_code"
+
+
+def test_danger_comes_before_a_continuation_code(tmp_path):
+    (processed,) = decided(tmp_path, [message("接续码 7KQ2M-XD94P 他拿着刀冲过来了", "continue_case")],
+                           detector(tmp_path))
+    assert processed.get("intent")["name"] == "crisis_violence"
+
+
+def test_her_wish_to_go_on_in_another_app_asks_for_a_code_and_a_payment_by_wechat_does_not(tmp_path):
+    sure = [{"name": "legal_fraud", "confidence": 0.7}, {"name": "greet", "confidence": 0.05}]
+    (moving,) = decided(tmp_path, [message("我想换到微信上继续聊", "legal_fraud", sure)])
+    (paid,) = decided(tmp_path, [message("都是微信转的", "legal_fraud", sure)])
+    assert moving.get("intent")["name"] == "ask_continuation_code"
+    assert paid.get("intent")["name"] == "legal_fraud"
