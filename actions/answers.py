@@ -85,6 +85,25 @@ def question_of_its_own(index: KnowledgeIndex, text: str, topic: Dict[str, Any])
     return found.entry if found.entry.category == topic.get("area") else None
 
 
+OTHER_TOPIC = 0.3  # the classifier's confidence in another area for a follow-up to leave the topic
+SHIFT = re.compile(r"^(那|还有|另外|对了|顺便|btw|by the way)")  # "那大孙子不说话这事咋办"
+
+
+def names_another_topic(index: KnowledgeIndex, turn: Turn, text: str, topic: Dict[str, Any]) -> bool:
+    """"那抚养权这块，我收入比他低会吃亏吗" after an answer on a child's phone use: the classifier
+    leans to another area and her words say so too (the FAQ answers them there, or she turns to
+    it with "那…", "还有…" and the FAQ's closest entry is of that area). A new fact of the topic
+    ("我是全职太太 十年了" after a divorce question) keeps it: the classifier is not sure enough."""
+    if not turn.category or turn.category == topic.get("area") or len(text) < OWN_QUESTION_CHARS \
+            or turn.confidence < OTHER_TOPIC:
+        return False
+    found = find_answer(index, text, turn.category)
+    if found.kind == ANSWER and found.entry is not None and found.entry.category == turn.category:
+        return True
+    closest = index.search_faq(text, None)[:1]
+    return bool(SHIFT.search(text.lower())) and bool(closest) and closest[0].entry.category == turn.category
+
+
 def reads_as_follow_up(turn: Turn) -> bool:
     """A short or unsure message right after a topic, that names no sure new topic."""
     if turn.intent in FOLLOW_UP_INTENTS:
@@ -126,7 +145,8 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
             return [ask(None)]
     if topic and topic.get("crisis") and turn.episode and (guessed or reads_as_follow_up(turn)):
         return respond_in_episode(turn, reply, index, QUESTION)
-    if topic and topic.get("area") and (guessed or reads_as_follow_up(turn)):
+    if topic and topic.get("area") and (guessed or reads_as_follow_up(turn)) \
+            and not names_another_topic(index, turn, text, topic):
         other = question_of_its_own(index, text, topic)
         if other is not None:  # "他不让我看孩子怎么办" after custody: visitation, a question of its own
             return answer_entry(turn, reply, other, None)

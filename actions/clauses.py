@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from actions.knowledge_answer import ANSWER, find_answer_in_its_area
+from assistant_contract.areas import AREAS
 from assistant_contract.catalogue.entries import FaqEntry
 from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex
 from bot.taxonomy import load_taxonomy
@@ -30,6 +31,7 @@ MIN_CLAUSE = 5  # characters of a side, punctuation not counted
 MAX_CLAUSES = 6  # a longer message is read whole: its pauses are not between needs
 MAX_CHARS = 160
 SECOND_READING = 0.1  # the classifier's confidence in the other area's reading
+CLEAR_CLAUSE = 0.3  # an FAQ score a clause of another area needs when the classifier ranked none
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def second_need(index: KnowledgeIndex, text: str, ranking: Sequence[Dict[str, An
     """The entry for the side of her message that is about the other area, or None."""
     other = other_area(ranking, area) if area else None
     if other is None:
-        return None
+        return _clear_other_need(index, text, area) if area else None
     best: Optional[Tuple[int, SecondNeed]] = None
     for left, right in _cuts(text):
         for side, rest, first in ((left, right, True), (right, left, False)):
@@ -80,6 +82,24 @@ def second_need(index: KnowledgeIndex, text: str, ranking: Sequence[Dict[str, An
             if found is not None and (best is None or len(side) > best[0]):  # the longest side: most of her words
                 best = (len(side), SecondNeed(found, first, _best_of(index, rest, area)))
     return best[1] if best else None
+
+
+def _clear_other_need(index: KnowledgeIndex, text: str, area: str) -> Optional[SecondNeed]:
+    """A classifier sure of one area may give the other no rank at all ("…想问下抚养权怎么争取，
+    还有孩子手机瘾怎么办" read as family education only): a pause-delimited clause that the FAQ
+    answers clearly (`CLEAR_CLAUSE`) in another of the four areas is the second need."""
+    pieces = clauses(text)
+    if len(text or "") > MAX_CHARS or not 2 <= len(pieces) <= MAX_CLAUSES:
+        return None
+    for position, piece in enumerate(pieces):
+        matches = index.search_faq(piece, None) if _long_enough(piece) else []
+        if not matches or matches[0].score < CLEAR_CLAUSE:
+            continue
+        entry = matches[0].entry
+        if entry.category in AREAS and entry.category != area:
+            rest = " ".join(pieces[:position] + pieces[position + 1:])
+            return SecondNeed(entry, position == 0, _best_of(index, rest, area))
+    return None
 
 
 def _best_of(index: KnowledgeIndex, text: str, area: Optional[str]) -> Optional[FaqEntry]:

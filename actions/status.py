@@ -1,7 +1,8 @@
 """Answering "有人处理我的求助了吗".
 
 With no request of hers on record, a topic in play means the words were a follow-up
-on it ("要多久", "有冇電話"): the answer action reads them there."""
+on it ("要多久", "有冇電話"): the answer action reads them there; so are words that ask
+for a person ("叫个人给我打电话行不"), which the classifier may take for a status question."""
 from __future__ import annotations
 
 import logging
@@ -12,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerRequest
 from actions.context import Turn
+from actions.person_request import person_request
 from actions.factories import default_handoff_store
 from actions.routing_protocol import HandoffStore, RoutingError
 from assistant_contract.china_time import month_day_time
@@ -31,6 +33,9 @@ class ActionTicketStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        if person_request(Turn(tracker, domain).text):
+            # "我不会打字 叫个人给我打电话行不": a request for a person, not a question about one
+            return await ActionAnswerRequest(store=self._store).run(dispatcher, tracker, domain)
         try:
             record = await (self._store or default_handoff_store()).latest_for(tracker.sender_id)
         except RoutingError as error:  # not "none found": that would invite a second request

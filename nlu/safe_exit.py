@@ -38,6 +38,7 @@ _HE_IS_COMING = (
     r"他|她|佢|老公|老婆|男朋友|婆婆|公公|家里人|家人|来了|回来了|过来了|进来了|返来|返嚟|嚟咗|来咗|在旁边|在身边|在看"
     r"|看到|看见|发现|知道|怕|担心|imscared|scared|hescoming|heiscoming|here|hes|he|is|coming|back|home"
 )
+_WOULD_SEE = re.compile(r"看见|看到|发现|睇到|知道我")
 _HOW = re.compile(r"怎么|怎样|如何|点样|点先|怎么样才|how")
 _EXIT = re.compile(EXIT_WORDS)
 _ALL_KNOWN = re.compile("|".join(f"(?:{part})" for part in (
@@ -65,13 +66,26 @@ def _words(text: str) -> str:
 
 def asks_to_exit(text: str) -> bool:
     """An exit command: exit words, or his arrival, or her stopping, and nothing but chat
-    words, fillers and 'he is coming' ("他来了", "老公回来了 先不说了", "he's coming delete this")."""
+    words, fillers and 'he is coming' ("他来了", "老公回来了 先不说了", "he's coming delete this");
+    or a message that says someone is coming and ends with a command of its own
+    ("女婿要过来了 看见我用手机问这个要骂人 帮我关了")."""
     words = _words(text)
     if not words or _HOW.search(words):
         return False
     stops = bool(_STOPS.search(words))
     he_arrives = bool(_ARRIVES.search(words) and _HE.search(words)) and not _ASKS.search(text or "")
-    return (stops or he_arrives) and not _ALL_KNOWN.sub("", words)
+    return ((stops or he_arrives) and not _ALL_KNOWN.sub("", words)) or _ends_with_a_command(text)
+
+
+def _ends_with_a_command(text: str) -> bool:
+    """Someone arrives or would see, and her last clause is nothing but an exit command."""
+    clauses = [clause for clause in _PUNCTUATION.split(text or "") if clause]
+    if len(clauses) < 2:
+        return False
+    last = _words(clauses[-1])
+    if not _EXIT.search(last) or _HOW.search(last) or _ALL_KNOWN.sub("", last):
+        return False
+    return bool(_ARRIVES.search(_words("".join(clauses[:-1]))) or _WOULD_SEE.search("".join(clauses[:-1])))
 
 
 def fears_being_read(text: str) -> bool:

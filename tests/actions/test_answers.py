@@ -275,3 +275,19 @@ def test_back_after_a_safe_exit_with_a_clear_question_she_gets_the_answer(real_i
               user_event("保护令去哪里申请", "legal_domestic_violence", 0.9)]
     messages, _ = answer(real_index, events, {"left_at_turn": 1})
     assert "你回来了" not in said(messages) and "法院" in said(messages)
+
+
+def test_a_follow_up_that_turns_to_another_area_leaves_the_topic(real_index):
+    events = [user_event("孩子天天玩手机怎么办", "family_screen_study"), bot_event("孩子沉迷手机……"),
+              user_event("那抚养权这块，我收入比他低会吃亏吗", "legal_divorce", 0.46)]
+    _messages, slots = answer(real_index, events,
+                              {"topic": topic("family_education", "family_education.phone_addiction")})
+    assert slots["service_area"] == "legal"
+
+
+def test_a_new_fact_the_classifier_is_unsure_of_keeps_the_topic(real_index):
+    events = [user_event("离婚的话家务补偿怎么算", "legal_family_property"), bot_event("……"),
+              user_event("我是全職太太 十年了", "job_seeking", 0.23)]
+    _messages, slots = answer(real_index, events,
+                              {"topic": topic("legal", "legal.divorce.housework_compensation", "legal_family_property")})
+    assert slots["service_area"] == "legal"

@@ -50,3 +50,24 @@ def test_a_plain_question_after_small_talk_is_found(index):
     entry = question_at_the_end(index, normalize("笑死我了 我家那个做饭差点把厨房炸了 哈哈哈 问下妇联有没有培训月嫂的"))
     assert entry is not None and entry.category == "entrepreneurship"
     assert question_at_the_end(index, normalize("今天天气真好 哈哈")) is None
+
+
+@pytest.mark.parametrize("text, area, entry, first", [
+    ("我在闹离婚，孩子上初二最近成绩一落千丈还天天玩手机，想问下抚养权怎么争取，还有孩子手机瘾怎么办",
+     "family_education", "legal.divorce.custody", False),
+    ("俺嫁到外村了 村里不给分征地款 说嫁出去的闺女泼出去的水 还有想学个手艺 有免费培训不",
+     "legal", "entrepreneurship.training", False),
+])
+def test_a_clear_clause_of_another_area_is_a_second_need_though_the_classifier_ranked_none(
+        index, text, area, entry, first):
+    found = second_need(index, normalize(text), ranking(("x", 0.95), ("y", 0.01)), area)
+    assert found is not None and (found.entry.id, found.first) == (entry, first)
+
+
+@pytest.mark.parametrize("text, area", [
+    ("老公天天打游戏不管孩子 我想离婚 孩子两岁", "legal"),
+    ("单位知道我怀孕就要辞退我 我好难过", "legal"),
+    ("我想咨询律师关于离婚财产的问题，能帮我联系一个吗", "legal"),
+])
+def test_a_weak_clause_of_another_area_is_no_second_need(index, text, area):
+    assert second_need(index, normalize(text), ranking(("x", 0.95), ("y", 0.01)), area) is None

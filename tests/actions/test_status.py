@@ -86,3 +86,11 @@ def test_with_no_request_a_topic_in_play_reads_the_words_as_a_follow_up_on_it():
                                   {"topic": topic("legal", "legal.employment.pregnancy_dismissal", "legal_employment")})
     assert "还没有查到" not in said(messages)
     assert "一年" in said(messages) or "时效" in said(messages)
+
+
+def test_a_request_for_a_person_taken_for_a_status_question_is_a_request():
+    from tests.actions.dialogue_support import run_action, said
+
+    messages, _slots = run_action(ActionTicketStatus(store=InMemoryHandoffStore()),
+                                  [user_event("我不会打字 叫个人给我打电话行不", "ticket_status", 0.4)])
+    assert "还没有查到" not in said(messages) and "登记转接" in said(messages)

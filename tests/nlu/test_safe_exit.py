@@ -10,6 +10,7 @@ from nlu.text import normalize
     "清空聊天", "清空", "他過來了 快刪", "快删 他回来了", "他回来了 帮我把刚才的对话清掉",
     "can you delete this chat 我怕他看到", "please clear the chat", "Delete!",
     "他来了", "老公回来了 先不说了", "佢返嚟喇", "先不说了", "he's coming delete this", "he is here",
+    "女婿要过来了 看见我用手机问这个要骂人 帮我关了", "婆婆进屋了，她看到要闹，快删掉",
 ])
 def test_an_exit_command_is_understood_in_any_wording(text):
     assert asks_to_exit(normalize(text))
@@ -21,6 +22,7 @@ def test_an_exit_command_is_understood_in_any_wording(text):
     # her own return, a question about him, and a story: not a command
     "我回来了", "我回来了 刚才说到哪", "他来了吗", "他来了？", "他又来了", "他来了 我好怕",
     "我老公出差回来了 还是天天打游戏",
+    "我老公出差回来了 帮我删掉他的微信", "他回来了 我能不能把他拉黑删掉", "他看到我的聊天记录了 怎么删",
 ])
 def test_words_that_only_contain_an_exit_word_are_not_a_command(text):
     assert not asks_to_exit(normalize(text))
