@@ -9,6 +9,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswerRequest
@@ -47,6 +48,14 @@ class ActionTicketStatus(Action):
             dispatcher.utter_message(response="utter_status_unavailable")
             return []
         topic = tracker.get_slot("topic") or {}
+        if record is None and tracker.get_slot("handoff_open"):
+            # this chat held a request that is not here any more (taken to another app with a
+            # continuation code): say so without saying where, and stop treating it as open
+            dispatcher.utter_message(text="这个对话里现在没有进行中的求助了。如果你用接续码把求助接到了别的地方，"
+                                          "专家的回复会发到那边。需要的话，我也可以在这里帮你重新转接专人。",
+                                     buttons=[{"title": "转人工", "payload": "/request_human"},
+                                              {"title": "不用了", "payload": "/deny"}])
+            return [SlotSet("handoff_open", False), SlotSet("handoff_id", None)]
         if record is None and (topic.get("area") or topic.get("office")):
             # "要在多久之内去告" after an answer, "有冇電話" after an office card: no request of
             # hers to report on, so the words are a follow-up on the topic in play

@@ -94,3 +94,14 @@ def test_a_request_for_a_person_taken_for_a_status_question_is_a_request():
     messages, _slots = run_action(ActionTicketStatus(store=InMemoryHandoffStore()),
                                   [user_event("我不会打字 叫个人给我打电话行不", "ticket_status", 0.4)])
     assert "还没有查到" not in said(messages) and "登记转接" in said(messages)
+
+
+def test_a_chat_whose_request_went_to_another_app_hears_it_is_not_here_and_stops_holding_it():
+    from tests.actions.dialogue_support import run_action, said, topic
+
+    messages, slots = run_action(ActionTicketStatus(store=InMemoryHandoffStore()),
+                                 [user_event("律师联系我了吗", "ticket_status", 0.8)],
+                                 {"handoff_open": True, "handoff_id": "h-moved",
+                                  "topic": topic("legal", "legal.divorce.child_support", "legal_divorce")})
+    assert "没有进行中的求助" in said(messages) and "接续码" in said(messages)
+    assert slots == {"handoff_open": False, "handoff_id": None}
