@@ -119,7 +119,7 @@ async def open_for_message(turn: Turn, reply: Reply, store: HandoffStore, index:
     role = (request.role if request else None) or pending.get("role")
     events = await open_handoff(turn, reply, store, category, turn.intent if turn.category else None, role)
     if found.kind == ANSWER and found.entry and found.entry.category != "service":
-        events += answer_entry(turn, reply, found.entry, turn.intent, feedback=False)
+        events += answer_entry(turn, reply, found.entry, turn.intent, feedback=False, waiting=True)
     elif category:
         events += set_topic(turn, category, turn.intent if turn.category else None)
     return events

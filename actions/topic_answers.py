@@ -29,14 +29,38 @@ def choose_button(entry: FaqEntry) -> Dict[str, str]:
     return {"title": entry.question, "payload": f'/choose_faq{{"faq_id":"{entry.id}"}}'}
 
 
+_SENTENCE = re.compile(r"(?<=[。！])")
+_PART = re.compile(r"(?<=；)")
+
+
+def next_step_while_waiting(next_step: str) -> str:
+    """The next step without its offer to hand her over ("需要的话，我可以帮你转接律师；…"), for
+    when a person already has her request: the hotlines and the 110 stay, the offer goes."""
+    kept = []
+    for sentence in _SENTENCE.split(next_step or ""):
+        if "转接" not in sentence:
+            kept.append(sentence)
+            continue
+        parts = [part for part in _PART.split(sentence) if part and "转接" not in part]
+        if parts:
+            kept.append("".join(parts).rstrip("；，。") + "。")
+    text = "".join(kept).strip()
+    return re.sub(r"^也(可以|可)", "可以", text)
+
+
 def answer_entry(turn: Turn, reply: Reply, entry: FaqEntry, intent: Optional[str] = None,
-                 feedback: bool = True) -> List[Dict[str, Any]]:
+                 feedback: bool = True, waiting: Optional[bool] = None) -> List[Dict[str, Any]]:
     """The answer, its basis and next step, and the feedback question: three messages.
     An answer she has already read whole is not sent again: the plain version and
-    the next step stand for it."""
+    the next step stand for it. `waiting`: a person has her request (default: an open
+    handoff in the conversation), so the next step offers no handover."""
     if not reply.say(entry.answer_text()):
         reply.say("这个问题前面说过了，简单说：" + entry.plain_text())
-    reply.say(entry.basis_and_next_step())
+    if turn.handoff_open if waiting is None else waiting:
+        basis = "依据：" + "；".join(entry.references) if entry.references else ""
+        reply.say("\n".join(part for part in (basis, next_step_while_waiting(entry.next_step)) if part))
+    else:
+        reply.say(entry.basis_and_next_step())
     events = set_topic(turn, entry.category, intent, entry.id, answered=True)
     if feedback:
         reply.say(turn.text_of("utter_ask_feedback"), FEEDBACK_BUTTONS)
