@@ -108,7 +108,7 @@ class Findings:
     asks_to_exit: bool = False
     fears_being_read: bool = False
     sends_code: bool = False
-    asks_for_code: bool = False
+    asks_to_move: bool = False
     crisis: Optional[Dict[str, Any]] = None
 
     @classmethod
@@ -120,7 +120,7 @@ class Findings:
             asks_to_exit=asks_to_exit(message.get(TEXT) or ""),
             fears_being_read=fears_being_read(text) and len(text) <= SHORT_WORRY,
             sends_code=code_in(typed) is not None,
-            asks_for_code=asks_to_move(text),
+            asks_to_move=asks_to_move(text),
             asks_for_office=bool(message.get(ASKS_FOR_OFFICE)),
             only_a_place=bool(message.get(ONLY_A_PLACE)),
             asks_for_cases=bool(message.get(ASKS_FOR_CASES)),
@@ -155,7 +155,7 @@ class IntentRules:
         worry = found.fears_being_read and unsure  # "佢睇唔睇到㗎": the safe exit action gives the privacy advice
         rules = [name for name, matched in ((SAFE_EXIT, (found.asks_to_exit or worry) and not found.nothing_to_read),
                                             (CONTINUE_CASE, found.sends_code),
-                                            (ASK_CONTINUATION_CODE, found.asks_for_code),
+                                            (ASK_CONTINUATION_CODE, found.asks_to_move),
                                             (FIND_OFFICE, found.asks_for_office),
                                             (INFORM_PLACE, found.only_a_place),
                                             (CASE_INTENT, found.asks_for_cases)) if matched]

@@ -116,6 +116,12 @@ class SharedPresence:
                 pipe.zremrangebyscore(key, "-inf", self._clock())
                 pipe.pexpire(key, int(self._ttl * 2000))
             await pipe.execute()
+        gone = {sid: session_id for sid, session_id in sockets.items() if sid not in self._sockets}
+        if gone:  # her page closed while this renewal was on its way: its entry must not outlive it
+            async with self._client().pipeline(transaction=False) as pipe:
+                for sid, session_id in gone.items():
+                    pipe.zrem(self._key(session_id), f"{self.replica}:{sid}")
+                await pipe.execute()
 
     async def _keep_alive(self) -> None:
         """Renew this process's entries while it has sockets; stops when it has none."""

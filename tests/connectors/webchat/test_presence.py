@@ -71,3 +71,19 @@ def test_with_redis_away_a_page_still_connects_and_leaves_without_an_error(share
         return await presence.present(SESSION)
 
     assert asyncio.run(main()) is False
+
+
+def test_a_renewal_on_its_way_when_the_page_closes_does_not_keep_it_present(shared):
+    """The keeper copies her sockets, she closes the tab (its entry removed), then the keeper's
+    write lands: without a second look she would count as present for another 30 s, and a reply
+    in that time would be sent to a closed page instead of waiting for her."""
+    async def main():
+        one = SharedPresence(shared, AsyncServer(async_mode="asgi"))
+        two = SharedPresence(new_shared_redis(shared.prefix), AsyncServer(async_mode="asgi"))
+        await one.joined(SESSION, "sid-1")
+        copied = dict(one._sockets)  # what the keeper is about to renew
+        await one.left("sid-1")
+        await one._mark(copied)
+        return await two.present(SESSION)
+
+    assert asyncio.run(main()) is False
