@@ -21,6 +21,7 @@ from assistant_contract.china_time import month_day_time
 from actions.request_status import STATUS_TEXT, describe
 
 logger = logging.getLogger(__name__)
+OFFER_A_PERSON = [{"title": "转人工", "payload": "/request_human"}, {"title": "不用了", "payload": "/deny"}]
 
 class ActionTicketStatus(Action):
     """Tell her the status and due time of her latest request."""
@@ -53,8 +54,7 @@ class ActionTicketStatus(Action):
             # continuation code): say so without saying where, and stop treating it as open
             dispatcher.utter_message(text="这个对话里现在没有进行中的求助了。如果你用接续码把求助接到了别的地方，"
                                           "专家的回复会发到那边。需要的话，我也可以在这里帮你重新转接专人。",
-                                     buttons=[{"title": "转人工", "payload": "/request_human"},
-                                              {"title": "不用了", "payload": "/deny"}])
+                                     buttons=OFFER_A_PERSON)
             return [SlotSet("handoff_open", False), SlotSet("handoff_id", None)]
         if record is None and (topic.get("area") or topic.get("office")):
             # "要在多久之内去告" after an answer, "有冇電話" after an office card: no request of
@@ -62,12 +62,7 @@ class ActionTicketStatus(Action):
             return await ActionAnswerRequest(store=self._store).run(dispatcher, tracker, domain)
         if record is None:
             dispatcher.utter_message(
-                text="我这里还没有查到你提交过的求助。需要的话，我现在就帮你转接专人。",
-                buttons=[
-                    {"title": "转人工", "payload": "/request_human"},
-                    {"title": "不用了", "payload": "/deny"},
-                ],
-            )
+                text="我这里还没有查到你提交过的求助。需要的话，我现在就帮你转接专人。", buttons=OFFER_A_PERSON)
             return []
         text = describe(record)
         if text in Turn(tracker, domain).said():  # asked again: the news in fewer words, not the same text

@@ -56,11 +56,8 @@ def answer_entry(turn: Turn, reply: Reply, entry: FaqEntry, intent: Optional[str
     handoff in the conversation), so the next step offers no handover."""
     if not reply.say(entry.answer_text()):
         reply.say("这个问题前面说过了，简单说：" + entry.plain_text())
-    if turn.handoff_open if waiting is None else waiting:
-        basis = "依据：" + "；".join(entry.references) if entry.references else ""
-        reply.say("\n".join(part for part in (basis, next_step_while_waiting(entry.next_step)) if part))
-    else:
-        reply.say(entry.basis_and_next_step())
+    waits = turn.handoff_open if waiting is None else waiting
+    reply.say(entry.basis_and_next_step(next_step_while_waiting(entry.next_step) if waits else None))
     events = set_topic(turn, entry.category, intent, entry.id, answered=True)
     if feedback:
         reply.say(turn.text_of("utter_ask_feedback"), FEEDBACK_BUTTONS)

@@ -44,10 +44,11 @@ class FaqEntry:
         (Rasa splits text on blank lines), so paragraphs become lines."""
         return "\n".join(part.strip() for part in self.answer.split("\n") if part.strip())
 
-    def basis_and_next_step(self) -> str:
-        """The legal basis and what to do next, as one message."""
+    def basis_and_next_step(self, next_step: Optional[str] = None) -> str:
+        """The legal basis and what to do next (this entry's own unless given), as one message."""
         basis = "依据：" + "；".join(self.references) if self.references else ""
-        return "\n".join(part for part in (basis, self.next_step.strip()) if part)
+        step = self.next_step if next_step is None else next_step
+        return "\n".join(part for part in (basis, step.strip()) if part)
 
     def plain_text(self) -> str:
         """The short plain version; the answer's first sentence when none is written."""
