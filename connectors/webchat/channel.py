@@ -19,8 +19,9 @@ Here:
   every page of her session (the `safe_exit` event: the page empties itself, forgets
   the session cookie and leaves), and nothing new is shown until she writes again;
 - a message for her while no page of her session is open waits and is shown when she
-  comes back (connectors/webchat/output.py); experts' replies are reported to the
-  routing backend as shown or waiting.
+  comes back (connectors/webchat/output.py); a message counts as shown only when her
+  page acknowledges it, and waits again otherwise (connectors/webchat/acknowledgements.py);
+  experts' replies are reported to the routing backend as shown or waiting.
 
 With ASSISTANT_REDIS_URL set (several Rasa replicas behind a proxy), the socket.io
 server gets an AsyncRedisManager: an emit into her room on any replica reaches her page
@@ -52,6 +53,7 @@ from connectors.delivery_reports import DeliveryReports, NoReports, Reporter
 from connectors.intent_gate import admitted_text
 from connectors.safe_exit_words import EXIT, SAFE_EXIT_PAYLOAD, STORE_NAME, CodeWords, SafeExitWords
 from connectors.shared_state import SharedRedis, shared_redis
+from connectors.webchat.acknowledgements import Acknowledgements
 from connectors.webchat.crisis_press import read_press
 from connectors.webchat.output import WebChatOutput
 from connectors.webchat.presence import LocalPresence, Presence, SharedPresence
@@ -100,6 +102,7 @@ class WebChatSocketInput(SocketIOInput):
         self.store = store or WebChatStore(state / "webchat.db")
         self.safe_exit_words = SafeExitWords(CodeWords(state / STORE_NAME))
         self.reports = reports or NoReports()
+        self.acknowledgements = Acknowledgements(self.store, self.reports, settings.ack_seconds)
 
     def get_output_channel(self) -> Optional[WebChatOutput]:
         """Expert replies (trigger_intent, output_channel=latest): kept while her page is closed."""
@@ -107,7 +110,8 @@ class WebChatSocketInput(SocketIOInput):
 
     def _output(self, replying_since: Optional[float] = None) -> WebChatOutput:
         return WebChatOutput(self.sio, self.bot_message_evt, self.store, self.namespace,
-                             replying_since=replying_since, reports=self.reports, presence=self.presence)
+                             replying_since=replying_since, reports=self.reports, presence=self.presence,
+                             acknowledgements=self.acknowledgements)
 
     def session_for(self, environ: Dict[str, Any]) -> Optional[str]:
         """Her session id, from the cookie the page gave her browser; None without one."""
@@ -123,6 +127,8 @@ class WebChatSocketInput(SocketIOInput):
         namespace = self.namespace
         presence = self.presence = (SharedPresence(self.shared, sio, namespace) if self.shared is not None
                                     else LocalPresence(sio, namespace))
+        # what a stopped process showed and never saw acknowledged waits for her again
+        self.store.release_unconfirmed(before=self.store.now() - self.settings.ack_seconds)
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

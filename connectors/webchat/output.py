@@ -3,9 +3,10 @@
 Rasa's SocketIOOutput emits into her session's room and forgets: with the tab closed
 nobody is in the room and an expert's reply is lost. Here a message for an empty room
 waits in the store (connectors/webchat/store.py) and is shown when a page of her
-session connects again; after her safe exit it waits until she writes again. An
-expert's reply (`expert_message_id`) is reported to the routing backend: accepted when
-a page of hers received it, waiting while it waits (connectors/delivery_reports.py).
+session connects again; after her safe exit it waits until she writes again. A message
+shown counts only once her page acknowledges it (connectors/webchat/acknowledgements.py).
+An expert's reply (`expert_message_id`) is reported to the routing backend: accepted when
+a page of hers acknowledged it, waiting while it waits (connectors/delivery_reports.py).
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from typing import Any, Dict, List, Optional, Text
 from rasa.core.channels.socketio import SocketIOOutput
 from socketio import AsyncServer
 
-from connectors.delivery_reports import ACCEPTED, WAITING, NoReports, Reporter, expert_message_id
+from connectors.delivery_reports import WAITING, NoReports, Reporter, expert_message_id
+from connectors.webchat.acknowledgements import Acknowledgements, with_ids
 from connectors.webchat.presence import LocalPresence, Presence
 from connectors.webchat.store import AFTER_SAFE_EXIT, PAGE_CLOSED, WebChatStore
 
@@ -28,12 +30,13 @@ WHILE_AWAY = "你离开之后，这里收到了新的消息："
 class WebChatOutput(SocketIOOutput):
     def __init__(self, sio: AsyncServer, bot_message_evt: Text, store: WebChatStore, namespace: Optional[str] = None,
                  replying_since: Optional[float] = None, reports: Optional[Reporter] = None,
-                 presence: Optional[Presence] = None) -> None:
+                 presence: Optional[Presence] = None, acknowledgements: Optional[Acknowledgements] = None) -> None:
         super().__init__(sio, bot_message_evt)
         self.store, self.namespace = store, namespace or "/"
         self.replying_since = replying_since  # None: a later message, held after her safe exit
         self.reports = reports or NoReports()
         self.presence = presence or LocalPresence(sio, self.namespace)
+        self.acknowledgements = acknowledgements or Acknowledgements(store, self.reports)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         parts = [{"text": part} for part in text.strip().split("\n\n")]
@@ -58,6 +61,7 @@ class WebChatOutput(SocketIOOutput):
         return await self.presence.present(session_id)
 
     async def _deliver(self, session_id: str, messages: List[Dict[str, Any]], expert_id: Optional[int]) -> None:
+        messages = with_ids(messages)
         since = self.store.quiet_since(session_id)
         reason = None
         if since is not None and (self.replying_since is None or self.replying_since < since):
@@ -69,25 +73,31 @@ class WebChatOutput(SocketIOOutput):
             self.reports.report(expert_id, WAITING, WAITING_DETAIL[reason])
             logger.info("Web chat %s: a message waits (%s)", session_id, reason)
             return
-        for message in messages:
-            await self.sio.emit(self.bot_message_evt, message, room=session_id, namespace=self.namespace)
-        self.reports.report(expert_id, ACCEPTED)
+        row_id = self.acknowledgements.keep_unconfirmed(session_id, messages, expert_id)
+        await self._show(session_id, row_id, messages, expert_id)
+
+    async def _show(self, session_id: str, row_id: int, messages: List[Dict[str, Any]],
+                    expert_id: Optional[int]) -> None:
+        await self.acknowledgements.show(self.sio, self.bot_message_evt, self.namespace, session_id, row_id,
+                                         messages, expert_id, redeliver=self._shown_again)
+
+    async def _shown_again(self, session_id: str) -> None:
+        """Messages her page did not acknowledge, shown again if a page of hers is open (else when she is back)."""
+        await self.deliver_waiting(session_id, (PAGE_CLOSED,))
 
     async def deliver_waiting(self, session_id: str, reasons: tuple = (PAGE_CLOSED, AFTER_SAFE_EXIT)) -> int:
-        """Show what waited for her, after a short lead; each reply is reported as it is shown."""
+        """Show what waited for her, after a short lead; each is confirmed by her page's acknowledgement."""
         if not self.store.waiting(session_id, reasons) or not await self.present(session_id):
             return 0
-        waiting = self.store.take_waiting(session_id, reasons)  # taken once, if two replicas try together
+        waiting = self.store.take_waiting(session_id, reasons)  # claimed once, if two replicas try together
         if not waiting:
             return 0
         await self.sio.emit(self.bot_message_evt, {"text": WHILE_AWAY}, room=session_id, namespace=self.namespace)
         for shown, kept in enumerate(waiting):
             try:
-                for message in kept.messages:
-                    await self.sio.emit(self.bot_message_evt, message, room=session_id, namespace=self.namespace)
+                await self._show(session_id, kept.id, kept.messages, kept.expert_message_id)
             except Exception:
-                for unshown in waiting[shown:]:  # kept again, never dropped
-                    self.store.keep(session_id, unshown.messages, unshown.reason, unshown.expert_message_id)
+                for unshown in waiting[shown + 1:]:  # waiting again, never dropped
+                    self.store.release(unshown.id)
                 raise
-            self.reports.report(kept.expert_message_id, ACCEPTED)
         return len(waiting)

@@ -7,6 +7,8 @@
 - WEBCHAT_ALLOWED_ORIGINS: comma-separated origins (`https://chat.example.org`) whose
   pages may open the socket.io connection. Unset: only the origin the request itself
   names (Host, and X-Forwarded-Proto behind a proxy), i.e. the page Rasa serves.
+- WEBCHAT_ACK_SECONDS: how long a message shown to her page waits for the page's
+  acknowledgement before it waits for her again (default 10; 0.5 to 120).
 """
 from __future__ import annotations
 
@@ -16,13 +18,15 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Tuple
 
-from bot.environment import environment, items, text
+from bot.environment import environment, items, number, text
+from connectors.webchat.acknowledgements import ACK_SECONDS
 
 logger = logging.getLogger(__name__)
 
 ENVIRONMENT_NAMES = {
     "session_secret": "WEBCHAT_SESSION_SECRET",
     "allowed_origins": "WEBCHAT_ALLOWED_ORIGINS",
+    "ack_seconds": "WEBCHAT_ACK_SECONDS",
 }
 MIN_SECRET_LENGTH = 32
 ORIGIN_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
@@ -42,11 +46,19 @@ def _origins(listed: Iterable[str]) -> Optional[Tuple[str, ...]]:
     return tuple(origins) or None
 
 
+def _ack_seconds(environ: Mapping[str, str]) -> float:
+    seconds = number(environ, ENVIRONMENT_NAMES["ack_seconds"], ACK_SECONDS)
+    if not 0.5 <= seconds <= 120:
+        raise ValueError(f"{ENVIRONMENT_NAMES['ack_seconds']} must be between 0.5 and 120 seconds, got {seconds}")
+    return seconds
+
+
 @dataclass(frozen=True)
 class WebChatSettings:
     session_secret: bytes
     allowed_origins: Optional[Tuple[str, ...]] = None  # None: the page's own origin only
     secret_is_random: bool = False
+    ack_seconds: float = ACK_SECONDS
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "WebChatSettings":
@@ -62,4 +74,5 @@ class WebChatSettings:
             session_secret=secrets.token_bytes(32) if random_secret else secret.encode("utf-8"),
             allowed_origins=_origins(items(environ, ENVIRONMENT_NAMES["allowed_origins"])),
             secret_is_random=random_secret,
+            ack_seconds=_ack_seconds(environ),
         )

@@ -142,13 +142,29 @@
     setStatus("连接已断开，正在重试…", true);
   });
 
-  socket.on("bot_uttered", function (message) {
+  // Each message the server shows waits there until this page acknowledges it; one it
+  // sends again (an acknowledgement that came too late) is shown here only once.
+  var shownIds = {};
+
+  function show(message) {
     if (!message) { return; }
+    if (message.id) {
+      if (shownIds[message.id]) { return; }
+      shownIds[message.id] = true;
+    }
     if (message.text) { addMessage("bot", message.text); }
     var choices = message.quick_replies || message.buttons || [];
     if (choices.length) { addChoices(choices); }
     if (message.attachment && message.attachment.type === "image" && message.attachment.payload) {
       addImage(message.attachment.payload.src);
+    }
+  }
+
+  socket.on("bot_uttered", function (message, acknowledge) {
+    try {
+      show(message);
+    } finally {
+      if (typeof acknowledge === "function") { acknowledge("shown"); }
     }
   });
 

@@ -21,6 +21,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"
+WEBCHAT_ACK_SECONDS = 3  # the web chat's wait for the page to acknowledge a message (10 by default)
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +64,7 @@ def live_assistant(tmp_path_factory):
     """Rasa (API enabled, the project's credentials.yml: REST, socket.io, web chat, and the
     token-less Telegram and WeChat channels), the action server and the routing backend."""
     workdir = tmp_path_factory.mktemp("live_assistant")
-    assistant = LiveAssistant(workdir, {})
+    assistant = LiveAssistant(workdir, {"WEBCHAT_ACK_SECONDS": str(WEBCHAT_ACK_SECONDS)})
     routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url, rasa_token=assistant.api_token)
     routing.run_command("load-org-data")  # migrates first
     routing.start()

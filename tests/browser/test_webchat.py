@@ -3,9 +3,13 @@ against the real Rasa server (socket.io channel) and action server."""
 from __future__ import annotations
 
 import re
+import sqlite3
+import time
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.browser.conftest import WEBCHAT_ACK_SECONDS
 
 EXIT_URL = "https://www.baidu.com/"
 
@@ -38,6 +42,18 @@ def test_greeting_then_a_button_then_its_answer(chat, screenshots):
     expect(chat.locator(".message.bot").last).to_contain_text("知道你现在是安全的", timeout=60_000)
     expect(safe).to_be_disabled()
     chat.screenshot(path=str(screenshots / "webchat.png"), full_page=True)
+
+
+def test_the_page_acknowledges_what_it_shows_so_nothing_waits_or_comes_twice(chat, live_assistant):
+    started = time.time()
+    say(chat, "你好")
+    expect(chat.locator(".message.bot").first).to_contain_text("南粤女声+小助手", timeout=60_000)
+    shown = chat.locator(".message.bot").count()
+    chat.wait_for_timeout((WEBCHAT_ACK_SECONDS + 2) * 1000)  # past the server's wait for the acknowledgement
+    expect(chat.locator(".message.bot")).to_have_count(shown)
+    assert "你离开之后" not in chat.locator("#messages").inner_text()
+    with sqlite3.connect(live_assistant.workdir / "webchat.db") as kept:  # every shown message confirmed
+        assert kept.execute("SELECT count(*) FROM webchat_waiting WHERE created_at >= ?", (started,)).fetchone() == (0,)
 
 
 def test_markup_she_types_is_shown_as_text_and_never_runs(chat):

@@ -12,10 +12,12 @@ from typing import Any, List, Optional
 import pytest
 import socketio
 
+from connectors.webchat.acknowledgements import NOT_CONFIRMED
 from connectors.webchat.channel import WebChatSocketInput
 from connectors.webchat.page import WebChatInput
 from connectors.webchat.sessions import COOKIE_NAME, session_id_for
 from connectors.webchat.settings import WebChatSettings
+from tests.connectors.frozen_network import FreezableProxy
 from tests.connectors.sanic_server import ChannelServer
 from tests.connectors.test_intent_gate import FakeStores, FakeTracker, bot, her
 
@@ -175,6 +177,13 @@ class Reports:
         if message_id is not None:
             self.made.append((message_id, state, detail))
 
+    def wait_for(self, report, timeout=10):
+        """Reports follow her page's acknowledgement, in the background: the latest, once it is `report`."""
+        deadline = time.monotonic() + timeout
+        while (not self.made or self.made[-1] != report) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.made
+
 
 def push(server, channel, session_id, text, message_id=None):
     """An expert's reply as trigger_intent hands it to the channel's output (Rasa passes the id as a keyword)."""
@@ -222,10 +231,47 @@ def test_a_reply_for_a_closed_page_waits_and_is_shown_when_she_comes_back(served
     assert back.session() == session_id
     shown = [back.bot.get(timeout=10)["text"] for _ in range(2)]
     assert shown == ["你离开之后，这里收到了新的消息：", "【律师回复】\n请保留好证据。"]
-    deadline = time.monotonic() + 10  # the report follows the messages it is about
-    while reports.made[-1] != (42, "accepted", "") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert reports.made[-1] == (42, "accepted", "")
+    assert reports.wait_for((42, "accepted", ""))[-1] == (42, "accepted", "")  # once her page acknowledged it
+
+
+def test_a_reply_to_a_page_whose_network_died_waits_and_reaches_her_when_she_is_back(served, tabs):
+    """Her phone lost its signal: the server still counts the page as open (until its ping timeout),
+    the reply goes nowhere, no acknowledgement comes, and the reply waits instead of being lost."""
+    reports = Reports()
+    server, channel = served(settings=WebChatSettings(SECRET, ack_seconds=1.0), reports=reports)
+    cookie = page_cookie(server)
+    network = FreezableProxy(int(server.url.rsplit(":", 1)[1]))
+    try:
+        lost = tabs(network, cookie, origin=network.url)
+        session_id = lost.session()
+        network.freeze()
+        push(server, channel, session_id, "【律师回复】\n请保留好证据。", message_id=61)
+        assert present(server, channel, session_id)  # the server cannot tell yet
+        assert reports.wait_for((61, "waiting", NOT_CONFIRMED))[-1] == (61, "waiting", NOT_CONFIRMED)
+        back = tabs(server, cookie)  # she is back, on a working network
+        assert back.session() == session_id
+        shown = []
+        while "【律师回复】\n请保留好证据。" not in shown:
+            shown.append(back.bot.get(timeout=10)["text"])
+        assert shown[-2:] == ["你离开之后，这里收到了新的消息：", "【律师回复】\n请保留好证据。"]
+        assert reports.wait_for((61, "accepted", ""))[-1] == (61, "accepted", "")
+        assert reports.made.count((61, "waiting", NOT_CONFIRMED)) == 1  # the expert's history says it once
+        assert lost.bot.empty()
+    finally:
+        network.close()
+
+
+def test_a_page_that_acknowledges_is_shown_each_message_once(served, tabs):
+    reports = Reports()
+    server, channel = served(settings=WebChatSettings(SECRET, ack_seconds=0.5), reports=reports)
+    tab = tabs(server, page_cookie(server))
+    session_id = tab.session()
+    push(server, channel, session_id, "【律师回复】\n请保留好证据。", message_id=62)
+    first = tab.bot.get(timeout=10)
+    assert first["text"] == "【律师回复】\n请保留好证据。" and first["id"]
+    assert reports.wait_for((62, "accepted", "")) == [(62, "accepted", "")]
+    with pytest.raises(queue.Empty):
+        tab.bot.get(timeout=1.5)  # well past the wait for the acknowledgement: not shown again
 
 
 def test_the_page_cookie_outlives_a_closed_browser_for_a_week(served):
@@ -274,7 +320,7 @@ def test_an_expert_reply_sent_to_another_replica_reaches_her_page(served, tabs, 
     assert present(two, other_channel, session_id)  # known to rasa-2, though her socket is on rasa-1
     push(two, other_channel, session_id, "【律师回复】\n请保留好证据。", message_id=51)
     assert tab.bot.get(timeout=10)["text"] == "【律师回复】\n请保留好证据。"
-    assert reports.made == [(51, "accepted", "")]
+    assert reports.wait_for((51, "accepted", "")) == [(51, "accepted", "")]  # acknowledged through Redis
     with pytest.raises(queue.Empty):
         stranger.bot.get(timeout=1)
 

@@ -1,5 +1,7 @@
-"""Web chat settings from the environment: the session key and the allowed origins."""
+"""Web chat settings from the environment: the session key, the allowed origins, the acknowledgement wait."""
 import logging
+
+import pytest
 
 from connectors.webchat.settings import WebChatSettings
 
@@ -25,3 +27,14 @@ def test_allowed_origins_are_a_comma_separated_list_of_origins(caplog):
                                      " https://Chat.example.org/ , http://localhost:5005,*, chat.example.org"})
     assert settings.allowed_origins == ("https://chat.example.org", "http://localhost:5005")
     assert "'*'" in caplog.text and "'chat.example.org'" in caplog.text
+
+
+def test_the_wait_for_her_pages_acknowledgement_is_ten_seconds_unless_set():
+    assert WebChatSettings.from_env({"WEBCHAT_SESSION_SECRET": SECRET}).ack_seconds == 10.0
+    assert WebChatSettings.from_env({"WEBCHAT_SESSION_SECRET": SECRET, "WEBCHAT_ACK_SECONDS": "3"}).ack_seconds == 3.0
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "600", "soon"])
+def test_a_wait_that_makes_no_sense_stops_the_start(seconds):
+    with pytest.raises(ValueError, match="WEBCHAT_ACK_SECONDS"):
+        WebChatSettings.from_env({"WEBCHAT_SESSION_SECRET": SECRET, "WEBCHAT_ACK_SECONDS": seconds})
