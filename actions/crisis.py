@@ -20,9 +20,11 @@ from rasa_sdk.events import SlotSet
 
 from actions import conversation
 from actions.context import CRISIS_SAFETY, Turn, ask, set_topic
+from actions.crisis_followup import SAFE_FACTS, UPDATE, facts_in, respond_in_episode
 from actions.handoff_types import HandoffRequest
 from actions.her_turn import HerTurnAction, Reply
 from actions.routing_protocol import RoutingError
+from bot.knowledge_index import default_index
 from bot.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -57,6 +59,18 @@ def whose_danger(turn: Turn, crisis_type: str) -> str:
     return whose if whose in (SELF, CHILD, OTHER) else SELF
 
 
+def news_in_episode(turn: Turn, crisis_type: str) -> bool:
+    """Inside an open episode of another danger, a message that only the model reads as a
+    new danger (no danger phrase of the lexicon) while her words say someone is with her
+    or she is safe is news in that episode, not a new alarm: "门开了 他在哭 我抱着他呢"
+    after her son locked himself in gets no "leave him, hide"."""
+    episode = turn.episode
+    if not episode or episode.get("type") == crisis_type or turn.crisis.get("source") == "lexicon":
+        return False
+    facts = set(facts_in(turn.text))
+    return "not_safe" not in facts and bool(facts & SAFE_FACTS)
+
+
 def first_reply(crisis_type: str, whose: str) -> str:
     """The response that speaks to the person writing about this danger."""
     if whose == CHILD and crisis_type in ("violence", "sexual_assault", "child_danger"):
@@ -82,6 +96,8 @@ class ActionCrisisResponse(HerTurnAction):
 
     async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
         crisis_type = crisis_type_of(turn.tracker.latest_message)
+        if news_in_episode(turn, crisis_type):
+            return respond_in_episode(turn, reply, default_index(), UPDATE)
         whose = whose_danger(turn, crisis_type)
         episode = turn.episode
         again = bool(episode and episode.get("type") == crisis_type)
@@ -96,7 +112,7 @@ class ActionCrisisResponse(HerTurnAction):
         if handoff_id:
             events += [SlotSet("handoff_id", handoff_id), SlotSet("handoff_open", True)]
         episode = {"type": crisis_type, "whose": whose, "who": turn.crisis.get("who"), "safe": False,
-                   "handoff_id": handoff_id}
+                   "danger_now": True, "handoff_id": handoff_id}
         category = load_taxonomy().category_of(f"crisis_{crisis_type}")
         return events + [SlotSet("crisis_episode", episode), SlotSet("person_request", None), ask(CRISIS_SAFETY)] \
             + set_topic(turn, category, f"crisis_{crisis_type}", crisis=crisis_type)

@@ -33,7 +33,7 @@ FACTS = (  # (name, her words) in the order they are answered
     ("police_came", r"警察(来|到|在|把|已经)|派出所|差人|民警|带走|抓走|拉走|带去|捉咗|拉咗"),
     ("he_left", r"(他|佢|那个人)(已经)?.{0,2}(走了|走咗|出去|出门|睡着|睡了|去洗澡|去上班|不在|离开)"),
     ("she_left", r"(跑|逃|走)(了)?(出来|出嚟|到)|在(我妈|娘家|朋友|邻居|亲戚|妹妹|姐姐|同事|闺蜜).{0,2}(家|屋企)|离开(了)?(那里|家)|不在家|喺朋友"),
-    ("company", r"陪着|陪我|陪住|在我身边|在身边|室友|有人陪|来了陪|在旁边"),
+    ("company", r"陪着|陪我|陪住|在我身边|在身边|室友|有人陪|来了陪|在旁边|(抱|搂|守)着(他|她|佢|孩子|儿子|女儿)"),
     ("medical", r"(在|到|去了|送到?|进了)(医院|急诊|卫生院)|救护车|120(来|到)|医生(在|来|给|说)|急诊室"),
     ("injured", r"流血|受伤|伤口|出血|骨折|头晕|血印|淤青|伤到"),
     ("not_safe", r"不安全|又回来|又来了|还在外面|在砸门|在踹门|还在追|找到我了"),
@@ -67,6 +67,15 @@ def facts_in(text: str) -> List[str]:
     return found
 
 
+def acknowledgement(fact: str, episode: Dict[str, Any]) -> str:
+    """The response that takes in her news, said to the person writing."""
+    if fact == "medical" and episode.get("type") == "self_harm":
+        return "utter_aftermath_medical_self_harm"
+    if fact == "company" and episode.get("whose") in ("child", "other"):
+        return f"utter_aftermath_company_{episode['whose']}"  # she is the one keeping them company
+    return ACKNOWLEDGE[fact]
+
+
 def next_steps_response(episode: Dict[str, Any]) -> str:
     kind, whose = episode.get("type"), episode.get("whose")
     if whose == "other" and kind in ("violence", "self_harm", "sexual_assault"):
@@ -91,11 +100,11 @@ def respond_in_episode(turn: Turn, reply: Reply, index: KnowledgeIndex, mode: st
         mode = NOT_SAFE  # "我不想去医院 让我睡吧": 120 first, whatever else she said
     if mode == NOT_SAFE:
         reply.say_response(f"utter_crisis_not_safe_{kind}", must=True)
-        episode["safe"] = False
+        episode.update(safe=False, danger_now=True)
         return _episode_events(turn, episode, CRISIS_SAFETY)
+    episode["danger_now"] = False
     safe_now = mode == SAFE_NOW or bool(SAFE_FACTS & set(facts))
-    lines = [turn.text_of(ACKNOWLEDGE[f] if not (f == "medical" and kind == "self_harm")
-                          else "utter_aftermath_medical_self_harm") for f in facts if f in ACKNOWLEDGE]
+    lines = [turn.text_of(acknowledgement(fact, episode)) for fact in facts if fact in ACKNOWLEDGE]
     if safe_now and not episode.get("safe") and not lines:
         lines.append(turn.text_of(safe_response(episode)))
     if lines:

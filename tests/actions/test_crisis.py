@@ -62,6 +62,34 @@ def test_the_same_danger_again_in_the_episode_gets_a_short_new_reply_and_no_seco
     assert len(store.requests) == 1
 
 
+def _son_locked_in(store):
+    opening = crisis_event("我儿子刚跟我说活着没意思 现在把自己锁在房间里", "self_harm", "child", "儿子")
+    first, slots = run([opening], store=store)
+    return [opening, bot_event(first[0]["text"])], {"crisis_episode": slots["crisis_episode"], "handoff_open": True,
+                                                     "handoff_id": slots["handoff_id"], "topic": slots["topic"]}
+
+
+def test_news_that_she_is_with_him_is_not_a_new_alarm_when_only_the_model_reads_danger():
+    store = InMemoryHandoffStore()
+    events, slots = _son_locked_in(store)
+    news = crisis_event("门开了 他在哭 我抱着他呢", "violence", "other", "他", source="model")
+    messages, after = run(events + [news], slots, store)
+    assert "有你在身边陪着" in said(messages) and "孩子" in said(messages)
+    assert "离开他" not in said(messages) and "110报警" not in said(messages)
+    assert after["crisis_episode"]["type"] == "self_harm" and after["crisis_episode"]["danger_now"] is False
+    assert len(store.requests) == 1
+
+
+@pytest.mark.parametrize("text, source", [("门开了 他在哭 我抱着他呢", "lexicon"),  # a danger phrase: a new alarm
+                                          ("他爸回来了 又要打我", "model")])  # nothing says she is safe
+def test_another_danger_inside_the_episode_is_a_new_alarm(text, source):
+    store = InMemoryHandoffStore()
+    events, slots = _son_locked_in(store)
+    messages, after = run(events + [crisis_event(text, "violence", "self", None, source=source)], slots, store)
+    assert "110" in messages[0]["text"]
+    assert after["crisis_episode"]["type"] == "violence" and after["crisis_episode"]["danger_now"] is True
+
+
 def test_type_falls_back_to_the_intent_name_without_a_verdict():
     assert crisis_type_of({"intent": {"name": "crisis_child_danger"}}) == "child_danger"
     assert crisis_type_of({"intent": {"name": "something_else"}}) == "violence"

@@ -52,8 +52,22 @@ def test_safe_after_a_rape_brings_the_hospital_and_evidence_and_no_protection_or
 
 
 def test_not_safe_gets_the_numbers_again_in_other_words():
-    messages, _ = after("violence", "/deny", "deny", ActionAnswerYesNo, 1.0)
+    messages, slots = after("violence", "/deny", "deny", ActionAnswerYesNo, 1.0)
     assert messages[0]["text"].startswith("请") and "110" in messages[0]["text"]
+    assert slots["crisis_episode"]["danger_now"] is True  # the episode's judgement: danger now
+
+
+def test_news_in_the_episode_is_judged_no_danger_now():
+    _, slots = after("violence", "我已经报警了", "report_safety", ActionCrisisFollowup)
+    assert slots["crisis_episode"]["danger_now"] is False
+
+
+def test_her_company_is_taken_in_as_said_to_the_one_writing():
+    assert "company" in facts_in("门开了 他在哭 我抱着他呢")
+    messages, _ = after("self_harm", "我抱着她呢 她在哭", "inform", ActionCrisisFollowup, whose="child")
+    assert "有你在身边陪着" in said(messages) and "别让孩子一个人" in said(messages)
+    messages, _ = after("self_harm", "室友陪着我", "inform", ActionCrisisFollowup)
+    assert "有人陪着你" in said(messages)
 
 
 def test_what_next_after_violence_is_about_that_danger():
@@ -93,6 +107,6 @@ def test_refusing_the_hospital_after_a_suicide_disclosure_gets_120_first():
     assert "refuses_care" in facts_in("我不想去医院 让我睡吧")
     messages, slots = after("self_harm", "我不想去医院 让我睡吧", "care_mental_health", ActionAnswerRequest, 0.21)
     assert "120" in messages[0]["text"].split("。")[0]
-    assert slots["crisis_episode"]["safe"] is False
+    assert slots["crisis_episode"]["safe"] is False and slots["crisis_episode"]["danger_now"] is True
     messages, _ = after("violence", "我不想去医院 伤不重", "legal_domestic_violence", ActionAnswerRequest, 0.5)
     assert "你现在有危险" not in said(messages)  # after violence it is a choice about a light injury

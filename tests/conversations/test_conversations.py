@@ -74,6 +74,18 @@ def test_danger_no_fails_on_any_crisis_signal():
     assert not outcome("danger", "no", observation([CRISIS_REPLY], "affirm", crisis=True))
 
 
+def test_the_crisis_episode_judges_danger_now_when_it_was_set_this_turn():
+    not_safe = {"text": "请现在就拨打120或110。已经吃了药或伤了自己的，马上告诉身边的人、打120。"}
+    in_danger = observation([not_safe], "care_mental_health", actions=("action_answer_request",),
+                            slots={"crisis_episode": {"type": "self_harm", "danger_now": True}})
+    assert outcome("danger", "now", in_danger) and not outcome("danger", "no", in_danger)
+    news = observation([{"text": "有你在身边陪着就好。"}], "crisis_violence", True, ("action_crisis_response",),
+                       slots={"crisis_episode": {"type": "self_harm", "danger_now": False}})
+    assert outcome("danger", "no", news) and not outcome("danger", "now", news)
+    older_episode = observation([GREETING], "greet", slots={"crisis_episode": {"type": "violence", "safe": False}})
+    assert outcome("danger", "no", older_episode)  # no judgement recorded: nothing counts
+
+
 def test_handoff_states():
     opened = {"id": "h1", "status": "assigned", "urgent": False, "category": "legal", "source": "routing"}
     urgent = dict(opened, urgent=True)

@@ -15,6 +15,12 @@ How the area of a turn is decided (the `area` check):
    count: violence and sexual assault → legal, self-harm → care);
 3. else none. An area left in a slot by an earlier turn does not count: it says
    nothing about how this turn was understood.
+
+Whether a turn was treated as danger now (the `danger` check): a crisis intent, the
+crisis detector's verdict or the crisis reply's action; and the crisis episode's own
+judgement when this turn set it (`crisis_episode.danger_now`): inside an episode
+「我不想去医院 让我睡吧」 is danger now though no single-message signal says so, and a
+message the crisis reply read as news in the episode (「门开了 他在哭 我抱着他呢」) is not.
 """
 from __future__ import annotations
 
@@ -100,4 +106,10 @@ def crisis_signals(observation: TurnObservation) -> List[str]:
     if verdict.get("detected"):
         signals.append(f"crisis detector ({verdict.get('type')}, {verdict.get('source')})")
     signals.extend(f"action {name}" for name in observation.actions() if name in CRISIS_ACTIONS)
+    episode = observation.slots_set().get("crisis_episode")
+    if isinstance(episode, dict) and "danger_now" in episode:
+        if episode["danger_now"]:
+            signals.append("crisis episode: in danger now")
+        else:
+            return []  # the episode read this turn as news, whatever the single message suggested
     return signals
