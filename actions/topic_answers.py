@@ -48,6 +48,15 @@ def next_step_while_waiting(next_step: str) -> str:
     return re.sub(r"^也(可以|可)", "可以", text)
 
 
+def said_before(text: str, entry: FaqEntry) -> str:
+    """An answer she has read whole, asked again: the sentences her words point to
+    ("照顧老人有冇補貼": the allowance), else the plain version."""
+    passage = answer_follow_up(text, entry, [], prefer_current=0.0)
+    if passage is not None and passage.sentences and passage.score > 0 and passage.text != entry.answer_text():
+        return "前面提到过，你问的这一点：\n" + passage.text
+    return "这个问题前面说过了，简单说：" + entry.plain_text()
+
+
 def answer_entry(turn: Turn, reply: Reply, entry: FaqEntry, intent: Optional[str] = None,
                  feedback: bool = True, waiting: Optional[bool] = None) -> List[Dict[str, Any]]:
     """The answer, its basis and next step, and the feedback question: three messages.
@@ -55,7 +64,7 @@ def answer_entry(turn: Turn, reply: Reply, entry: FaqEntry, intent: Optional[str
     the next step stand for it. `waiting`: a person has her request (default: an open
     handoff in the conversation), so the next step offers no handover."""
     if not reply.say(entry.answer_text()):
-        reply.say("这个问题前面说过了，简单说：" + entry.plain_text())
+        reply.say(said_before(turn.text, entry))
     waits = turn.handoff_open if waiting is None else waiting
     reply.say(entry.basis_and_next_step(next_step_while_waiting(entry.next_step) if waits else None))
     events = set_topic(turn, entry.category, intent, entry.id, answered=True)

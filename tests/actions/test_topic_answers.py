@@ -1,7 +1,8 @@
-"""actions/topic_answers.py: while a person has her request, an answer offers no second handover."""
+"""actions/topic_answers.py: while a person has her request, an answer offers no second handover;
+an answer she has read is not sent again whole."""
 import pytest
 
-from actions.topic_answers import answer_entry, next_step_while_waiting
+from actions.topic_answers import answer_entry, next_step_while_waiting, said_before
 from actions.context import Turn
 from actions.her_turn import Reply
 from bot.knowledge_index import KnowledgeIndex
@@ -35,3 +36,19 @@ def test_with_her_request_open_the_answer_offers_no_lawyer_and_keeps_its_basis()
     waiting = answered({"handoff_open": True, "handoff_id": "h-1"})
     assert "转接" not in waiting and "依据" in waiting and "12348" in waiting
     assert "我可以帮你转接律师" in answered({})
+
+
+@pytest.fixture(scope="module")
+def elderly_care():
+    return next(e for e in KnowledgeIndex().knowledge.faq if e.id == "care.elderly_care")
+
+
+@pytest.mark.parametrize("asked", ["照顧老人有冇補貼", "照顾老人有没有补贴"])
+def test_asked_again_about_one_side_she_gets_that_side(asked, elderly_care):
+    again = said_before(asked, elderly_care)
+    assert again.startswith("前面提到过") and "护理补贴" in again
+    assert len(again) < len(elderly_care.answer_text())
+
+
+def test_asked_again_without_a_side_she_gets_the_plain_version(elderly_care):
+    assert said_before("再说一遍", elderly_care) == "这个问题前面说过了，简单说：" + elderly_care.plain_text()
