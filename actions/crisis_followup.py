@@ -72,7 +72,7 @@ def acknowledgement(fact: str, episode: Dict[str, Any]) -> str:
     if fact == "medical" and episode.get("type") == "self_harm":
         return "utter_aftermath_medical_self_harm"
     if fact == "company" and episode.get("whose") in ("child", "other"):
-        return f"utter_aftermath_company_{episode['whose']}"  # she is the one keeping them company
+        return "utter_aftermath_company_other"  # she is the one keeping them company
     return ACKNOWLEDGE[fact]
 
 

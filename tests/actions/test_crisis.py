@@ -74,7 +74,7 @@ def test_news_that_she_is_with_him_is_not_a_new_alarm_when_only_the_model_reads_
     events, slots = _son_locked_in(store)
     news = crisis_event("门开了 他在哭 我抱着他呢", "violence", "other", "他", source="model")
     messages, after = run(events + [news], slots, store)
-    assert "有你在身边陪着" in said(messages) and "孩子" in said(messages)
+    assert "有你在身边陪着" in said(messages) and "12355" in said(messages)  # the next steps for her child
     assert "离开他" not in said(messages) and "110报警" not in said(messages)
     assert after["crisis_episode"]["type"] == "self_harm" and after["crisis_episode"]["danger_now"] is False
     assert len(store.requests) == 1

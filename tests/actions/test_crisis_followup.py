@@ -65,7 +65,8 @@ def test_news_in_the_episode_is_judged_no_danger_now():
 def test_her_company_is_taken_in_as_said_to_the_one_writing():
     assert "company" in facts_in("门开了 他在哭 我抱着他呢")
     messages, _ = after("self_harm", "我抱着她呢 她在哭", "inform", ActionCrisisFollowup, whose="child")
-    assert "有你在身边陪着" in said(messages) and "别让孩子一个人" in said(messages)
+    assert "有你在身边陪着" in said(messages) and "有人陪着你" not in said(messages)
+    assert said(messages).count("一个人待着") == 1  # the next steps say it; the welcome does not again
     messages, _ = after("self_harm", "室友陪着我", "inform", ActionCrisisFollowup)
     assert "有人陪着你" in said(messages)
 
