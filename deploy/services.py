@@ -148,11 +148,11 @@ class Services:
         for index in (1, 2):
             name = f"rasa-{index}"
             specs.append(ProcessSpec(
-                name, [python, "-m", "bot.rasa_server", "run", "--enable-api", "--auth-token", self.tokens["rasa_api_token"], "-i", "127.0.0.1",
+                name, [python, "-m", "bot.rasa_server", "run", "--enable-api", "-i", "127.0.0.1",
                        "--port", str(ports[name]), "--model", str(settings.model_path),
                        "--endpoints", self._path("deploy/endpoints.scale.yml"),
                        "--credentials", self._path("credentials.yml")],
-                self.assistant_env(), answers(f"{settings.url_of(name)}/version"), root))
+                {**self.assistant_env(), "RASA_API_TOKEN": self.tokens["rasa_api_token"]}, answers(f"{settings.url_of(name)}/version"), root))
         specs.append(ProcessSpec("archive", [routing_python, "-m", "routing", "consume-archive", "--source", "rabbitmq"],
                                  self.routing_env(), self._archive_ready, root))
         return {spec.name: spec for spec in specs}

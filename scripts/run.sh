@@ -25,8 +25,9 @@ PYTHONPATH=. ROUTING_RASA_URL=${ROUTING_RASA_URL:-http://127.0.0.1:$RASA_PORT} "
 pids+=($!)
 "$VENV/bin/python" -m actions.server --host 127.0.0.1 --port "$ACTION_PORT" >>var/logs/actions.log 2>&1 &
 pids+=($!)
-# Rasa's HTTP API (trackers, trigger_intent) needs the token; no CORS: the web chat page is same-origin.
-"$VENV/bin/python" -m bot.rasa_server run --enable-api --auth-token "$RASA_API_TOKEN" -i "$BIND" --model "$MODEL" --port "$RASA_PORT" \
+# Rasa's HTTP API (trackers, trigger_intent) needs the token, read from RASA_API_TOKEN (never an
+# argument: `ps` shows arguments to every user); no CORS: the web chat page is same-origin.
+"$VENV/bin/python" -m bot.rasa_server run --enable-api -i "$BIND" --model "$MODEL" --port "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml >>var/logs/rasa.log 2>&1 &
 pids+=($!)
 

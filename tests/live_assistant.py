@@ -76,7 +76,7 @@ class LiveAssistant:
         self.action_token = secrets.token_urlsafe(32)
         LiveAssistant.api_tokens[self.rasa_url] = self.api_token
         self.env.update(ASSISTANT_VAR_DIR=str(self.workdir), TF_CPP_MIN_LOG_LEVEL="2",
-                        ACTION_SERVER_TOKEN=self.action_token, **env)
+                        ACTION_SERVER_TOKEN=self.action_token, RASA_API_TOKEN=self.api_token, **env)
         self._credentials = PROJECT_ROOT / "credentials.yml"
         if credentials is not None:
             self._credentials = self.workdir / "credentials.yml"
@@ -88,7 +88,7 @@ class LiveAssistant:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(embedded_endpoints(self.action_url, self.action_token, self.workdir / "tracker.db",
                                                 self.event_broker_db), encoding="utf-8")
-        return [str(PYTHON_BIN), "-m", "bot.rasa_server", "run", "--enable-api", f"--auth-token={self.api_token}", "-i", "127.0.0.1",
+        return [str(PYTHON_BIN), "-m", "bot.rasa_server", "run", "--enable-api", "-i", "127.0.0.1",
                 "--model", str(MODEL_PATH), "--port", str(self.rasa_port),
                 "--endpoints", str(endpoints), "--credentials", str(self._credentials)]
 
