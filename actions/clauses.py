@@ -26,7 +26,8 @@ from assistant_contract.catalogue.entries import FaqEntry
 from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex
 from bot.taxonomy import load_taxonomy
 
-_PAUSE = re.compile(r"[\s，,、；;]+|(?<!我)(?=我?(?:还|又|也|干脆|另外)(?:想|要|打算))")
+# A space between two Latin words is not a pause ("I want to 开个奶茶店" is one side, not three).
+_PAUSE = re.compile(r"[，,、；;]+\s*|(?<![A-Za-z?!.'])\s+|\s+(?![A-Za-z])|(?<!我)(?=我?(?:还|又|也|干脆|另外)(?:想|要|打算))")
 MIN_CLAUSE = 5  # characters of a side, punctuation not counted
 MAX_CLAUSES = 6  # a longer message is read whole: its pauses are not between needs
 MAX_CHARS = 160

@@ -21,6 +21,12 @@ def test_a_message_is_cut_where_she_paused_and_where_a_second_wish_begins():
     assert clauses("孩子厌学我又想出去上班") == ["孩子厌学", "我又想出去上班"]
 
 
+def test_english_words_between_her_pauses_stay_together():
+    assert clauses("I want to 开个奶茶店，想了解创业担保贷款；also 我老公说我婚后开的店都是他的，is that true?") == [
+        "I want to", "开个奶茶店", "想了解创业担保贷款", "also", "我老公说我婚后开的店都是他的", "is that true?"]
+    assert clauses("my boss 不给我 maternity leave") == ["my boss", "不给我", "maternity leave"]
+
+
 def test_the_other_area_is_the_best_reading_outside_the_message_area_if_it_is_a_contender():
     assert other_area(ranking(("job_seeking", 0.52), ("legal_family_property", 0.42)), "entrepreneurship") == "legal"
     assert other_area(ranking(("startup_finance", 0.91), ("startup_business", 0.02), ("family_guidance", 0.01)),
@@ -57,6 +63,8 @@ def test_a_plain_question_after_small_talk_is_found(index):
      "family_education", "legal.divorce.custody", False),
     ("俺嫁到外村了 村里不给分征地款 说嫁出去的闺女泼出去的水 还有想学个手艺 有免费培训不",
      "legal", "entrepreneurship.training", False),
+    ("I want to 开个奶茶店，想了解创业担保贷款；also 我老公说我婚后开的店都是他的，is that true?",
+     "entrepreneurship", "legal.divorce.property", False),
 ])
 def test_a_clear_clause_of_another_area_is_a_second_need_though_the_classifier_ranked_none(
         index, text, area, entry, first):
