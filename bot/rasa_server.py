@@ -30,7 +30,7 @@ def with_api_token(args: List[str], environ: Mapping[str, str]) -> List[str]:
     token = (environ.get(TOKEN_VARIABLE) or "").strip()
     if not token:
         raise SystemExit(f"{TOKEN_VARIABLE} is not set: Rasa's HTTP API would let anyone read every conversation")
-    return [*args, TOKEN_OPTION, token]
+    return [*args, f"{TOKEN_OPTION}={token}"]  # one argument: a token may begin with "-"
 
 
 def main(argv: Optional[List[str]] = None, rasa_main: Optional[Callable[[], None]] = None,

@@ -1,9 +1,11 @@
 """The Rasa launcher installs the fixes before Rasa's command line reads its arguments, and gives
 Rasa its API token from the environment, never from the visible command line."""
+import argparse
 import subprocess
 import sys
 
 import pytest
+from rasa.cli.arguments.run import add_server_arguments
 
 from rasa.core.actions.action import RemoteAction
 
@@ -28,12 +30,12 @@ def test_reads_its_own_command_line_by_default(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["bot/rasa_server.py", "run", "--enable-api"])
     seen = []
     rasa_server.main(rasa_main=lambda: seen.append(list(sys.argv)), environ={"RASA_API_TOKEN": "t0ken"})
-    assert seen == [["rasa", "run", "--enable-api", "--auth-token", "t0ken"]]
+    assert seen == [["rasa", "run", "--enable-api", "--auth-token=t0ken"]]
 
 
 def test_the_api_token_comes_from_the_environment_and_only_with_the_api():
     assert rasa_server.with_api_token(["run", "--enable-api", "--port", "5005"], {"RASA_API_TOKEN": " t0ken "}) == [
-        "run", "--enable-api", "--port", "5005", "--auth-token", "t0ken"]
+        "run", "--enable-api", "--port", "5005", "--auth-token=t0ken"]
     assert rasa_server.with_api_token(["run", "--port", "5005"], {"RASA_API_TOKEN": "t0ken"}) == ["run", "--port", "5005"]
     assert rasa_server.with_api_token(["train"], {}) == ["train"]
 
@@ -47,6 +49,13 @@ def test_the_api_token_comes_from_the_environment_and_only_with_the_api():
 def test_an_open_api_or_a_token_in_the_arguments_stops_the_start(args, environ, says):
     with pytest.raises(SystemExit, match=says):
         rasa_server.main(args, rasa_main=lambda: pytest.fail("Rasa must not start"), environ=environ)
+
+
+def test_a_token_that_begins_with_a_dash_is_read_by_rasa_as_the_token():
+    parser = argparse.ArgumentParser()
+    add_server_arguments(parser)
+    args = rasa_server.with_api_token(["run", "--enable-api"], {"RASA_API_TOKEN": "-Xy_0"})[1:]
+    assert parser.parse_args(args).auth_token == "-Xy_0"
 
 
 def test_the_token_is_not_in_the_command_line_other_users_see():
