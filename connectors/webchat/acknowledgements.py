@@ -69,7 +69,8 @@ class Acknowledgements:
                 await sio.emit(event, message, room=session_id, namespace=namespace)
             await sio.emit(event, messages[-1], room=session_id, namespace=namespace, callback=acknowledged)
         except Exception:
-            self.store.release(row_id)  # not shown: it waits for her
+            if self.store.release(row_id):  # not shown: it waits for her
+                self._report_waiting(row_id, expert_id)
             raise
         wait = asyncio.ensure_future(self._settle(session_id, row_id, expert_id, confirmed, redeliver))
         self._waits.add(wait)
@@ -82,9 +83,7 @@ class Acknowledgements:
         except asyncio.TimeoutError:
             if self.store.release(row_id):
                 logger.info("Web chat %s: no page acknowledged a message; it waits", session_id)
-                if row_id not in self._reported_waiting:
-                    self._reported_waiting.add(row_id)
-                    self.reports.report(expert_id, WAITING, NOT_CONFIRMED)
+                self._report_waiting(row_id, expert_id)
                 try:
                     await redeliver(session_id)
                 except Exception:  # noqa: BLE001 - it waits in the store; shown when she comes back
@@ -94,7 +93,13 @@ class Acknowledgements:
         self._reported_waiting.discard(row_id)
         self.reports.report(expert_id, ACCEPTED)
 
+    def _report_waiting(self, row_id: int, expert_id: Optional[int]) -> None:
+        """The routing backend hears once that a message waits (each report is a line in the expert's history)."""
+        if expert_id is not None and row_id not in self._reported_waiting:
+            self._reported_waiting.add(row_id)
+            self.reports.report(expert_id, WAITING, NOT_CONFIRMED)
+
     async def settled(self) -> None:
-        """Until every wait begun so far has ended (tests, and a graceful stop)."""
+        """Until every wait begun so far has ended (for tests; at a stop the copies wait in the store)."""
         while self._waits:
             await asyncio.gather(*list(self._waits), return_exceptions=True)

@@ -103,6 +103,7 @@ def test_an_emit_that_fails_leaves_the_message_waiting(store):
     with pytest.raises(ConnectionError):
         show(Acknowledgements(store, reports, ack_seconds=0.05), Sockets(acknowledging=False, failing=True), messages)
     assert [w.messages for w in store.take_waiting("web-1")] == [messages]
+    assert reports.made == [(7, "waiting", NOT_CONFIRMED)]
 
 
 def test_a_redelivery_that_fails_is_logged_and_the_message_still_waits(store, caplog):
