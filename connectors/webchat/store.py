@@ -75,16 +75,10 @@ class WebChatStore:
     def keep(self, session_id: str, messages: List[Dict[str, Any]], reason: str,
              expert_message_id: Optional[int] = None) -> int:
         """Keep messages for her (`reason` says why); returns the row's id."""
-        with self._lock:
-            connection = self._connect()
-            try:
-                with connection:
-                    return connection.execute(
-                        "INSERT INTO webchat_waiting (session_id, messages, expert_message_id, reason, created_at) "
-                        "VALUES (?, ?, ?, ?, ?)", (session_id, json.dumps(messages, ensure_ascii=False),
-                                                   expert_message_id, reason, self._clock())).lastrowid
-            finally:
-                connection.close()
+        return self._run("INSERT INTO webchat_waiting (session_id, messages, expert_message_id, reason, created_at) "
+                         "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                         (session_id, json.dumps(messages, ensure_ascii=False), expert_message_id, reason,
+                          self._clock()))[0][0]
 
     def waiting(self, session_id: str, reasons: tuple = (PAGE_CLOSED, AFTER_SAFE_EXIT)) -> List[Waiting]:
         marks = ",".join("?" * len(reasons))
