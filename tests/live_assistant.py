@@ -13,13 +13,14 @@ import secrets
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 from urllib.parse import quote, urlencode
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from bot.endpoints_file import embedded_endpoints
 from tests.conftest import MODEL_PATH, PROJECT_ROOT
-from tests.routing_process import free_port
+from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
 
 RASA_BIN = PROJECT_ROOT / ".venv" / "bin" / "rasa"
 PYTHON_BIN = PROJECT_ROOT / ".venv" / "bin" / "python"
@@ -126,3 +127,29 @@ class LiveAssistant:
                 process.kill()
         for log in self._logs:
             log.close()
+
+
+def with_a_lawyer(routing: RoutingProcess) -> None:
+    routing.prepare_with_lawyer()
+
+
+@contextmanager
+def assistant_with_routing(workdir: Path, env: Optional[Dict[str, str]] = None, credentials: Optional[str] = None,
+                           database_url: str = "", prepare: Callable[[RoutingProcess], Any] = with_a_lawyer
+                           ) -> Iterator[Tuple[LiveAssistant, RoutingProcess]]:
+    """Rasa and the action server against a routing backend of their own, started in the order each
+    needs (Rasa's address first, for the backend; then the backend's, for the action server) and
+    stopped whatever happens. `prepare` readies the backend's database before it starts (by default
+    migrated, with one lawyer)."""
+    assistant = LiveAssistant(workdir, env or {}, credentials=credentials)
+    routing = RoutingProcess(workdir, free_port(), database_url=database_url, rasa_url=assistant.rasa_url,
+                             rasa_token=assistant.api_token)
+    prepare(routing)
+    routing.start()
+    assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
+    try:
+        assistant.start()
+        yield assistant, routing
+    finally:
+        routing.stop()
+        assistant.stop()

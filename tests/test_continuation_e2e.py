@@ -16,8 +16,8 @@ from tests.connectors.telegram.test_live import SECRET, deliver
 from tests.connectors.wechat.fake_api import APP_ID, APP_SECRET, FakeWeChatApi
 from tests.connectors.wechat.payloads import TOKEN
 from tests.connectors.wechat.test_live import WeChatUser
-from tests.live_assistant import LiveAssistant, json_call
-from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
+from tests.live_assistant import assistant_with_routing, json_call
+from tests.routing_process import SERVICE_TOKEN
 
 CODE = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 
@@ -32,18 +32,12 @@ def two_apps(tmp_path):
             "connectors.telegram.TelegramInput": {
                 "bot_token": telegram.token, "webhook_secret": SECRET, "api_base_url": telegram.base_url,
                 "webhook_url": "https://assistant.example.org/webhooks/telegram/webhook"}})
-        assistant = LiveAssistant(tmp_path, dict(WECHAT_TOKEN=TOKEN, WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET=APP_SECRET,
-                                                 WECHAT_API_BASE_URL=wechat.base_url), credentials=credentials)
-        routing = RoutingProcess(tmp_path, free_port(), rasa_url=assistant.rasa_url, rasa_token=assistant.api_token)
-        routing.prepare_with_lawyer()
-        routing.start()
-        assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
+        env = dict(WECHAT_TOKEN=TOKEN, WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET=APP_SECRET,
+                   WECHAT_API_BASE_URL=wechat.base_url)
         try:
-            assistant.start()
-            yield assistant.rasa_url, routing.url, wechat, telegram
+            with assistant_with_routing(tmp_path, env, credentials) as (assistant, routing):
+                yield assistant.rasa_url, routing.url, wechat, telegram
         finally:
-            routing.stop()
-            assistant.stop()
             wechat.close()
 
 

@@ -16,8 +16,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from tests.live_assistant import LiveAssistant, json_call
-from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
+from tests.live_assistant import assistant_with_routing, json_call
+from tests.routing_process import SERVICE_TOKEN, free_port
 
 POSTGRES_URL = os.environ.get("ROUTING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -69,18 +69,9 @@ def postgres_schema():
 def services(request, tmp_path):
     inbox = Inbox()
     database_url = "" if request.param == "sqlite" else postgres_schema()
-    # Rasa's ports are chosen first: the routing backend needs Rasa's address
-    live = LiveAssistant(tmp_path, {}, credentials=f'callback:\n  url: "{inbox.url}"\n')
-    routing = RoutingProcess(tmp_path, free_port(), database_url=database_url, rasa_url=live.rasa_url, rasa_token=live.api_token)
-    routing.prepare_with_lawyer()
-    routing.start()
-    live.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
-    try:
-        live.start()
+    with assistant_with_routing(tmp_path, credentials=f'callback:\n  url: "{inbox.url}"\n',
+                                database_url=database_url) as (live, routing):
         yield live.rasa_url, routing, inbox, live
-    finally:
-        routing.stop()
-        live.stop()
 
 
 

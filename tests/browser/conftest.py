@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-from tests.live_assistant import LiveAssistant
-from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
+from tests.live_assistant import assistant_with_routing
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -64,14 +63,9 @@ def live_assistant(tmp_path_factory):
     """Rasa (API enabled, the project's credentials.yml: REST, socket.io, web chat, and the
     token-less Telegram and WeChat channels), the action server and the routing backend."""
     workdir = tmp_path_factory.mktemp("live_assistant")
-    assistant = LiveAssistant(workdir, {"WEBCHAT_ACK_SECONDS": str(WEBCHAT_ACK_SECONDS)})
-    routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url, rasa_token=assistant.api_token)
-    routing.run_command("load-org-data")  # migrates first
-    routing.start()
-    assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
-    try:
-        assistant.start()
+    def with_the_organisations(routing):  # migrates first
+        routing.run_command("load-org-data")
+
+    env = {"WEBCHAT_ACK_SECONDS": str(WEBCHAT_ACK_SECONDS)}
+    with assistant_with_routing(workdir, env, prepare=with_the_organisations) as (assistant, routing):
         yield LiveServices(assistant.rasa_url, assistant.action_url, routing.url, workdir)
-    finally:
-        routing.stop()
-        assistant.stop()

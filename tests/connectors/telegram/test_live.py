@@ -22,8 +22,8 @@ from tests.connectors.telegram.fake_api import (
     sticker_update,
     text_update,
 )
-from tests.live_assistant import LiveAssistant, json_call, tracker
-from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
+from tests.live_assistant import assistant_with_routing, json_call, tracker
+from tests.routing_process import SERVICE_TOKEN
 
 SECRET = "e2e-secret_0123456789"
 PUBLIC_URL = "https://assistant.example.org/webhooks/telegram/webhook"
@@ -33,19 +33,10 @@ PUBLIC_URL = "https://assistant.example.org/webhooks/telegram/webhook"
 def live(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("telegram-e2e")
     with FakeTelegramApi() as api:
-        assistant = LiveAssistant(workdir, {}, credentials=yaml.safe_dump({"connectors.telegram.TelegramInput": {
-            "bot_token": api.token, "webhook_secret": SECRET, "webhook_url": PUBLIC_URL,
-            "api_base_url": api.base_url}}))
-        routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url, rasa_token=assistant.api_token)
-        routing.prepare_with_lawyer()
-        routing.start()
-        assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
-        try:
-            assistant.start()
+        credentials = yaml.safe_dump({"connectors.telegram.TelegramInput": {
+            "bot_token": api.token, "webhook_secret": SECRET, "webhook_url": PUBLIC_URL, "api_base_url": api.base_url}})
+        with assistant_with_routing(workdir, credentials=credentials) as (assistant, routing):
             yield api, assistant.rasa_url, routing.url, assistant.env
-        finally:
-            routing.stop()
-            assistant.stop()
 
 
 def deliver(rasa_url, update, secret=SECRET):

@@ -16,8 +16,8 @@ import pytest
 from connectors.wechat.text import utf8_size
 from tests.connectors.wechat.fake_api import APP_ID, APP_SECRET, FakeWeChatApi
 from tests.connectors.wechat.payloads import TOKEN, payload, signed_query
-from tests.live_assistant import LiveAssistant, json_call, tracker
-from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
+from tests.live_assistant import assistant_with_routing, json_call, tracker
+from tests.routing_process import SERVICE_TOKEN
 
 MESSAGE_IDS = count(24871600000000000)
 
@@ -26,19 +26,11 @@ MESSAGE_IDS = count(24871600000000000)
 def live(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("wechat_live")
     api = FakeWeChatApi()
-    assistant = LiveAssistant(workdir, dict(WECHAT_TOKEN=TOKEN, WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET=APP_SECRET,
-                                            WECHAT_API_BASE_URL=api.base_url),
-                              credentials="rest:\nconnectors.wechat.WeChatInput:\n")
-    routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url, rasa_token=assistant.api_token)
-    routing.prepare_with_lawyer()
-    routing.start()
-    assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
+    env = dict(WECHAT_TOKEN=TOKEN, WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET=APP_SECRET, WECHAT_API_BASE_URL=api.base_url)
     try:
-        assistant.start()
-        yield assistant.rasa_url, routing.url, api, workdir
+        with assistant_with_routing(workdir, env, "rest:\nconnectors.wechat.WeChatInput:\n") as (assistant, routing):
+            yield assistant.rasa_url, routing.url, api, workdir
     finally:
-        routing.stop()
-        assistant.stop()
         api.close()
 
 

@@ -16,8 +16,7 @@ from urllib.parse import quote, urlencode
 import pytest
 import socketio
 
-from tests.live_assistant import LiveAssistant, json_call
-from tests.routing_process import SERVICE_TOKEN, RoutingProcess, free_port
+from tests.live_assistant import assistant_with_routing, json_call
 
 
 @dataclass(frozen=True)
@@ -31,17 +30,8 @@ class Services:
 @pytest.fixture(scope="package")
 def live(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("security_assistant")
-    assistant = LiveAssistant(workdir, {})
-    routing = RoutingProcess(workdir, free_port(), rasa_url=assistant.rasa_url, rasa_token=assistant.api_token)
-    routing.prepare_with_lawyer()
-    routing.start()
-    assistant.env.update(ROUTING_URL=routing.url, ROUTING_SERVICE_TOKEN=SERVICE_TOKEN)
-    try:
-        assistant.start()
+    with assistant_with_routing(workdir) as (assistant, routing):
         yield Services(assistant.rasa_url, assistant.api_token, routing.url, workdir)
-    finally:
-        routing.stop()
-        assistant.stop()
 
 
 def api_url(live: Services, path: str, **params: str) -> str:
