@@ -165,6 +165,8 @@ def test_both_files_load_and_team_covers_the_issue():
     assert len([c for c in conversations if c.file == "blind.yml"]) == 74
     more = [c for c in conversations if c.file == "blind_more.yml"]
     assert len(more) == 30 and {c.source for c in more} == {"blind"}
+    third = [c for c in conversations if c.file == "blind_third.yml"]
+    assert len(third) == 30 and {c.source for c in third} == {"blind"}
     unseen = [c for c in conversations if c.file == "unseen.yml"]
     assert len(unseen) == 48 and {c.source for c in unseen} == {"unseen"}
     issue_text = "\n".join(t.user or "" for c in team if c.source == "issue" for t in c.turns)
