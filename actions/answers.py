@@ -49,7 +49,10 @@ from bot.taxonomy import load_taxonomy
 
 FOLLOW_UP_INTENTS = {"ask_follow_up", "nlu_fallback", "out_of_scope", "inform_place", "ask_for_help", "ticket_status"}
 STATUS_QUESTION = re.compile(r"(什么时候|多久|几时|还没|怎么还|几点).{0,8}(联系|回复|回我|打电话|找我|理我)"
-                             r"|(律师|专家|工作人员|老师|咨询师).{0,6}(什么时候|多久|几时|还没)")
+                             r"|(律师|专家|工作人员|老师|咨询师).{0,6}(什么时候|多久|几时|还没)"
+                             # "要等多久", "how long要等?": only the wait, nothing else asked about
+                             r"|^\W*(要|得|还要|大概|仲要)?(等|要等)(多久|几天|几耐|幾耐)\W*$"
+                             r"|^\W*how long\W*(要等|等|要)?\W*$", re.IGNORECASE)
 # Back after a safe exit, she points at where the conversation was: "刚才说到房子", "接着说"
 REFERS_BACK = re.compile(r"刚才|刚刚|剛才|剛剛|之前|接着|接著|继续|繼續|頭先|啱先|啱啱|上面")
 SECOND_QUESTION = re.compile(r"还想问问?|还想知道|还有就是|另外|顺便问问?|再问一下|以及|[？?。；;]")

@@ -26,6 +26,8 @@ _MORE_REQUESTS = re.compile(
     r"(创业导师|导师|家庭教育老师|家庭教育指导师|老师|专家|咨询师|心理辅导|律师|社工|真人)"
     r"|(叫|让|安排|找)(个|一个|一位)?(人|工作人员|专家|律师|老师).{0,4}(打电话|打个电话|联系我|回电话)"
     r"|(打电话|回电话)给我|(跟|和|同)(真人|人工|律师|专家|老师|工作人员).{0,3}(聊|谈|倾|说|讲)"
+    # "我想跟家庭教育专家聊聊": the kind of person she wants to talk to, named before the role
+    r"|(想|要|希望|能不能|可以)(跟|和|同)[^，。？！,.?!\s]{1,6}(专家|律师|咨询师|导师|指导师|社工)(聊|谈|倾|说|讲)"
     r"|(想|要)(跟|和|同)(真人|人)(说|聊|倾|讲)|真人(说|聊|倾)"
     # "有没有创业导师能指导下": asking whether there is one, to be helped by her (a plain "老师" is
     # left out: "有没有老师可以辅导作业" asks about tutoring, not for the federation's person)
@@ -54,7 +56,7 @@ _WITHDRAWS = re.compile(
     r"(取消|撤回|撤销|撤掉|撤了|撤咗|取消咗)(我的|那个|这个|刚才那个|刚才的|之前的|嗰个)?(求助|申请|转接|预约|工单|人工)"
     r"|(帮我|帮俺|给我|给俺|帮我把它|麻烦)(把它|把那个)?(取消|撤回|撤销|撤掉|撤了|撤咗)(咗|了)?(吧|啦|了|掉|佢)?[\W]*$"
     r"|(取消|撤回|撤了|撤咗)(了|咗)?(吧|啦|掉|佢)[\W]*$|(^|[\W])(取消|撤回)(了|咗)?(吧|啦)([\W]|$)"
-    r"|never ?mind|cancel (it|that|the request)")
+    r"|never ?mind|cancel (it|that|the request)|(?<![A-Za-z])cancel(吧|啦|了|掉|咗)")
 _ABOUT_A_PERSON = re.compile(r"(律师|专家|老师|医生|咨询师)(说|讲|话|告诉我|建议)")
 _IS_IT_A_PERSON = re.compile(r"(是不是|是否|系唔系|是)(个)?真人|真人(吗|嘛|来的|回复)")
 

@@ -1,10 +1,13 @@
 """Answering a question in its conversation (actions/answers.py): new questions, clear
 winners, choices, topic buttons, follow-ups, plain words, help, two needs."""
+import asyncio
+
 import pytest
 
 from actions.answers import ActionAnswerFaq, ActionAnswerRequest, ActionRecordFeedback
 from bot.knowledge_index import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, FaqMatch, KnowledgeIndex
 from tests.actions.dialogue_support import bot_event, run_action, said, topic, user_event
+from actions.handoff_types import HandoffRequest
 from tests.actions.fakes import InMemoryHandoffStore
 from tests.knowledge_fixture import write_knowledge
 
@@ -170,6 +173,16 @@ def test_while_a_handoff_is_open_a_question_is_answered_and_passed_on_verbatim(r
     messages, _ = answer(real_index, [event], {"handoff_open": True, "handoff_id": "h1"}, store)
     assert store.forwarded == [("woman-1", "h1", words)]
     assert "98" in said(messages) and "已经转给负责你求助的工作人员" in messages[-1]["text"]
+
+
+@pytest.mark.parametrize("words", ["how long要等?", "要等多久", "律师什么时候联系我"])
+def test_while_she_waits_asking_how_long_gets_her_requests_status(real_index, words):
+    store = InMemoryHandoffStore()
+    record = asyncio.run(store.open_request(HandoffRequest("woman-1", "rest", "care", "care_mental_health", False,
+                                                           "产后情绪差")))
+    messages, _ = answer(real_index, [user_event(words, "ask_follow_up", 0.6)],
+                         {"handoff_open": True, "handoff_id": record.id}, store)
+    assert record.id in said(messages) and "48小时" in said(messages)
 
 
 def test_out_of_scope_is_declined_unless_the_faq_is_sure(index):

@@ -40,6 +40,7 @@ def knowledge():
     ("想开个小网店卖手工soap，有没有创业导师可以1 on 1 talk一下？", "创业就业导师", "entrepreneurship"),
     ("個仔喺學校俾人蝦 我自己都好唔開心 想搵個心理輔導同我傾下", "心理咨询师", "care"),
     ("我想創業開個工作室，但家裡老人需要照顧，想請創業導師幫我規劃一下", "创业就业导师", "entrepreneurship"),
+    ("孩子初二 不肯上学 天天关在房里 我想跟家庭教育专家聊聊", "家庭教育指导师", "family_education"),
 ])
 def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, category):
     request = person_request(normalize(text))
@@ -50,7 +51,7 @@ def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, cate
                                   "你是真人吗", "不用找律师了", "心理医生说我有点抑郁 让我多出去活动",
                                   "有没有老师可以辅导作业", "我要人工流产 去哪里做", "我暂时不想找人咨询，就想看看别人的经历",
                                   "有律师说过这样可以吗", "让老师跟我说说孩子在学校的情况",
-                                  "有没有好的老师可以辅导作业", "有没有老师能教孩子弹琴"])
+                                  "有没有好的老师可以辅导作业", "有没有老师能教孩子弹琴", "昨天跟班主任老师聊了一下"])
 def test_talking_about_a_person_or_taking_the_request_back_is_no_request(text):
     assert person_request(normalize(text)) is None
 
@@ -65,7 +66,8 @@ def test_what_is_left_of_a_request_says_the_topic():
 
 @pytest.mark.parametrize("text", ["不用了 她爸说他来跟女儿谈 刚才那个帮我取消吧", "帮我撤了吧", "取消我的求助",
                                   "我想撤回申请", "唔使喇 幫我取消咗佢", "算了 俺跟村里再说说 那个帮俺取消了吧", "没事了 不用了 取消吧",
-                                  "Actually never mind，取消吧，I'll handle it myself"])
+                                  "Actually never mind，取消吧，I'll handle it myself",
+                                  "thanks 我跟我妈聊完好多了 先cancel吧 有需要再找你们"])
 def test_withdrawing_a_request_is_taking_it_back(text):
     assert takes_back(normalize(text))
 

@@ -82,9 +82,11 @@ def test_a_request_already_answered_or_escalated_still_counts_as_open(status):
     assert "已经在处理中" in messages[0]["text"]
 
 
-def test_a_bare_request_asks_what_it_is_about_before_opening_anything():
+@pytest.mark.parametrize("text", ["找真人", "我不想跟机器人说 能不能给我找个真人"])
+def test_a_bare_request_asks_what_it_is_about_before_opening_anything(text):
+    """Words beside the request that name no topic ("我不想跟机器人说") give it nothing to route by."""
     store = InMemoryHandoffStore()
-    messages, events = run(store, make_tracker([user_event("找真人", "request_human")]))
+    messages, events = run(store, make_tracker([user_event(text, "request_human")]))
     assert store.requests == []
     assert "工作人员" in messages[0]["text"] and [b["title"] for b in messages[0]["buttons"]] == ["马上转接", "先不用了"]
     assert slot(events, "pending_question") == "handoff_topic"

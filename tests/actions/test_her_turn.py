@@ -33,7 +33,7 @@ def test_a_typed_take_back_withdraws_her_open_request_whatever_the_intent():
     messages, slots = run_action(Echo(store), [user_event("算了 刚才那个帮我取消吧", "faq_legal", 0.4)],
                                  {"handoff_open": True, "handoff_id": record.id})
     assert store.records[-1].status == "returned" and slots["handoff_open"] is False
-    assert "撤回" in messages[0]["text"] and "普通的回答" not in messages[0]["text"]
+    assert "已经取消了" in messages[0]["text"] and "普通的回答" not in messages[0]["text"]
 
 
 def test_without_an_open_request_the_words_are_simply_answered():

@@ -52,4 +52,4 @@ def test_taking_back_her_request_in_words_read_as_a_goodbye_withdraws_it():
                                  {"handoff_open": True, "handoff_id": record.id,
                                   "topic": topic("legal", "legal.land.married_out_women")})
     assert store.records[-1].status == "returned" and slots["handoff_open"] is False
-    assert "撤回" in messages[0]["text"]
+    assert "已经取消了" in messages[0]["text"]

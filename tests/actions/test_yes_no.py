@@ -67,7 +67,7 @@ def test_taking_back_an_open_request_withdraws_it_and_says_so_once():
                              {"handoff_open": True, "handoff_id": record.id, "pending_question": "answer_feedback"},
                              store)
     assert store.records[-1].status == "returned" and slots["handoff_open"] is False and slots["handoff_id"] is None
-    assert "撤回" in said(messages) and "也已经转给" not in said(messages)  # one account of what became of her words
+    assert "已经取消了" in said(messages) and "也已经转给" not in said(messages)  # one account of what became of her words
     assert store.forwarded[-1][2].endswith("帮我撤了吧")  # the expert reads it too
 
 
