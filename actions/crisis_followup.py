@@ -34,6 +34,10 @@ FACTS = (  # (name, her words) in the order they are answered
     ("he_left", r"(他|佢|那个人)(已经)?.{0,2}(走了|走咗|出去|出门|睡着|睡了|去洗澡|去上班|不在|离开)"),
     ("she_left", r"(跑|逃|走)(了)?(出来|出嚟|到)|在(我妈|娘家|朋友|邻居|亲戚|妹妹|姐姐|同事|闺蜜).{0,2}(家|屋企)|离开(了)?(那里|家)|不在家|喺朋友"),
     ("company", r"陪着|陪我|陪住|在我身边|在身边|室友|有人陪|来了陪|在旁边|(抱|搂|守)着(他|她|佢|孩子|儿子|女儿)"),
+    # someone is on the way to her, not with her yet: the question whether she is safe stays open
+    # (a person of hers: "说马上到" after 110 is the police, acknowledged as the call)
+    ("help_coming", r"(闺蜜|朋友|妈|姐|妹|哥|弟|家人|亲戚|同事|室友|邻居|同学|老公|男朋友|女朋友)[^，。,.!！?？]{0,8}"
+                    r"((过来|赶来|赶过来|来)的路上|(马上|快)(就)?(过来|到了|来了|到)|正在(过来|赶来|赶过来)|快到了)"),
     ("medical", r"(在|到|去了|送到?|进了)(医院|急诊|卫生院)|救护车|120(来|到)|医生(在|来|给|说)|急诊室"),
     ("injured", r"流血|受伤|伤口|出血|骨折|头晕|血印|淤青|伤到"),
     ("not_safe", r"不安全|又回来|又来了|还在外面|在砸门|在踹门|还在追|找到我了"),
@@ -46,7 +50,7 @@ SAFE_FACTS = {"police_came", "he_left", "she_left", "company", "safe"}
 ACKNOWLEDGE = {"police_called": "utter_aftermath_police_called", "police_came": "utter_aftermath_police_came",
                "he_left": "utter_aftermath_he_left", "she_left": "utter_aftermath_she_left",
                "company": "utter_aftermath_company", "medical": "utter_aftermath_medical",
-               "injured": "utter_aftermath_injured"}
+               "injured": "utter_aftermath_injured", "help_coming": "utter_aftermath_help_coming"}
 SAFE_NOW, NOT_SAFE, UPDATE, NEXT, QUESTION = "safe", "not_safe", "update", "next", "question"
 # The FAQ entries a question inside each danger's frame is answered from first (and then the area's).
 FRAME_ENTRIES = {
@@ -71,6 +75,8 @@ def acknowledgement(fact: str, episode: Dict[str, Any]) -> str:
     """The response that takes in her news, said to the person writing."""
     if fact == "medical" and episode.get("type") == "self_harm":
         return "utter_aftermath_medical_self_harm"
+    if fact == "help_coming" and episode.get("type") == "self_harm" and episode.get("whose", "self") == "self":
+        return "utter_aftermath_help_coming_self_harm"
     if fact == "company" and episode.get("whose") in ("child", "other"):
         return "utter_aftermath_company_other"  # she is the one keeping them company
     return ACKNOWLEDGE[fact]

@@ -57,6 +57,16 @@ def test_not_safe_gets_the_numbers_again_in_other_words():
     assert slots["crisis_episode"]["danger_now"] is True  # the episode's judgement: danger now
 
 
+def test_help_on_the_way_is_welcomed_and_the_safety_question_stays_open():
+    assert facts_in("还没吃 我闺蜜在过来的路上了") == ["help_coming"]
+    assert "help_coming" not in facts_in("打了 说马上到") and "help_coming" not in facts_in("警察快到了")
+    messages, slots = after("self_harm", "还没吃 我闺蜜在过来的路上了", "report_safety", ActionCrisisFollowup, 0.11)
+    assert "赶过来陪你" in said(messages) and "把药放远" in said(messages)
+    assert "你现在安全吗" in said(messages) and slots["crisis_episode"]["safe"] is False
+    messages, _ = after("violence", "我妹马上到了", "report_safety", ActionCrisisFollowup)
+    assert "赶过来陪你" in said(messages) and "药" not in said(messages)
+
+
 def test_news_in_the_episode_is_judged_no_danger_now():
     _, slots = after("violence", "我已经报警了", "report_safety", ActionCrisisFollowup)
     assert slots["crisis_episode"]["danger_now"] is False
