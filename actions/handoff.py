@@ -155,12 +155,13 @@ class ActionRequestHuman(HerTurnAction):
             reply.say_response("utter_confirm_handoff")
             return [ask(HANDOFF_CONFIRM)]
         found = topic_of(turn, index, request)
-        # a topic to route it by: an FAQ entry for her words, the kind of person she named ("我要找律师
-        # 老公要跟我抢孩子"), the area of her message or of the conversation; "我不想跟机器人说 能不能给我
-        # 找个真人" names none, and a request opened without one reaches no department
-        has_topic = found.entry is not None or bool(request and request.category) or bool(turn.category) \
-            or bool((turn.topic or {}).get("area"))
-        if has_topic or turn.person_request or turn.pending == HANDOFF_CONFIRM:
+        # she says more than the request, and it can be routed: by the kind of person she named or the
+        # area of her message ("我要找律师 老公要跟我抢孩子"); "我不想跟机器人说 能不能给我找个真人" says more
+        # but names nothing to route by, and a request opened without it reaches no department
+        says_more = bool(without_request(turn.text)) if request else False
+        routed = bool((request and request.category) or turn.category)
+        if found.kind == ANSWER or (says_more and routed) or turn.person_request or (turn.topic or {}).get("area") \
+                or turn.pending == HANDOFF_CONFIRM:
             return await open_for_message(turn, reply, self.store, index, request)
         return ask_what_about(turn, reply, request or PersonRequest("工作人员", None))
 
