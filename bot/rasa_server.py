@@ -1,5 +1,5 @@
 """`python -m bot.rasa_server run …`: Rasa's own command line, with the project's measured fixes to
-Rasa installed first (today one: `bot.action_result_check`). Every place that serves the assistant
+Rasa installed first (`bot.action_result_check`, `bot.action_call_retry`). Every place that serves the assistant
 starts Rasa this way (scripts/run.sh, deploy/services.py, the live tests, the benchmarks); training
 and `rasa shell` need none of it and use `rasa` itself.
 
@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Callable, List, Mapping, Optional
 
-from bot import action_result_check
+from bot import action_call_retry, action_result_check
 
 TOKEN_VARIABLE = "RASA_API_TOKEN"
 TOKEN_OPTION = "--auth-token"
@@ -37,6 +37,7 @@ def main(argv: Optional[List[str]] = None, rasa_main: Optional[Callable[[], None
          environ: Optional[Mapping[str, str]] = None) -> None:
     args = with_api_token(list(sys.argv[1:] if argv is None else argv), os.environ if environ is None else environ)
     action_result_check.install()
+    action_call_retry.install()
     if rasa_main is None:
         from rasa.__main__ import main as rasa_main
     sys.argv = ["rasa", *args]  # this process's copy: /proc/<pid>/cmdline keeps the command as started
