@@ -29,7 +29,7 @@ from actions import conversation
 from actions.clarify import area_buttons, area_menu
 from actions.activities import activity_request
 from actions.courses import add_after_answer, course_request
-from actions.local_services import add_service_line
+from actions.local_services import add_service_line, local_service_request
 from actions.context import CRISIS_SAFETY, EXPERT_OFFER, Turn, ask, set_topic
 from actions.clauses import question_at_the_end, second_need
 from actions.crisis_followup import NEXT, QUESTION, respond_in_episode
@@ -289,7 +289,8 @@ class ActionAnswerRequest(HerTurnAction):
 
     async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
         listed = course_request(turn, reply) or await activity_request(turn, reply) \
-            or await study_request(turn, reply)  # 有没有…的课, 最近有什么活动, 执委学堂
+            or await study_request(turn, reply) or local_service_request(turn, reply)
+        # 有没有…的课, 最近有什么活动, 执委学堂, 各地精选
         if listed is not None:
             return listed
         events = await answer_message(self, turn, reply, self._index or default_index())

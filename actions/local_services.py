@@ -1,29 +1,114 @@
 """各地精选 in the chat: when an answer touches a local service (looking for flexible
-work → 妈妈岗 in her city; 家政 → 南粤家政 or, in 广州, 羊城家政), one line offering it
-(catalogue/local_services.py holds the services and decides which fit).
+work → 妈妈岗 in her city; 家政 → 南粤家政 or, in 广州, 羊城家政), one line offering it;
+and browsing: 「各地精选」 lists the columns, 「创业帮帮」「有没有少儿培训」「老年大学怎么报名」
+show a column's services for her city (catalogue/local_services.py holds the services and
+columns and decides which fit).
 
 The line joins the answer's basis message, like a course recommendation: a reply stays
 at most three messages. A service she has already been offered is not offered again.
 """
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 from assistant_contract.catalogue.local_services import (
-    LOCAL_POLICY_NOTE, LocalService, city_of, offers_for, read_local_services,
+    LOCAL_POLICY_NOTE, LocalService, ServiceColumn, city_of, column_named, in_column, offers_for,
+    read_columns, read_local_services,
 )
 
-from actions.context import Turn
-from actions.her_turn import Reply
+from actions.context import Turn, ask
+from actions.her_turn import HerTurnAction, Reply
 
 LINE_PREFIX = "🌟 各地精选："
+BROWSING = re.compile(r"各地精选|精选服务|本地(的)?(好)?服务有|当地(有)?(什么|啥|哪些)(好)?服务")
+MENU_TEXT = "各地精选是各地妇联和有关部门办的实在服务，选一类看看："
 
 
 @lru_cache(maxsize=1)
 def default_services() -> Sequence[LocalService]:
     return read_local_services()
+
+
+@lru_cache(maxsize=1)
+def default_columns() -> Sequence[ServiceColumn]:
+    return read_columns(default_services())
+
+
+def column_button(column: Optional[ServiceColumn], title: Optional[str] = None) -> Dict[str, str]:
+    value = {"local_column": column.id} if column else {}
+    payload = "/choose_local_service" + json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return {"title": title or column.title, "payload": payload}
+
+
+def menu(columns: Sequence[ServiceColumn]) -> Dict[str, Any]:
+    return {"text": MENU_TEXT, "buttons": [column_button(column) for column in columns]}
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[。！？；])", text, maxsplit=1)[0].rstrip("。；")
+
+
+def column_message(column: ServiceColumn, services: Sequence[LocalService], region: Optional[str]) -> Dict[str, Any]:
+    """A column for her: the services that serve her city, each with what it offers and
+    how to reach it; the other cities' ones named in a line; the local-policy note."""
+    here, elsewhere = in_column(column, services, region)
+    city = city_of(region)
+    lines = [f"【各地精选·{column.title}】" + (f"{city}可以找这些：" if city and here else "")]
+    for number, service in enumerate(here, start=1):
+        where = "" if service.province_wide else f"（{'、'.join(service.cities)}）"
+        lines.append(f"{number}. {service.name}{where}：{_first_sentence(service.offers)}。\n   怎么找：{service.reach[0]}")
+    if not here:
+        lines.append(f"{city}暂时没有收录这一类的服务，可以问问当地妇联有没有类似的。")
+    if elsewhere:
+        lines.append("其他城市的：" + "、".join(f"{s.name}（{'、'.join(s.cities)}）" for s in elsewhere))
+    lines.append(f"（{LOCAL_POLICY_NOTE}）")
+    return {"text": "\n".join(lines), "buttons": [column_button(None, "看看其他精选")]}
+
+
+def asked_column(text: str, columns: Sequence[ServiceColumn]) -> Tuple[bool, Optional[ServiceColumn]]:
+    """(she is browsing 各地精选, the column her words name)."""
+    browsing = bool(BROWSING.search(text))
+    return browsing, column_named(columns, text, browsing=browsing)
+
+
+def local_service_request(turn: Turn, reply: Reply, services: Optional[Sequence[LocalService]] = None,
+                          columns: Optional[Sequence[ServiceColumn]] = None) -> Optional[List[Dict[Text, Any]]]:
+    """「各地精选」: the columns; 「创业帮帮」「有冇老人大学」: that column. None when her message
+    is neither, and always inside a crisis (her safety comes first)."""
+    if turn.is_button or turn.episode or turn.in_crisis_frame:
+        return None
+    columns = columns if columns is not None else default_columns()
+    browsing, column = asked_column(turn.text, columns)
+    if column is None and not browsing:
+        return None
+    shown = column_message(column, services if services is not None else default_services(),
+                           turn.tracker.get_slot("region")) if column else menu(columns)
+    reply.say(shown["text"], shown["buttons"])
+    return [ask(None)]
+
+
+class ActionLocalServicesShow(HerTurnAction):
+    """A 各地精选 button: a column's services for her city, or the columns."""
+
+    def __init__(self, store=None, services: Optional[Sequence[LocalService]] = None,
+                 columns: Optional[Sequence[ServiceColumn]] = None) -> None:
+        super().__init__(store)
+        self._services, self._columns = services, columns
+
+    def name(self) -> Text:
+        return "action_local_services_show"
+
+    async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
+        columns = self._columns if self._columns is not None else default_columns()
+        entities = {e.get("entity"): e.get("value") for e in turn.tracker.latest_message.get("entities") or []}
+        column = next((c for c in columns if c.id == entities.get("local_column")), None)
+        shown = column_message(column, self._services if self._services is not None else default_services(),
+                               turn.tracker.get_slot("region")) if column else menu(columns)
+        reply.say(shown["text"], shown["buttons"])
+        return [ask(None)]
 
 
 def service_line(service: LocalService, region: Optional[str]) -> str:

@@ -13,7 +13,8 @@ from tests.conftest import PROJECT_ROOT
 # In the domain, never typed: buttons' payloads, a shared location, and the intents the
 # routing backend triggers. None has training examples (tests/test_training_data.py).
 PAYLOAD_ONLY = {"choose_area", "choose_faq", "show_case", "feedback", "share_location", "expert_reply",
-                "handoff_closed", "choose_course", "signup_activity", "cancel_signup", "quiz_start", "quiz_answer"}
+                "handoff_closed", "choose_course", "signup_activity", "cancel_signup", "quiz_start", "quiz_answer",
+                "choose_local_service"}
 
 
 def domain_intents():

@@ -15,7 +15,9 @@ import pytest
 import yaml
 
 from tests.conversations import turn_checks
-from tests.conversations.conversation_spec import DEFAULT_FILES, SpecError, load_files, parse_file
+from tests.conversations.conversation_spec import (
+    CONVERSATIONS_FOLDER, DEFAULT_FILES, SpecError, load_files, parse_file,
+)
 from tests.conversations.player import play
 from tests.conversations.report import failures_markdown, latency, summarise, summary_markdown
 from tests.conversations.turn_observation import TurnObservation, area_of, turn_events
@@ -279,15 +281,18 @@ def test_turn_events_skip_messages_the_backend_injected():
 # ---------------------------------------------------------------- end to end, live
 
 TEAM_FILE = DEFAULT_FILES[1]
+BEYOND_FILE = CONVERSATIONS_FOLDER / "beyond.yml"
 
 
 def test_every_team_conversation_passes_through_the_live_servers(tmp_path):
-    """team.yml holds every example of the dialogue issue and the team's own cases: each of
-    its turns must pass. The blind files are measured by `make eval-dialogue` instead."""
+    """team.yml holds every example of the dialogue issue and the team's own cases, and
+    beyond.yml the flows beyond triage (找组织 by town, courses, 各地精选, the activity sign-up
+    form, 执委学堂): each of their turns must pass. The blind files are measured by
+    `make eval-dialogue` instead."""
     from tests.conversations.report import write_reports
     from tests.conversations.runner import run_conversations
 
-    conversations = load_files([TEAM_FILE])
+    conversations = load_files([TEAM_FILE, BEYOND_FILE])
     results = run_conversations(conversations, tmp_path / "servers")
     turns = [t for r in results for t in r.turns]
     assert len(turns) == sum(len(c.turns) for c in conversations)

@@ -1,6 +1,7 @@
 """各地精选: the best local services (妈妈岗, 南粤家政, 羊城家政, 老年大学 …) as data, with
-their schema check, and the choice of which to offer when a conversation touches them
-(looking for flexible work → 妈妈岗, in her city when it has its own).
+their schema check, the choice of which to offer when a conversation touches them
+(looking for flexible work → 妈妈岗, in her city when it has its own), and the columns she
+browses them by (家政服务, 妈妈岗, 创业帮帮, 少儿培训, 老人大学, 关爱帮扶).
 
 How to reach a service is given by official channel names only (the local 人社部门, the
 federation, a named mini-program): a phone number other than a public hotline is refused,
@@ -37,6 +38,15 @@ SERVICE_ITEM = {
         "cities": dict(schemas.TEXTS, minItems=1), "offers": schemas.TEXT, "reach": dict(schemas.TEXTS, minItems=1),
         "areas": {"type": "array", "minItems": 1, "items": {"enum": list(AREAS)}},
         "intents": schemas.TEXTS, "keywords": schemas.TEXTS, "sources": schemas.TEXTS, "checked": schemas.DATE,
+    },
+}
+COLUMN_ITEM = {
+    "type": "object",
+    "required": ["id", "title", "services"],
+    "additionalProperties": False,
+    "properties": {
+        "id": schemas.IDENTIFIER, "title": schemas.TEXT, "words": schemas.TEXTS,
+        "services": dict(schemas.TEXTS, minItems=1),
     },
 }
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -114,6 +124,72 @@ def read_local_services(path: Path = LOCAL_SERVICES_FILE) -> Tuple[LocalService,
     if problems:
         raise CatalogueError("\n".join(problems))
     return tuple(built)
+
+
+@dataclass(frozen=True)
+class ServiceColumn:
+    """A heading she browses by (创业帮帮): the checked services under it, in order."""
+    id: str
+    title: str
+    words: Tuple[str, ...]  # what opens it by itself (「有没有少儿培训」); its title opens it beside 「各地精选」
+    services: Tuple[str, ...]  # service ids
+
+
+def read_columns(services: Iterable[LocalService], path: Path = LOCAL_SERVICES_FILE) -> Tuple[ServiceColumn, ...]:
+    """The columns of the file, checked against its services: every id known, every
+    service under at least one column, titles and words not shared between columns."""
+    data = read_yaml(path)
+    items = data.get("columns") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        raise CatalogueError(f"{Path(path).name}: expected a non-empty list under 'columns:'")
+    known = {service.id for service in services}
+    built: List[ServiceColumn] = []
+    problems: List[str] = []
+    for number, item in enumerate(items, start=1):
+        item = item if isinstance(item, dict) else {}
+        where = f"{Path(path).name} columns#{number} ({item.get('id')})"
+        found = schemas.problems(item, COLUMN_ITEM, where)
+        if found:
+            problems += found
+            continue
+        title = str(item["title"]).strip()
+        column = ServiceColumn(id=str(item["id"]), title=title, words=strings(item.get("words")),
+                               services=strings(item["services"]))
+        problems += [f"{where}: unknown service '{sid}'" for sid in column.services if sid not in known]
+        built.append(column)
+    problems += duplicate_ids((c.id for c in built), "column")
+    placed = {sid for column in built for sid in column.services}
+    problems += [f"local_services.yml: service '{sid}' is under no column" for sid in sorted(known - placed)]
+    owners: Dict[str, str] = {}
+    for column in built:
+        for word in dict.fromkeys((column.title,) + column.words):
+            if owners.setdefault(word, column.id) != column.id:
+                problems.append(f"columns: '{word}' opens both '{owners[word]}' and '{column.id}'")
+    if problems:
+        raise CatalogueError("\n".join(problems))
+    return tuple(built)
+
+
+def column_named(columns: Iterable[ServiceColumn], text: str, browsing: bool = False) -> Optional[ServiceColumn]:
+    """The column her words name (「有没有少儿培训」 → 少儿培训), the longest word winning;
+    a title that is also a topic of its own (妈妈岗) counts only when she is browsing."""
+    named = [(len(word), column) for column in columns
+             for word in (column.words + ((column.title,) if browsing else ())) if word in text]
+    return max(named, key=lambda hit: hit[0])[1] if named else None
+
+
+def in_column(column: ServiceColumn, services: Iterable[LocalService],
+              region: Optional[str]) -> Tuple[List[LocalService], List[LocalService]]:
+    """The column's services for her: (those that serve her city, her city's own first;
+    those of other cities). Without a known city every service serves her."""
+    by_id = {service.id: service for service in services}
+    listed = [by_id[sid] for sid in column.services if sid in by_id]
+    city = city_of(region)
+    if city is None:
+        return listed, []
+    here = [s for s in listed if s.serves(city)]
+    here.sort(key=lambda service: service.province_wide)  # stable: the file's order otherwise
+    return here, [s for s in listed if not s.serves(city)]
 
 
 def city_of(region: Optional[str]) -> Optional[str]:

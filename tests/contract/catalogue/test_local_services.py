@@ -1,11 +1,13 @@
 """各地精选: the schema of a local service (official channels only, Guangdong cities), the
-shipped services, and which are offered when a conversation touches them."""
+shipped services, which are offered when a conversation touches them, and the columns
+she browses them by."""
 from datetime import date
 
 import pytest
 
 from assistant_contract.catalogue.local_services import (
-    GUANGDONG_CITIES, LOCAL_POLICY_NOTE, city_of, local_service, offers_for, read_local_services,
+    GUANGDONG_CITIES, LOCAL_POLICY_NOTE, city_of, column_named, in_column, local_service, offers_for, read_columns,
+    read_local_services,
 )
 from assistant_contract.catalogue.sources import CatalogueError
 from assistant_contract.catalogue.taxonomy import Taxonomy
@@ -95,3 +97,58 @@ def test_a_bad_file_is_refused_with_every_problem(tmp_path):
     with pytest.raises(CatalogueError) as error:
         read_local_services(path)
     assert "长沙市" in str(error.value) and "13800138000" in str(error.value)
+
+
+def test_the_shipped_columns_hold_every_service_and_include_the_services_own_headings():
+    services = read_local_services()
+    columns = read_columns(services)
+    assert {"家政服务", "妈妈岗", "创业帮帮", "少儿培训", "老人大学"} <= {c.title for c in columns}
+    assert {s.id for s in services} == {sid for c in columns for sid in c.services}
+
+
+@pytest.mark.parametrize("text, title", [("创业帮帮", "创业帮帮"), ("有没有少儿培训", "少儿培训"),
+                                         ("我妈想上老年大学", "老人大学"), ("各地精选 妈妈岗", "妈妈岗")])
+def test_her_words_name_a_column(text, title):
+    columns = read_columns(read_local_services())
+    assert column_named(columns, text, browsing="各地精选" in text).title == title
+
+
+def test_a_title_that_is_a_topic_of_its_own_opens_its_column_only_when_she_is_browsing():
+    columns = read_columns(read_local_services())
+    assert column_named(columns, "妈妈岗在哪里报名") is None  # the FAQ answers that
+    assert column_named(columns, "离婚后孩子归谁", browsing=True) is None
+
+
+def test_a_column_for_her_city_lists_her_citys_services_first_and_the_others_apart():
+    services = read_local_services()
+    seniors = next(c for c in read_columns(services) if c.title == "老人大学")
+    here, elsewhere = in_column(seniors, services, "广东省深圳市南山区")
+    assert [s.id for s in here][:1] == ["local.shenzhen.senior_university"]
+    assert "local.national.senior_university" in [s.id for s in here]
+    assert {s.id for s in elsewhere} == {"local.guangdong.senior_university", "local.guangzhou.elder_canteen"}
+    everywhere, none = in_column(seniors, services, None)
+    assert len(everywhere) == len(seniors.services) and none == []
+
+
+def write_columns(tmp_path, columns):
+    path = tmp_path / "local_services.yml"
+    path.write_text(columns + "services:\n  - {id: local.a, name: 某服务, cities: [全省], reach: [当地妇联], areas: [care],"
+                    " offers: 为困难妇女提供帮扶和陪伴，需要时可以向当地妇联提出申请，工作人员会上门了解情况。,"
+                    " checked: 2026-11-30}\n  - {id: local.b, name: 另一服务, cities: [全省], reach: [当地妇联],"
+                    " areas: [care], offers: 为困难妇女提供帮扶和陪伴，需要时可以向当地妇联提出申请，工作人员会上门了解情况。,"
+                    " checked: 2026-11-30}\n", encoding="utf-8")
+    return path
+
+
+def test_a_column_naming_an_unknown_service_or_leaving_one_out_is_refused(tmp_path):
+    path = write_columns(tmp_path, "columns:\n  - {id: one, title: 关爱, services: [local.a, local.z]}\n")
+    with pytest.raises(CatalogueError) as error:
+        read_columns(read_local_services(path), path)
+    assert "local.z" in str(error.value) and "'local.b' is under no column" in str(error.value)
+
+
+def test_a_word_that_opens_two_columns_is_refused(tmp_path):
+    path = write_columns(tmp_path, "columns:\n  - {id: one, title: 关爱, words: [帮扶], services: [local.a]}\n"
+                                   "  - {id: two, title: 帮扶, services: [local.b]}\n")
+    with pytest.raises(CatalogueError, match="'帮扶' opens both"):
+        read_columns(read_local_services(path), path)
