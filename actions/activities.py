@@ -24,6 +24,7 @@ from actions.activity_client import ALREADY, FULL, GONE, SIGNED_UP, ActivityBack
 from actions.context import Turn, ask
 from actions.her_turn import Reply
 from bot.settings import Settings
+from nlu.text import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,14 @@ PHONE = re.compile(r"1[3-9]\d{9}")
 YES = re.compile(r"^/affirm|同意|可以|好的?|行|是的?|愿意|ok", re.IGNORECASE)  # explicit: 「嗯？」 is not consent
 NO = re.compile(r"^/deny|不同意|不愿意|不要|不用|不了|算了|不报|取消|拒绝")
 WITHIN_DAYS = ((re.compile(r"今天|今日"), 1), (re.compile(r"明天|听日"), 2),
-               (re.compile(r"这周|本周|这个?星期|这礼拜|周末|呢个星期"), 7), (re.compile(r"下周|下个?星期"), 14),
+               (re.compile(r"这周|本周|这个?星期|这礼拜|呢个星期"), 7), (re.compile(r"下周|下个?星期"), 14),
                (re.compile(r"这个月|本月"), 31))
+WEEKEND = re.compile(r"周末|星期六|星期天|星期日|周六|周日|礼拜六|礼拜天|礼拜日|双休")
+ONLINE = re.compile(r"线上|网上|在家|手机上")
+LIST_HEAD = "有这些活动："
+NONE_FOUND = "暂时没有找到合适的活动"
+QUESTION_OF_ITS_OWN = re.compile(r"怎么|为什么|为啥|咋|如何|怎样|点算|点解|能不能|可不可以|可以不|该不该")
+MAX_REFINEMENT = 20  # characters: 「周末的最好」「有没有带孩子的」, not a new question
 WANTS = {"孩子": ("孩子", "小孩", "亲子", "带娃", "儿童", "细路", "女儿", "儿子"), "创业": ("创业", "开店", "做生意", "网店", "电商"),
          "找工作": ("找工作", "上班", "招聘", "就业"), "健康": ("健康", "体检", "筛查"), "老人": ("老人", "养老", "照顾")}
 WEEKDAYS = "一二三四五六日"
@@ -51,6 +58,29 @@ def default_backend() -> ActivityBackend:
 
 def asks_for_activities(text: str) -> bool:
     return "活动" in text and bool(ASKS.search(text)) and not ORGANISES.search(text)
+
+
+def refines(text: str) -> bool:
+    """A time, a kind of activity or 'online' she adds to a list just shown (「周末的最好」
+    「有带孩子的吗」); not a question of its own (「孩子不听话怎么办」)."""
+    if QUESTION_OF_ITS_OWN.search(text):
+        return False
+    wants = "的" in text and any(word in text for said in WANTS.values() for word in said)
+    return bool(WEEKEND.search(text) or ONLINE.search(text) or within_days(text) or wants)
+
+
+def refinement_of_list(turn: Turn) -> Optional[str]:
+    """After an activity list, a short message that narrows it: her request and this one
+    together (「最近有什么活动」 + 「周末的最好」); None otherwise."""
+    said = turn.said()
+    if not said or not (LIST_HEAD in said[-1] or NONE_FOUND in said[-1]):
+        return None
+    if len(turn.text) > MAX_REFINEMENT or not refines(turn.text):
+        return None
+    earlier = [e for e in turn.tracker.events if e.get("event") == "user"][:-1]
+    asked = next((normalize(str(e.get("text") or ""), max_chars=None) for e in reversed(earlier)
+                  if asks_for_activities(normalize(str(e.get("text") or ""), max_chars=None))), "")
+    return f"{asked} {turn.text}".strip()
 
 
 def asks_to_cancel(text: str) -> bool:
@@ -69,8 +99,12 @@ def wanted(text: str, items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return about if words else items
 
 
+def _starts(item: Dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(str(item["starts_at"]).replace("Z", "+00:00"))
+
+
 def when(item: Dict[str, Any]) -> str:
-    start = datetime.fromisoformat(str(item["starts_at"]).replace("Z", "+00:00"))
+    start = _starts(item)
     return f"{start.month}月{start.day}日（周{WEEKDAYS[start.weekday()]}）{start:%H:%M}"
 
 
@@ -103,7 +137,11 @@ async def activity_request(turn: Turn, reply: Reply, backend: Optional[ActivityB
     """「最近有什么活动」「这周有没有带孩子的活动」「取消报名」: the list (or her sign-ups);
     None when the message is not about joining an activity."""
     text = turn.text
-    if turn.is_button or turn.episode or not (asks_to_cancel(text) or asks_for_activities(text)):
+    if turn.is_button or turn.episode:
+        return None
+    narrowed = refinement_of_list(turn)
+    text = narrowed or text
+    if not (asks_to_cancel(text) or asks_for_activities(text) or narrowed):
         return None
     backend = backend or default_backend()
     try:
@@ -119,14 +157,22 @@ async def activity_request(turn: Turn, reply: Reply, backend: Optional[ActivityB
 async def _list(turn: Turn, reply: Reply, backend: ActivityBackend, text: str) -> List[Dict[str, Any]]:
     days = within_days(text)
     city = city_of(turn.tracker.get_slot("region"))
-    items = wanted(text, await backend.upcoming(city=city, within_days=days or 30))[:MAX_LISTED]
+    items = wanted(text, await backend.upcoming(city=city, within_days=days or 30))
+    if WEEKEND.search(text):
+        items = [i for i in items if _starts(i).weekday() >= 5]
+    if ONLINE.search(text):
+        items = [i for i in items if i.get("online")]
+    items = items[:MAX_LISTED]
     period = {1: "今天", 2: "这两天", 7: "这一周", 14: "两周内", 31: "这个月"}.get(days, "最近")
-    place = city or "全省"
+    if WEEKEND.search(text):
+        period = {7: "这周末", 14: "两周内的周末"}.get(days, "周末")
+    place = "线上" if ONLINE.search(text) else city or "全省"
     if not items:
-        reply.say(f"{period}{place}暂时没有找到合适的活动。各级妇联会陆续发布新活动，过几天可以再问我；"
+        reply.say(f"{period}{place}{NONE_FOUND}。各级妇联会陆续发布新活动，过几天可以再问我；"
                   "也可以关注当地妇联的公众号。")
         return [ask(None)]
-    lines = [f"{period}{place}{'和线上' if city else ''}有这些活动："] + [line(n, i) for n, i in enumerate(items, 1)]
+    online_too = "和线上" if city and place == city else ""
+    lines = [f"{period}{place}{online_too}{LIST_HEAD}"] + [line(n, i) for n, i in enumerate(items, 1)]
     if not city:
         lines.append("告诉我你在哪个市，我可以帮你挑离你近的。")
     if any(i.get("sample") for i in items):

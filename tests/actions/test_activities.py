@@ -12,7 +12,7 @@ from actions.activities import (
 from actions.activity_client import FULL, SIGNED_UP
 from actions.answers import ActionAnswerRequest
 from actions.routing_protocol import RoutingUnavailable
-from tests.actions.dialogue_support import domain, run_action, said, user_event
+from tests.actions.dialogue_support import bot_event, domain, run_action, said, user_event
 from tests.actions.fakes import InMemoryHandoffStore
 from tests.conftest import make_tracker
 
@@ -109,6 +109,46 @@ def test_this_week_for_her_child_narrows_the_list(backend, index):
 def test_for_entrepreneurs(backend, index):
     messages, _ = ask(index, "有没有创业的活动")
     assert "女性创业沙龙" in messages[0]["text"] and not messages[0]["buttons"]  # full: no sign-up button
+
+
+WEEKDAY_TALK = activity("activity.d", "周三晚上的家庭教育讲座", keywords=["孩子"], start="2026-12-09T19:30:00+08:00")
+
+
+def after_list(index, text, first="最近有什么活动", slots=None):
+    listed, _ = ask(index, first, slots)
+    events = [user_event(first, "care_volunteer"), bot_event(listed[0]["text"]), user_event(text, "nlu_fallback", 0.3)]
+    return run_action(ActionAnswerRequest(InMemoryHandoffStore(), index), events, slots)[0]
+
+
+def test_a_short_wish_after_the_list_narrows_it_to_weekends(backend, index):
+    backend.items.append(WEEKDAY_TALK)
+    messages = after_list(index, "周末的最好", slots={"region": "广东省佛山市顺德区"})
+    text = messages[0]["text"]
+    assert text.startswith("周末佛山市和线上有这些活动：") and "妈妈岗专场招聘会" in text
+    assert "周三晚上的家庭教育讲座" not in text and len(messages) == 1
+
+
+def test_the_narrowing_keeps_what_she_asked_for_first(backend, index):
+    backend.items.append(WEEKDAY_TALK)
+    messages = after_list(index, "周末的呢", first="有没有带孩子的活动")
+    text = messages[0]["text"]
+    assert "亲子安全课" in text and "周三晚上" not in text and "招聘会" not in text
+
+
+def test_online_only_after_the_list(backend, index):
+    messages = after_list(index, "有线上的吗", slots={"region": "广东省佛山市顺德区"})
+    assert messages[0]["text"].startswith("最近线上有这些活动：") and "亲子安全课" in messages[0]["text"]
+    assert "招聘会" not in messages[0]["text"]
+
+
+def test_a_question_of_its_own_after_the_list_is_answered_not_read_as_narrowing_it(backend, index):
+    messages = after_list(index, "孩子不听话怎么办")
+    assert "有这些活动" not in said(messages)
+
+
+def test_a_weekend_word_without_a_list_before_it_is_not_read_as_narrowing_one(backend, index):
+    messages, _ = ask(index, "周末的最好", intent="nlu_fallback")
+    assert "有这些活动" not in said(messages) and backend.calls == []
 
 
 def test_when_the_backend_is_down_she_is_told(index, monkeypatch):
