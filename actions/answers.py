@@ -46,6 +46,7 @@ from actions.topic_answers import answer_entry, answer_in_topic, answer_two, cho
 from assistant_contract.catalogue.entries import FaqEntry
 from bot.knowledge_index import KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
+from nlu.figures_of_speech import venting_only
 
 FOLLOW_UP_INTENTS = {"ask_follow_up", "nlu_fallback", "out_of_scope", "inform_place", "ask_for_help", "ticket_status"}
 STATUS_QUESTION = re.compile(r"(什么时候|多久|几时|还没|怎么还|几点).{0,8}(联系|回复|回我|打电话|找我|理我)"
@@ -58,6 +59,7 @@ REFERS_BACK = re.compile(r"刚才|刚刚|剛才|剛剛|之前|接着|接著|继�
 SECOND_QUESTION = re.compile(r"还想问问?|还想知道|还有就是|另外|顺便问问?|再问一下|以及|[？?。；;]")
 MIN_PART = 5
 FALLBACK = "nlu_fallback"
+MENTAL_HEALTH = "care_mental_health"
 
 
 def _entry(index: KnowledgeIndex, faq_id: Optional[str]) -> Optional[FaqEntry]:
@@ -180,6 +182,11 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         main = other.rest or (found.entry if found.kind == ANSWER else None) or (
             entry_for_intent(index, intent) if category else None)
         if main and other.entry.category != main.category:
+            if intent == MENTAL_HEALTH and main.category == "care" and venting_only(text):
+                # "天天带娃累死了 有没有免费的培训": a figure of speech, not a wish for counselling
+                events = answer_entry(turn, reply, other.entry, None)
+                reply.messages[0]["text"] = "辛苦了！" + reply.messages[0]["text"]
+                return events
             return answer_two(turn, reply, *((other.entry, main) if other.first else (main, other.entry)), intent)
     if found.kind == ANSWER and found.entry:
         if topic and found.entry.id == topic.get("faq_id"):  # the same entry again: its side, not all of it

@@ -195,6 +195,16 @@ def set_topic(turn: Turn, area: Optional[str], intent: Optional[str] = None, faq
     return events
 
 
+def answered_intent(turn: Turn, events: List[Dict[str, Any]]) -> Optional[str]:
+    """The intent of what this turn answered: the topic it set, else her message's intent
+    when the answer is in its area (a training answer to a message read as counselling is
+    not about counselling)."""
+    topic = next((e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "topic"), None) or {}
+    if topic.get("intent"):
+        return topic["intent"]
+    return turn.intent if not topic.get("area") or topic.get("area") == turn.category else None
+
+
 def ask(question: Optional[str]) -> Dict[str, Any]:
     """Remember the yes/no question just asked (None: no question is open)."""
     return SlotSet("pending_question", question)

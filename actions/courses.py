@@ -16,7 +16,7 @@ from assistant_contract.catalogue.courses import (
     KINDS, LIFE_STAGE_TITLES, LIFE_STAGES, Course, read_courses, recommend, search, subject_of,
 )
 
-from actions.context import Turn, ask
+from actions.context import Turn, answered_intent, ask
 from actions.her_turn import HerTurnAction, Reply
 
 MAX_LISTED = 3
@@ -46,11 +46,6 @@ def _answered_faq(events: List[Dict[str, Any]]) -> Optional[str]:
                  and e.get("value")), None)
 
 
-def _answered_intent(events: List[Dict[str, Any]], turn: Turn) -> Optional[str]:
-    topic = next((e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "topic"), None)
-    return (topic or {}).get("intent") or turn.intent
-
-
 def fits(course: Course, intent: Optional[str], words: str) -> bool:
     """A course fits when it is about her intent or names what she said: a course that
     only shares the area, or a word or two, would read as an advertisement."""
@@ -77,7 +72,7 @@ def add_after_answer(turn: Turn, reply: Reply, events: List[Dict[str, Any]],
     courses = courses if courses is not None else default_courses()
     said = " ".join(turn.said()) + " ".join(m["text"] for m in reply.messages)
     area = next((e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "service_area"), None)
-    intent, words = _answered_intent(events, turn), _her_words(turn, faq_id)
+    intent, words = answered_intent(turn, events), _her_words(turn, faq_id)
     found = [c for c in recommend(courses, area=area, intent=intent, text=words, limit=len(courses),
                                   exclude=[c.id for c in courses if f"《{c.title}》" in said])
              if fits(c, intent, words)][:2]

@@ -19,7 +19,7 @@ from assistant_contract.catalogue.local_services import (
     read_columns, read_local_services,
 )
 
-from actions.context import Turn, ask
+from actions.context import Turn, answered_intent, ask
 from actions.her_turn import HerTurnAction, Reply
 
 LINE_PREFIX = "🌟 各地精选："
@@ -126,8 +126,7 @@ def add_service_line(turn: Turn, reply: Reply, events: List[Dict[str, Any]],
     answered = any(e.get("event") == "slot" and e.get("name") == "last_faq_id" and e.get("value") for e in events)
     if not answered or turn.episode or turn.in_crisis_frame or not reply.messages:
         return None
-    topic = next((e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "topic"), None)
-    intent = (topic or {}).get("intent") or turn.intent
+    intent = answered_intent(turn, events)
     said = " ".join(turn.said()) + " ".join(m["text"] for m in reply.messages)
     region = turn.tracker.get_slot("region")
     touched = offers_for(services if services is not None else default_services(), intent=intent,

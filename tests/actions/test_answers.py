@@ -304,3 +304,24 @@ def test_a_new_fact_the_classifier_is_unsure_of_keeps_the_topic(real_index):
     _messages, slots = answer(real_index, events,
                               {"topic": topic("legal", "legal.divorce.housework_compensation", "legal_family_property")})
     assert slots["service_area"] == "legal"
+
+
+def test_a_figure_of_speech_beside_a_question_gets_the_question_answered_not_counselling(real_index):
+    """「天天带娃累死了」 inside a question about training: the training, not 12356 in front of it."""
+    text = "笑死 我老公说要去考厨师证 我也想学门手艺 天天带娃累死了 有没有免费的培训 以后想自己摆个摊"
+    event = user_event(text, "care_mental_health", 0.50)
+    event["parse_data"]["intent_ranking"] = [{"name": "care_mental_health", "confidence": 0.50},
+                                             {"name": "startup_training", "confidence": 0.30}]
+    messages, slots = answer(real_index, [event])
+    assert "培训" in said(messages) and "12356" not in said(messages) and "110" not in said(messages)
+    assert messages[0]["text"].startswith("辛苦了！") and slots["service_area"] == "entrepreneurship"
+    assert "产后抑郁" not in said(messages)  # no course recommended for the counselling it did not give
+
+
+def test_a_word_of_feeling_besides_the_figure_still_gets_both_answers(real_index):
+    text = "天天带娃累死了 每天都想哭 有没有免费的技能培训 想以后自己摆个摊"
+    event = user_event(text, "care_mental_health", 0.50)
+    event["parse_data"]["intent_ranking"] = [{"name": "care_mental_health", "confidence": 0.50},
+                                             {"name": "startup_training", "confidence": 0.30}]
+    messages, _slots = answer(real_index, [event])
+    assert "12356" in said(messages) and "培训" in said(messages)
