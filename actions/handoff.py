@@ -72,8 +72,9 @@ async def open_handoff(turn: Turn, reply: Reply, store: HandoffStore, category: 
     tracker = turn.tracker
     done = [SlotSet("person_request", None), ask(None)]
     existing = await latest_open(store, tracker.sender_id)
-    if existing is not None:
-        reply.say(f"你的求助（编号{existing.id}）已经在处理中，专人会在{month_day_time(existing.due_at)}前在这个对话里"
+    if existing is not None:  # her wish for a kind of person is heard; her words go to the open request
+        wish = f"好的，想跟{role}好好聊聊，是很好的一步。" if role and role != "工作人员" else ""
+        reply.say(f"{wish}你的求助（编号{existing.id}）已经在处理中，专人会在{month_day_time(existing.due_at)}前在这个对话里"
                   "回复你。有新的情况可以直接发给我，我会一并转给工作人员。")
         return done + [SlotSet("handoff_id", existing.id), SlotSet("handoff_open", True)]
     taxonomy = load_taxonomy()
@@ -94,7 +95,7 @@ async def open_handoff(turn: Turn, reply: Reply, store: HandoffStore, category: 
         reply.say_response("utter_handoff_not_recorded")
         return done
     expert = EXPERT_BY_CATEGORY.get(category or "") or (role if role and role != "工作人员" else "工作人员")
-    area = f"{AREA_TITLES[category]}方面的" if category else ""
+    area = f"{AREA_TITLES[category]}方面的" if category and AREA_TITLES[category] not in expert else ""  # not 家庭教育方面的家庭教育指导师
     promise = "我们会优先处理，尽快联系你" if urgent else "专人会在48小时内回复你"
     recorded = "" if record.delivered else "（你的求助已经记录好，系统恢复后会马上转给工作人员）"
     reply.say(f"已为你登记转接{area}{expert}，编号{record.id}{recorded}。{promise}（最晚{month_day_time(record.due_at)}），"

@@ -69,6 +69,24 @@ def test_a_second_request_does_not_open_a_duplicate():
     assert slot(events, "handoff_id") == store.records[0].id
 
 
+def test_asking_for_a_kind_of_person_while_her_request_is_open_is_heard():
+    """"我想找个心理咨询师好好聊聊" after the urgent request opened: her wish, then the request's state."""
+    store = InMemoryHandoffStore()
+    run(store, asking())
+    messages, _ = run(store, make_tracker([user_event("谢谢你 我想找个心理咨询师好好聊聊", "request_human")],
+                                          slots={"topic": topic("care", turn=2)}))
+    assert len(store.records) == 1
+    assert messages[0]["text"].startswith("好的，想跟心理咨询师好好聊聊") and "已经在处理中" in messages[0]["text"]
+
+
+def test_the_confirmation_names_the_area_once():
+    store = InMemoryHandoffStore()
+    messages, _ = run(store, make_tracker([user_event("孩子不肯上学 我想跟家庭教育专家聊聊", "request_human")]))
+    assert "转接家庭教育指导师" in messages[0]["text"] and "家庭教育方面的" not in messages[0]["text"]
+    messages, _ = run(InMemoryHandoffStore(), make_tracker([user_event("我要找律师 老公要跟我抢孩子", "request_human")]))
+    assert "转接法律维权方面的律师" in messages[0]["text"]
+
+
 @pytest.mark.parametrize("status", ["replied", "escalated"])
 def test_a_request_already_answered_or_escalated_still_counts_as_open(status):
     """The routing backend's open statuses (assistant_contract): an escalated crisis
