@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.activity_client import ALREADY, FULL, GONE, SIGNED_UP, ActivityBackend, ActivityClient
-from actions.context import Turn, ask
+from actions.context import Turn, ask, set_topic
 from actions.her_turn import Reply
 from bot.settings import Settings
 from nlu.text import normalize
@@ -147,7 +147,10 @@ async def activity_request(turn: Turn, reply: Reply, backend: Optional[ActivityB
     try:
         if asks_to_cancel(text):
             return await _her_signups(turn, reply, backend)
-        return await _list(turn, reply, backend, text)
+        events = await _list(turn, reply, backend, text)
+        # the area she asked in (志愿活动 → care) stays the topic while she narrows the list
+        area = turn.category or ((turn.topic or {}).get("area") if narrowed else None)
+        return events + (set_topic(turn, area, turn.intent if turn.category else None) if area else [])
     except Exception:  # noqa: BLE001 - down or refused: say so, never leave her without an answer
         logger.warning("activities unavailable for %s", turn.tracker.sender_id, exc_info=True)
         reply.say("活动报名系统暂时连不上，请过几分钟再问我一次。也可以直接联系当地妇联了解最近的活动。")

@@ -128,6 +128,16 @@ def test_a_short_wish_after_the_list_narrows_it_to_weekends(backend, index):
     assert "周三晚上的家庭教育讲座" not in text and len(messages) == 1
 
 
+def test_the_list_keeps_the_area_she_asked_in_while_she_narrows_it(backend, index):
+    _, slots = ask(index, "有没有小孩能参加的志愿活动")
+    assert slots["service_area"] == "care" and slots["topic"]["area"] == "care"
+    listed, _ = ask(index, "有没有小孩能参加的志愿活动")
+    events = [user_event("有没有小孩能参加的志愿活动", "care_volunteer"), bot_event(listed[0]["text"]),
+              user_event("周末的最好", "out_of_scope", 0.33)]
+    _, slots = run_action(ActionAnswerRequest(InMemoryHandoffStore(), index), events, {"topic": slots["topic"]})
+    assert slots["service_area"] == "care"
+
+
 def test_the_narrowing_keeps_what_she_asked_for_first(backend, index):
     backend.items.append(WEEKDAY_TALK)
     messages = after_list(index, "周末的呢", first="有没有带孩子的活动")
