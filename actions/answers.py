@@ -31,7 +31,7 @@ from actions.activities import activity_request
 from actions.courses import add_after_answer, course_request
 from actions.local_services import add_service_line, local_service_request
 from actions.context import CRISIS_SAFETY, EXPERT_OFFER, Turn, ask, set_topic
-from actions.clauses import question_at_the_end, second_need
+from actions.clauses import confirmed_by_a_side, question_at_the_end, second_need
 from actions.crisis_followup import NEXT, QUESTION, respond_in_episode
 from actions.follow_up import aspects_of
 from actions.factories import default_directory
@@ -109,6 +109,15 @@ def names_another_topic(index: KnowledgeIndex, turn: Turn, text: str, topic: Dic
     return bool(SHIFT.search(text.lower())) and bool(closest) and closest[0].entry.category == turn.category
 
 
+def read_before(turn: Turn, index: KnowledgeIndex, limit: int = 3) -> List[FaqEntry]:
+    """The answers she read earlier in this conversation, newest first: a follow-up may be
+    about one of them ("判了他还是不给呢" after child support, then legal aid)."""
+    ids = [e.get("value") for e in reversed(turn.tracker.events)
+           if e.get("event") == "slot" and e.get("name") == "last_faq_id" and e.get("value")]
+    entries = [_entry(index, faq_id) for faq_id in dict.fromkeys(ids)]
+    return [entry for entry in entries if entry is not None][:limit]
+
+
 def reads_as_follow_up(turn: Turn) -> bool:
     """A short or unsure message right after a topic, that names no sure new topic."""
     if turn.intent in FOLLOW_UP_INTENTS:
@@ -160,7 +169,8 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         also = _entry(index, topic.get("also"))  # the other of two needs answered together
         if also and entry and turn.category == also.category != entry.category:  # "工资那个要去哪里投诉"
             entry, also, area = also, entry, also.category
-        answered = answer_in_topic(turn, reply, index, entry, area, extra, [also] if also else [])
+        earlier = [e for e in read_before(turn, index) if e.category == area and e not in (entry, also)]
+        answered = answer_in_topic(turn, reply, index, entry, area, extra, ([also] if also else []) + earlier)
         if answered is not None:
             return answered
         if intent != "ask_for_help":  # "帮帮我" the topic cannot answer: the way in, below
@@ -177,6 +187,8 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
     if two:
         return answer_two(turn, reply, *two, intent if category else None)
     found = find_answer(index, text, category)
+    if found.kind != ANSWER and category:  # "离婚两年了 孩子跟我 他一分抚养费都不给 能告他吗"
+        found = confirmed_by_a_side(index, text, category) or found
     other = second_need(index, text, turn.tracker.latest_message.get("intent_ranking") or [], category)
     if other:  # "…不给抚养费 我还想找份工作…": the rest of the message is the first need
         main = other.rest or (found.entry if found.kind == ANSWER else None) or (

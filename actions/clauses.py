@@ -13,6 +13,9 @@ looked up in the FAQ on their own:
   stands (cutting "我跟我老公都同意离了 去民政局要咋办" would answer half a question).
 - `question_at_the_end`: the shortest tail of the message that the FAQ answers with
   confidence, for a message with no area of its own.
+- `confirmed_by_a_side`: a run-on message whose whole text scores every entry low (its
+  other words dilute the question) gets the entry it ranks clearly first when one of her
+  clauses, read alone, clearly asks for that same entry ("离婚两年了 孩子跟我 他一分抚养费都不给 能告他吗").
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from actions.knowledge_answer import ANSWER, find_answer_in_its_area
+from actions.knowledge_answer import ANSWER, CLEAR_RATIO, Finding, decide, find_answer_in_its_area
 from assistant_contract.areas import AREAS
 from assistant_contract.catalogue.entries import FaqEntry
 from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex
@@ -121,4 +124,21 @@ def question_at_the_end(index: KnowledgeIndex, text: str) -> Optional[FaqEntry]:
             found = find_answer_in_its_area(index, right)
             if found.kind == ANSWER and found.entry is not None:
                 return found.entry
+    return None
+
+
+def confirmed_by_a_side(index: KnowledgeIndex, text: str, area: str) -> Optional[Finding]:
+    """The answer for a run-on message of `area` when a clause of it, read alone, clearly
+    asks for the entry the whole message ranks first; None otherwise (then nothing changes)."""
+    pieces = clauses(text)
+    if len(text or "") > MAX_CHARS or not 2 <= len(pieces) <= MAX_CLAUSES:
+        return None
+    whole = index.search_faq(text, area)
+    runner_up = whole[1].score if len(whole) > 1 else 0.0
+    if not whole or whole[0].entry.category != area or whole[0].score < CLEAR_RATIO * runner_up:
+        return None  # two entries about even ("…现在想离婚 这个能当证据吗"): the whole message's reading stands
+    for piece in pieces:
+        found = decide(index.search_faq(piece, area), area) if _long_enough(piece) else None
+        if found is not None and found.kind == ANSWER and found.entry is not None and found.entry.id == whole[0].entry.id:
+            return found
     return None

@@ -325,3 +325,26 @@ def test_a_word_of_feeling_besides_the_figure_still_gets_both_answers(real_index
                                              {"name": "startup_training", "confidence": 0.30}]
     messages, _slots = answer(real_index, [event])
     assert "12356" in said(messages) and "培训" in said(messages)
+
+
+def test_a_run_on_question_whose_clause_is_clear_gets_its_answer_not_the_overview(real_index):
+    """The whole message scores every entry low; 「他一分抚养费都不给」 alone asks for child support."""
+    text = "离昏两年了 孩子跟我 他一分抚养费都不给 能告他吗"
+    messages, slots = answer(real_index, [user_event(text, "legal_family_property", 0.8)])
+    assert "抚养费" in said(messages) and "想细看的话" not in said(messages)
+    assert slots["last_faq_id"] == "legal.divorce.child_support"
+
+
+def slot_event(name, value):
+    return {"event": "slot", "name": name, "value": value, "timestamp": 1_700_000_000.5}
+
+
+def test_a_follow_up_about_an_answer_she_read_two_turns_ago_finds_it(real_index):
+    """「判了他还是不给呢」 after child support, then legal aid: enforcement, from the earlier answer."""
+    support = real_index.knowledge.faq_by_id("legal.divorce.child_support")
+    aid = next(e for e in real_index.knowledge.faq if e.category == "legal" and "法律援助" in e.question)
+    events = [user_event("他一分抚养费都不给", "legal_family_property"), slot_event("last_faq_id", support.id),
+              user_event("我请不起律师", "legal_aid"), slot_event("last_faq_id", aid.id),
+              user_event("判了他还是不给呢", "ask_follow_up", 0.3)]
+    messages, _ = answer(real_index, events, {"topic": topic("legal", aid.id, "legal_aid"), "last_faq_id": aid.id})
+    assert "强制执行" in said(messages)

@@ -1,7 +1,7 @@
 """Reading a run-on message clause by clause (actions/clauses.py), on the shipped FAQ."""
 import pytest
 
-from actions.clauses import clauses, other_area, question_at_the_end, second_need
+from actions.clauses import clauses, confirmed_by_a_side, other_area, question_at_the_end, second_need
 from bot.knowledge_index import KnowledgeIndex
 from nlu.text import normalize
 
@@ -79,3 +79,17 @@ def test_a_clear_clause_of_another_area_is_a_second_need_though_the_classifier_r
 ])
 def test_a_weak_clause_of_another_area_is_no_second_need(index, text, area):
     assert second_need(index, normalize(text), ranking(("x", 0.95), ("y", 0.01)), area) is None
+
+
+def test_a_run_on_message_gets_the_entry_it_ranks_first_when_a_clause_clearly_asks_for_it(index):
+    text = normalize("离昏两年了 孩子跟我 他一分抚养费都不给 能告他吗")
+    assert index.search_faq(text, "legal")[0].score < 0.2  # the whole message alone decides nothing
+    assert confirmed_by_a_side(index, text, "legal").entry.id == "legal.divorce.child_support"
+
+
+@pytest.mark.parametrize("text, area", [("我跟我老公都同意离了 去民政局要咋办", "legal"),  # no clause is clear alone
+                                        ("他一分抚养费都不给", "legal"),  # one clause: the whole message decides
+                                        ("前年他打过我一次 我报了警 现在想离婚 这个能当证据吗", "legal"),  # two entries even
+                                        ("离婚两年了 孩子跟我 他一分抚养费都不给 能告他吗", "care")])  # another area
+def test_no_side_confirms_what_a_clause_does_not_clearly_ask_or_another_area(index, text, area):
+    assert confirmed_by_a_side(index, normalize(text), area) is None

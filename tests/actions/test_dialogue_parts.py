@@ -80,7 +80,8 @@ def test_cancelling_something_else_is_a_question(text):
 
 @pytest.mark.parametrize("text, side", [("要钱吗", "cost"), ("去哪里告", "where"), ("要多久", "duration"),
                                         ("要带什么材料", "documents"), ("他不同意怎么办", "refuses"),
-                                        ("我儿子今年九岁", "age"), ("要先交2000手续费", "pay")])
+                                        ("我儿子今年九岁", "age"), ("要先交2000手续费", "pay"),
+                                        ("批了他不听咋办", "refuses"), ("他违反了保护令", "refuses")])
 def test_the_side_of_the_topic_a_follow_up_asks_about(text, side):
     assert side in aspects_of(normalize(text))
 
@@ -91,6 +92,10 @@ def test_a_follow_up_gets_the_sentences_that_answer_that_side(knowledge):
     assert any("八周岁" in sentence for sentence in passage.sentences)
     order = knowledge.faq_by_id("legal.dv.protection_order")
     assert any("72小时" in s for s in best_passage(order, "要多久能批", ["duration"]).sentences)
+    disobeys = best_passage(order, "批了他不听咋办", aspects_of("批了他不听咋办")).sentences
+    assert any("拘留" in s for s in disobeys)
+    screening = knowledge.faq_by_id("care.cancer_screening")
+    assert any("身份证" in s for s in best_passage(screening, "要带啥", aspects_of("要带啥")).sentences)
 
 
 def test_the_answer_decision(knowledge):
