@@ -10,7 +10,7 @@ was hurt), never a text about another topic; pressing 我现在安全 after a su
 disclosure never brings the protection-order template.
 
 A reply here is one message, in order: what her news means (报警了, 警察来了,
-他走了, 有人陪, 在医院, 受了伤), the next steps for the danger (each variant once:
+他走了, 有人陪, 在医院, 受了伤, 他明天就放出来了), the next steps for the danger (each variant once:
 the second time a short reminder with buttons), the urgent expert already on the
 way, and the question still open (safe now? someone with you?).
 """
@@ -38,6 +38,10 @@ FACTS = (  # (name, her words) in the order they are answered
     # (a person of hers: "说马上到" after 110 is the police, acknowledged as the call)
     ("help_coming", r"(闺蜜|朋友|妈|姐|妹|哥|弟|家人|亲戚|同事|室友|邻居|同学|老公|男朋友|女朋友)[^，。,.!！?？]{0,8}"
                     r"((过来|赶来|赶过来|来)的路上|(马上|快)(就)?(过来|到了|来了|到)|正在(过来|赶来|赶过来)|快到了)"),
+    # he is held now and will be back in a day or more ("他明天就放出来了"): the time to prepare is
+    # now (back any moment is danger, read by the crisis detector and "not_safe")
+    ("he_returns", r"(明天|明早|今晚|后天|过两天|过几天|下周|下个?星期|月底|\d+天后|几天后)(就)?(要)?(被)?(放出来|放出嚟|出来|放了|回来|返嚟|回家)"
+                   r"|拘留.{0,10}(到期|结束|满了|完了)|(放|出)出来以后|出来后(会|要|肯定)"),
     ("medical", r"(在|到|去了|送到?|进了)(医院|急诊|卫生院)|救护车|120(来|到)|医生(在|来|给|说)|急诊室"),
     ("injured", r"流血|受伤|伤口|出血|骨折|头晕|血印|淤青|伤到"),
     ("not_safe", r"不安全|又回来|又来了|还在外面|在砸门|在踹门|还在追|找到我了"),
@@ -50,7 +54,8 @@ SAFE_FACTS = {"police_came", "he_left", "she_left", "company", "safe"}
 ACKNOWLEDGE = {"police_called": "utter_aftermath_police_called", "police_came": "utter_aftermath_police_came",
                "he_left": "utter_aftermath_he_left", "she_left": "utter_aftermath_she_left",
                "company": "utter_aftermath_company", "medical": "utter_aftermath_medical",
-               "injured": "utter_aftermath_injured", "help_coming": "utter_aftermath_help_coming"}
+               "injured": "utter_aftermath_injured", "help_coming": "utter_aftermath_help_coming",
+               "he_returns": "utter_aftermath_he_returns"}
 SAFE_NOW, NOT_SAFE, UPDATE, NEXT, QUESTION = "safe", "not_safe", "update", "next", "question"
 # The FAQ entries a question inside each danger's frame is answered from first (and then the area's).
 FRAME_ENTRIES = {
@@ -59,6 +64,9 @@ FRAME_ENTRIES = {
     "self_harm": ("care.psychological_support", "care.postpartum_depression"),
     "sexual_assault": ("legal.dv.evidence", "legal.sexual_harassment"),
 }
+# Leaving him is a question of the violence's frame: the divorce entry answers it first.
+DIVORCE = re.compile(r"离婚|(要|想|得|一定|决定|打算)(跟他)?离(了|掉)?(?!开)|離婚")
+DIVORCE_ENTRY = "legal.divorce.process"
 FRAME_SCORE = 2.0  # at least one cue word of what she asks, or a few of her words, in the sentences
 SAFETY_BUTTONS = [{"title": "我现在安全", "payload": "/affirm"}, {"title": "我不安全", "payload": "/deny"}]
 
@@ -141,9 +149,12 @@ def answer_in_frame(turn: Turn, reply: Reply, index: KnowledgeIndex, kind: str,
                     area: Optional[str]) -> Optional[List[Dict[str, Any]]]:
     """Her question in the danger's frame: from the entries of that danger first
     ("要拍照吗" after violence: the evidence entry), else from its area."""
-    frame = [e for e in index.knowledge.faq if e.id in FRAME_ENTRIES.get(kind, ())]
-    frame.sort(key=lambda e: FRAME_ENTRIES[kind].index(e.id))
-    passage = answer_follow_up(turn.text, None, frame) if frame else None
+    wanted = FRAME_ENTRIES.get(kind, ())
+    frame = [e for e in index.knowledge.faq if e.id in wanted]
+    frame.sort(key=lambda e: wanted.index(e.id))
+    leaving = kind in ("violence", "child_danger") and DIVORCE.search(turn.text)  # "她说这回一定要离 要怎么弄"
+    current = next((e for e in index.knowledge.faq if e.id == DIVORCE_ENTRY), None) if leaving else None
+    passage = answer_follow_up(turn.text, current, frame) if frame or current else None
     if passage is not None and passage.score >= FRAME_SCORE:
         reply.say(f"关于“{passage.entry.question.rstrip('？?')}”：\n{passage.text}")
         return set_topic(turn, area, f"crisis_{kind}", passage.entry.id, crisis=kind, answered=True)

@@ -1,11 +1,14 @@
 """After the crisis reply (actions/crisis_followup.py, actions/yes_no.py): her news,
 "我现在安全", "接下来怎么办" and questions are read in the danger's frame."""
+import pytest
+
 from actions.answers import ActionAnswerRequest
-from actions.crisis_followup import ActionCrisisFollowup, facts_in
+from actions.crisis_followup import DIVORCE, ActionCrisisFollowup, facts_in
 from actions.yes_no import ActionAnswerYesNo
 from bot.knowledge_index import default_index
 from tests.actions.dialogue_support import bot_event, crisis_event, run_action, said, topic, user_event
 from tests.actions.fakes import InMemoryHandoffStore
+from nlu.text import normalize
 
 
 def episode(kind, whose="self"):
@@ -121,3 +124,31 @@ def test_refusing_the_hospital_after_a_suicide_disclosure_gets_120_first():
     assert slots["crisis_episode"]["safe"] is False and slots["crisis_episode"]["danger_now"] is True
     messages, _ = after("violence", "我不想去医院 伤不重", "legal_domestic_violence", ActionAnswerRequest, 0.5)
     assert "你现在有危险" not in said(messages)  # after violence it is a choice about a light injury
+
+
+@pytest.mark.parametrize("text", ["我婆婆打电话说他明天就放出来了 我该咋办啊", "拘留15天 后天就到期了", "警察说他过两天就回来"])
+def test_he_will_be_released_is_news_to_prepare_for(text):
+    assert "he_returns" in facts_in(normalize(text))
+
+
+def test_he_back_any_moment_is_not_read_as_time_to_prepare():
+    assert "he_returns" not in facts_in("他马上回来了")
+
+
+def test_he_will_be_released_tomorrow_gets_what_to_do_before_he_is_back():
+    messages, _ = after("violence", "我婆婆打电话说他明天就放出来了 我该咋办啊", "report_safety", ActionCrisisFollowup)
+    text = said(messages)
+    assert len(messages) == 1 and "保护令" in text and "24小时" in text and "临时庇护" in text
+    assert "你现在安全吗" in text
+
+
+def test_leaving_him_asked_in_the_frame_gets_how_a_divorce_goes():
+    messages, _ = after("child_danger", "她说这回一定要离 我们老人家不懂 要怎么弄", "legal_divorce", ActionAnswerRequest,
+                        confidence=0.11, whose="child")
+    assert "离婚" in said(messages) and "诉讼离婚" in said(messages)
+
+
+@pytest.mark.parametrize("text, leaving", [("她说这回一定要离", True), ("我想离婚", True), ("我决定跟他离了", True),
+                                           ("我想离开这里", False), ("孩子离不开我", False)])
+def test_what_reads_as_leaving_him(text, leaving):
+    assert bool(DIVORCE.search(text)) is leaving
