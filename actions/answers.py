@@ -173,12 +173,19 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         answered = answer_in_topic(turn, reply, index, entry, area, extra, ([also] if also else []) + earlier)
         if answered is not None:
             return answered
-        if intent != "ask_for_help":  # "帮帮我" the topic cannot answer: the way in, below
+        if intent != "ask_for_help" and entry is not None:  # "帮帮我" the topic cannot answer: the way in, below
             return continue_topic(turn, reply, entry, topic)
+        # after a menu or a handoff there is no answer to stay with: her message is read as a
+        # question of its own, in the topic's area when nothing else gives it one
+        topic_area = area
+    else:
+        topic_area = None
     reading = turn.service_reading if not category and intent != "out_of_scope" or (
         intent == "out_of_scope" and not turn.sure) else None
     if reading:  # the classifier's best reading in an area: "我想偷偷问下离婚的事" (ask_for_help)
         category, intent = reading["category"], reading["intent"]
+    elif not category and topic_area and intent != "ask_for_help":  # "那有啥办法能让我睡着啊" after a care request
+        category = topic_area
     elif intent == "ask_for_help":
         reply.say_fresh("utter_help_way_in") or reply.say("我在，你说。")
         reply.messages[-1]["buttons"] = area_buttons()
@@ -245,14 +252,12 @@ async def status_of_request(action: HerTurnAction, turn: Turn, reply: Reply) -> 
     return [ask(None)]
 
 
-def continue_topic(turn: Turn, reply: Reply, entry: Optional[FaqEntry], topic: Dict[str, Any]) -> List[Dict[str, Any]]:
+def continue_topic(turn: Turn, reply: Reply, entry: FaqEntry, topic: Dict[str, Any]) -> List[Dict[str, Any]]:
     """A short message in the topic that no sentence of it answers ("白天上班也一直哭",
     "他5岁"): stay with the topic instead of the four-area menu, say what it comes to,
     and offer the person who can go into her case."""
-    if entry is not None and not reply.say("我明白了。" + entry.plain_text()):
+    if not reply.say("我明白了。" + entry.plain_text()):
         reply.say("我明白了。")
-    elif entry is None:
-        reply.say("我明白了，你再多说几句具体情况，我帮你看看。")
     reply.say_fresh("utter_offer_expert_short")
     return set_topic(turn, topic["area"], topic.get("intent"), topic.get("faq_id"), crisis=topic.get("crisis")) + [
         ask(EXPERT_OFFER)]

@@ -348,3 +348,20 @@ def test_a_follow_up_about_an_answer_she_read_two_turns_ago_finds_it(real_index)
               user_event("判了他还是不给呢", "ask_follow_up", 0.3)]
     messages, _ = answer(real_index, events, {"topic": topic("legal", aid.id, "legal_aid"), "last_faq_id": aid.id})
     assert "强制执行" in said(messages)
+
+
+def test_a_clear_question_after_an_area_menu_is_answered_not_asked_for_more(real_index):
+    """After the legal menu there is no answer to stay with: 「去法院告他要花钱吗」 is a question of its own."""
+    messages, _ = answer(real_index, [user_event("去法院告他要花钱吗 我们家没什么钱", "legal_aid", 0.18)],
+                         {"topic": topic("legal", None, None)})
+    assert "你再多说几句" not in said(messages)
+    assert any(word in said(messages) for word in ("法律援助", "12348", "免交", "缓交"))
+
+
+def test_a_question_in_a_topic_with_no_answer_yet_is_read_in_its_area(real_index):
+    """After a care request was opened and cancelled: 「那有啥办法能让我睡着啊」 is about care."""
+    from actions.small_talk import ActionSmallTalk
+    messages, slots = run_action(ActionSmallTalk(InMemoryHandoffStore(), real_index),
+                                 [user_event("那有啥办法能让我睡着啊 数羊没用", "ask_capabilities", 0.17)],
+                                 {"topic": topic("care", None, None)})
+    assert slots.get("service_area") == "care" and "创业创新" not in said(messages)
