@@ -41,6 +41,7 @@ def knowledge():
     ("個仔喺學校俾人蝦 我自己都好唔開心 想搵個心理輔導同我傾下", "心理咨询师", "care"),
     ("我想創業開個工作室，但家裡老人需要照顧，想請創業導師幫我規劃一下", "创业就业导师", "entrepreneurship"),
     ("孩子初二 不肯上学 天天关在房里 我想跟家庭教育专家聊聊", "家庭教育指导师", "family_education"),
+    ("我想搵個心理咨詢師 最近成晚瞓唔著", "心理咨询师", "care"),
 ])
 def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, category):
     request = person_request(normalize(text))
