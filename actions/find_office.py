@@ -152,6 +152,8 @@ class ActionFindOffice(Action):
         turn = Turn(tracker, domain)
         if tracker.get_slot("awaiting_place"):
             return False  # she was asked where she is: whatever she says is about the place
+        if (turn.topic or {}).get("office") and _entity(tracker, "place"):
+            return False  # "那中山坦洲镇呢" after an office card: the office of another place
         if intent in ("nlu_fallback", "out_of_scope"):
             return True  # after an office card, not an answer to "你在哪里"
         says_more = len(turn.text) > 16  # a story with a place in it, not a place

@@ -166,3 +166,13 @@ def test_a_guangdong_town_she_named_is_not_mistaken_for_one_elsewhere():
     directory = FakeDirectory()
     run(directory, "佛冈水头镇妇联", "find_office", [place("广东省清远市佛冈县水头镇")])
     assert directory.calls == [("region", "广东省清远市佛冈县水头镇", None)]
+
+
+def test_another_place_after_an_office_card_gets_that_places_office():
+    """「那顺德呢」 (「那中山坦洲镇呢」) after an office card: the classifier is unsure, the place is clear."""
+    directory = FakeDirectory()
+    office_topic = {"topic": {"office": "广东省东莞市", "area": None, "turn": 1}, "region": "广东省东莞市"}
+    messages, _ = run(directory, "那顺德呢", "inform_place", [place("广东省佛山市顺德区")],
+                      slots=office_topic)
+    assert directory.calls == [("region", "广东省佛山市顺德区", None)]
+    assert "佛山市顺德区妇女联合会" in messages[0]["text"]
