@@ -32,7 +32,7 @@ from actions.courses import add_after_answer, course_request
 from actions.local_services import add_service_line, local_service_request
 from actions.context import CRISIS_SAFETY, EXPERT_OFFER, Turn, ask, set_topic
 from actions.clauses import confirmed_by_a_side, question_at_the_end, second_need
-from actions.crisis_followup import NEXT, QUESTION, respond_in_episode
+from actions.crisis_followup import NEXT, QUESTION, add_protection_line, respond_in_episode
 from actions.follow_up import aspects_of
 from actions.factories import default_directory
 from actions.office_details import OFFICE_DETAIL, office_details
@@ -318,6 +318,7 @@ class ActionAnswerRequest(HerTurnAction):
         if listed is not None:
             return listed
         events = await answer_message(self, turn, reply, self._index or default_index())
+        add_protection_line(turn, reply)  # after violence, she fears him: what protects her now
         add_after_answer(turn, reply, events)  # a course or two that fit (actions/courses.py)
         add_service_line(turn, reply, events)  # 各地精选 (actions/local_services.py)
         return events

@@ -37,7 +37,7 @@ FACTS = (  # (name, her words) in the order they are answered
     # someone is on the way to her, not with her yet: the question whether she is safe stays open
     # (a person of hers: "说马上到" after 110 is the police, acknowledged as the call)
     ("help_coming", r"(闺蜜|朋友|妈|姐|妹|哥|弟|家人|亲戚|同事|室友|邻居|同学|老公|男朋友|女朋友)[^，。,.!！?？]{0,8}"
-                    r"((过来|赶来|赶过来|来)的路上|(马上|快)(就)?(过来|到了|来了|到)|正在(过来|赶来|赶过来)|快到了)"),
+                    r"((过来|赶来|赶过来|来)的路上|(马上|快)(就)?(过来|到了|来了|到|回来|回家)|正在(过来|赶来|赶过来|赶回来)|快到了)"),
     # he is held now and will be back in a day or more ("他明天就放出来了"): the time to prepare is
     # now (back any moment is danger, read by the crisis detector and "not_safe")
     ("he_returns", r"(明天|明早|今晚|后天|过两天|过几天|下周|下个?星期|月底|\d+天后|几天后)(就)?(要)?(被)?(放出来|放出嚟|出来|放了|回来|返嚟|回家)"
@@ -51,6 +51,11 @@ FACTS = (  # (name, her words) in the order they are answered
                      r"|让我睡|想睡(觉|了)?$|睡一觉|好困|困了|眼皮好重|don'?t want (a|to go to( the)?) hospital"),
 )
 SAFE_FACTS = {"police_came", "he_left", "she_left", "company", "safe"}
+# After violence or an assault her partner (or "he") coming back soon is the danger, not help.
+PARTNER_COMING = re.compile(r"(老公|男朋友|前夫|丈夫|他|佢)[^，。,.!！?？]{0,6}(马上|快|就要|等下|一会儿?|等阵)(就)?"
+                            r"(回来|回家|到了|到|来了|过来|返嚟|返屋企)")
+HE_IS_THE_DANGER = ("violence", "sexual_assault", "child_danger")
+FEARS_HIM = re.compile(r"(怕|惊|驚|担心|害怕|吓)[^，。,.!！?？]{0,6}(他|佢)[^，。,.!！?？]{0,8}(找|搵|揾|报复|打|来|闹|缠|跟踪|抢)")
 ACKNOWLEDGE = {"police_called": "utter_aftermath_police_called", "police_came": "utter_aftermath_police_came",
                "he_left": "utter_aftermath_he_left", "she_left": "utter_aftermath_she_left",
                "company": "utter_aftermath_company", "medical": "utter_aftermath_medical",
@@ -110,6 +115,8 @@ def respond_in_episode(turn: Turn, reply: Reply, index: KnowledgeIndex, mode: st
     episode = dict(turn.episode or {})
     kind = episode.get("type") or "violence"
     facts = facts_in(turn.text)
+    if kind in HE_IS_THE_DANGER and PARTNER_COMING.search(turn.text or ""):
+        facts = [f for f in facts if f != "help_coming"] + ["not_safe"]  # "他马上回来了": danger, not help
     if mode == UPDATE and "not_safe" in facts or kind == "self_harm" and "refuses_care" in facts:
         mode = NOT_SAFE  # "我不想去医院 让我睡吧": 120 first, whatever else she said
     if mode == NOT_SAFE:
@@ -159,6 +166,20 @@ def answer_in_frame(turn: Turn, reply: Reply, index: KnowledgeIndex, kind: str,
         reply.say(f"关于“{passage.entry.question.rstrip('？?')}”：\n{passage.text}")
         return set_topic(turn, area, f"crisis_{kind}", passage.entry.id, crisis=kind, answered=True)
     return answer_in_topic(turn, reply, index, None, area)
+
+
+def add_protection_line(turn: Turn, reply: Reply) -> bool:
+    """After violence, an answer on something else (「我想同佢離婚 但係好驚佢之後搵到我同個女」)
+    still says what protects her from him now, when she says she fears him and the answer
+    did not: one line joined to its last message."""
+    episode = turn.episode or {}
+    if episode.get("type") not in ("violence", "child_danger") or not reply.messages or not FEARS_HIM.search(turn.text):
+        return False
+    if any("保护令" in m["text"] for m in reply.messages):
+        return False
+    target = reply.messages[-2] if len(reply.messages) >= 2 and reply.messages[-1]["buttons"] else reply.messages[-1]
+    target["text"] += "\n" + turn.text_of("utter_crisis_fear_of_him")
+    return True
 
 
 def _episode_events(turn: Turn, episode: Dict[str, Any], question: Optional[str]) -> List[Dict[str, Any]]:

@@ -64,7 +64,7 @@ def test_help_on_the_way_is_welcomed_and_the_safety_question_stays_open():
     assert facts_in("还没吃 我闺蜜在过来的路上了") == ["help_coming"]
     assert "help_coming" not in facts_in("打了 说马上到") and "help_coming" not in facts_in("警察快到了")
     messages, slots = after("self_harm", "还没吃 我闺蜜在过来的路上了", "report_safety", ActionCrisisFollowup, 0.11)
-    assert "赶过来陪你" in said(messages) and "把药放远" in said(messages)
+    assert "赶过来陪你" in said(messages) and "把药和危险的东西放远" in said(messages)
     assert "你现在安全吗" in said(messages) and slots["crisis_episode"]["safe"] is False
     messages, _ = after("violence", "我妹马上到了", "report_safety", ActionCrisisFollowup)
     assert "赶过来陪你" in said(messages) and "药" not in said(messages)
@@ -152,3 +152,18 @@ def test_leaving_him_asked_in_the_frame_gets_how_a_divorce_goes():
                                            ("我想离开这里", False), ("孩子离不开我", False)])
 def test_what_reads_as_leaving_him(text, leaving):
     assert bool(DIVORCE.search(text)) is leaving
+
+
+def test_her_husband_coming_back_is_help_after_a_suicide_disclosure_and_danger_after_violence():
+    messages, _ = after("self_harm", "我进屋了 宝宝放床上睡了 老公说他马上回来", "report_safety", ActionCrisisFollowup, 0.2)
+    assert "赶过来陪你" in said(messages) and "12356" in said(messages) and "等她" not in said(messages)
+    messages, slots = after("violence", "老公说他马上回来了", "report_safety", ActionCrisisFollowup, 0.2)
+    assert "赶过来陪你" not in said(messages) and "110" in said(messages).split("\n")[0]
+    assert slots["crisis_episode"]["danger_now"] is True
+
+
+def test_asking_about_divorce_after_violence_while_afraid_of_him_also_gets_the_protection_order():
+    messages, _ = after("violence", "我想同佢離婚 但係好驚佢之後搵到我同個女", "legal_divorce", ActionAnswerRequest, 0.77)
+    assert "离婚" in said(messages) and "人身安全保护令" in said(messages) and len(messages) <= 3
+    messages, _ = after("violence", "我想离婚 离婚冷静期是多少天", "legal_divorce", ActionAnswerRequest, 0.9)
+    assert "怕他找到你" not in said(messages)  # no fear said: the answer alone
