@@ -61,34 +61,39 @@ def run_action(url: str):
                                   DialogueStateTracker("woman-1", []), domain))
 
 
-@pytest.mark.parametrize("lost", [502, 503, 504])
-def test_a_call_lost_with_its_server_is_made_once_more(lost):
-    server = ActionServer([lost])
-    try:
-        events = run_action(server.url)
-    finally:
+@pytest.fixture
+def action_server():
+    """A factory of action servers answering with the given statuses, closed after the test."""
+    servers: List[ActionServer] = []
+
+    def start(statuses: List[int]) -> ActionServer:
+        servers.append(ActionServer(statuses))
+        return servers[-1]
+
+    yield start
+    for server in servers:
         server.close()
+
+
+@pytest.mark.parametrize("lost", [502, 503, 504])
+def test_a_call_lost_with_its_server_is_made_once_more(action_server, lost):
+    server = action_server([lost])
+    events = run_action(server.url)
     assert server.calls == 2 and [e.text for e in events] == ["不客气"]
 
 
-def test_a_call_lost_twice_fails_as_before():
-    server = ActionServer([502, 502, 200])
-    try:
-        with pytest.raises(RasaException):
-            run_action(server.url)
-    finally:
-        server.close()
+def test_a_call_lost_twice_fails_as_before(action_server):
+    server = action_server([502, 502, 200])
+    with pytest.raises(RasaException):
+        run_action(server.url)
     assert server.calls == 2
 
 
 @pytest.mark.parametrize("status", [500, 400])
-def test_an_error_of_the_action_itself_is_not_tried_again(status):
-    server = ActionServer([status])
-    try:
-        with pytest.raises(RasaException):
-            run_action(server.url)
-    finally:
-        server.close()
+def test_an_error_of_the_action_itself_is_not_tried_again(action_server, status):
+    server = action_server([status])
+    with pytest.raises(RasaException):
+        run_action(server.url)
     assert server.calls == 1
 
 
