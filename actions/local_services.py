@@ -25,6 +25,10 @@ from actions.her_turn import HerTurnAction, Reply
 LINE_PREFIX = "🌟 各地精选："
 BROWSING = re.compile(r"各地精选|精选服务|本地(的)?(好)?服务有|当地(有)?(什么|啥|哪些)(好)?服务")
 MENU_TEXT = "各地精选是各地妇联和有关部门办的实在服务，选一类看看："
+COLUMN_ASKS = re.compile(r"有没有|有冇|有无|有什么|有啥|有哪些|有乜|哪里|哪儿|在哪|边度|怎么报名|点报名|报名|推荐|介绍|想上|想去|想学|想报|"
+                         r"怎么去|怎么找|几时|什么时候|吗|呢|嘛|？|\?")
+SHORT_ASK = 8  # characters: 「创业帮帮」「老人大学」 alone ask for the column
+NEAR = 7  # characters around the column's word where her question about it is
 
 
 @lru_cache(maxsize=1)
@@ -69,9 +73,22 @@ def column_message(column: ServiceColumn, services: Sequence[LocalService], regi
 
 
 def asked_column(text: str, columns: Sequence[ServiceColumn]) -> Tuple[bool, Optional[ServiceColumn]]:
-    """(she is browsing 各地精选, the column her words name)."""
+    """(she is browsing 各地精选, the column her words name). A column named inside a story
+    (「我妈在老年大学被人骗了钱」) is not asked for: it needs a question about it or little else."""
     browsing = bool(BROWSING.search(text))
-    return browsing, column_named(columns, text, browsing=browsing)
+    column = column_named(columns, text, browsing=browsing)
+    if column is not None and not browsing and len(text) > SHORT_ASK and not _asked_about(text, column):
+        column = None
+    return browsing, column
+
+
+def _asked_about(text: str, column: ServiceColumn) -> bool:
+    """A question right around the column's word: 「有没有少儿培训」「老年大学怎么报名」."""
+    for word in column.words:
+        at = text.find(word)
+        if at >= 0 and COLUMN_ASKS.search(text[max(0, at - NEAR): at + len(word) + NEAR]):
+            return True
+    return False
 
 
 def local_service_request(turn: Turn, reply: Reply, services: Optional[Sequence[LocalService]] = None,

@@ -83,6 +83,19 @@ def test_a_column_in_her_city_names_other_cities_services_apart(index):
     assert text.index("国家老年大学") < text.index("广东老年大学（广州市）")
 
 
+@pytest.mark.parametrize("text, intent", [("我妈在老年大学被人骗了三千块钱 能报警吗", "legal_fraud"),
+                                          ("带孩子去少年宫的路上被车撞了 能赔吗", "legal_aid")])
+def test_a_column_named_inside_a_story_is_not_shown(index, text, intent):
+    messages, _ = answer(index, [user_event(text, intent)])
+    assert "【各地精选·" not in said(messages)
+
+
+@pytest.mark.parametrize("text", ["镇上有没有老人大学 我想去学唱歌", "少年宫暑假班几时报名", "创业帮帮是什么"])
+def test_a_question_about_a_column_opens_it(index, text):
+    messages, _ = answer(index, [user_event(text, "care_children_elderly")])
+    assert messages[0]["text"].startswith("【各地精选·")
+
+
 def test_mama_jobs_by_itself_still_gets_its_answer_not_the_column(index):
     messages, _ = answer(index, [user_event("妈妈岗在哪里报名", "job_seeking")])
     assert "【各地精选·" not in said(messages)
