@@ -101,6 +101,12 @@ def local_service_request(turn: Turn, reply: Reply, services: Optional[Sequence[
     browsing, column = asked_column(turn.text, columns)
     if column is None and not browsing:
         return None
+    return show(turn, reply, column, columns, services)
+
+
+def show(turn: Turn, reply: Reply, column: Optional[ServiceColumn], columns: Sequence[ServiceColumn],
+         services: Optional[Sequence[LocalService]] = None) -> List[Dict[Text, Any]]:
+    """The column for her city, or the columns when none is chosen."""
     shown = column_message(column, services if services is not None else default_services(),
                            turn.tracker.get_slot("region")) if column else menu(columns)
     reply.say(shown["text"], shown["buttons"])
@@ -122,18 +128,14 @@ class ActionLocalServicesShow(HerTurnAction):
         columns = self._columns if self._columns is not None else default_columns()
         entities = {e.get("entity"): e.get("value") for e in turn.tracker.latest_message.get("entities") or []}
         column = next((c for c in columns if c.id == entities.get("local_column")), None)
-        shown = column_message(column, self._services if self._services is not None else default_services(),
-                               turn.tracker.get_slot("region")) if column else menu(columns)
-        reply.say(shown["text"], shown["buttons"])
-        return [ask(None)]
+        return show(turn, reply, column, columns, self._services)
 
 
 def service_line(service: LocalService, region: Optional[str]) -> str:
     """One line: the service, its first sentence, and the first way to reach it."""
     city = city_of(region)
     where = f"（{city}）" if city and (service.province_wide or city in service.cities) else ""
-    first = re.split(r"(?<=[。！？；])", service.offers, maxsplit=1)[0].rstrip("。；")
-    return f"{LINE_PREFIX}{service.name}{where}，{first}。可以找{service.reach[0]}了解（{LOCAL_POLICY_NOTE}）。"
+    return f"{LINE_PREFIX}{service.name}{where}，{_first_sentence(service.offers)}。可以找{service.reach[0]}了解（{LOCAL_POLICY_NOTE}）。"
 
 
 def add_service_line(turn: Turn, reply: Reply, events: List[Dict[str, Any]],

@@ -223,12 +223,16 @@ def test_after_a_topic_overview_a_short_follow_up_is_answered_from_any_of_its_qu
     assert "30" in said(messages) or "冷静期" in said(messages)
 
 
+def ranked_event(text, *ranking):
+    """Her message as the classifier ranked it: (intent, confidence) pairs, the first on top."""
+    event = user_event(text, ranking[0][0], ranking[0][1])
+    event["parse_data"]["intent_ranking"] = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    return event
+
+
 def test_two_needs_in_two_areas_of_a_run_on_message_get_two_answers(real_index):
     text = "离婚后前夫一直不给抚养费 我还想找份工作 有没有那种妈妈岗"
-    event = user_event(text, "job_seeking", 0.52)
-    event["parse_data"]["intent_ranking"] = [{"name": "job_seeking", "confidence": 0.52},
-                                             {"name": "legal_family_property", "confidence": 0.42}]
-    messages, _slots = answer(real_index, [event])
+    messages, _slots = answer(real_index, [ranked_event(text, ("job_seeking", 0.52), ("legal_family_property", 0.42))])
     assert "抚养费" in said(messages) and "妈妈岗" in said(messages)
     assert len(messages) <= 3
 
@@ -309,9 +313,7 @@ def test_a_new_fact_the_classifier_is_unsure_of_keeps_the_topic(real_index):
 def test_a_figure_of_speech_beside_a_question_gets_the_question_answered_not_counselling(real_index):
     """「天天带娃累死了」 inside a question about training: the training, not 12356 in front of it."""
     text = "笑死 我老公说要去考厨师证 我也想学门手艺 天天带娃累死了 有没有免费的培训 以后想自己摆个摊"
-    event = user_event(text, "care_mental_health", 0.50)
-    event["parse_data"]["intent_ranking"] = [{"name": "care_mental_health", "confidence": 0.50},
-                                             {"name": "startup_training", "confidence": 0.30}]
+    event = ranked_event(text, ("care_mental_health", 0.50), ("startup_training", 0.30))
     messages, slots = answer(real_index, [event])
     assert "培训" in said(messages) and "12356" not in said(messages) and "110" not in said(messages)
     assert messages[0]["text"].startswith("辛苦了！") and slots["service_area"] == "entrepreneurship"
@@ -320,9 +322,7 @@ def test_a_figure_of_speech_beside_a_question_gets_the_question_answered_not_cou
 
 def test_a_word_of_feeling_besides_the_figure_still_gets_both_answers(real_index):
     text = "天天带娃累死了 每天都想哭 有没有免费的技能培训 想以后自己摆个摊"
-    event = user_event(text, "care_mental_health", 0.50)
-    event["parse_data"]["intent_ranking"] = [{"name": "care_mental_health", "confidence": 0.50},
-                                             {"name": "startup_training", "confidence": 0.30}]
+    event = ranked_event(text, ("care_mental_health", 0.50), ("startup_training", 0.30))
     messages, _slots = answer(real_index, [event])
     assert "12356" in said(messages) and "培训" in said(messages)
 
