@@ -137,7 +137,9 @@ def test_killed_after_the_commit_and_before_the_ack_each_event_is_archived_exact
     finally:
         again.close()
 
-    assert results[0].read == len(bodies) and results[0].archived == 0 and results[0].already_archived == 9
+    # in as many rounds as RabbitMQ's redelivery takes (a few at a time on a loaded machine)
+    totals = tuple(sum(getattr(result, name) for result in results) for name in ("read", "archived", "already_archived"))
+    assert totals == (len(bodies), 0, 9)
     rows = archived(sessions)
     assert len(rows) == 9
     assert len({(row.broker_id, row.fingerprint) for row in rows}) == 9
