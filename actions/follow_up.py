@@ -2,8 +2,8 @@
 "他不同意怎么办", "我兒子今年九歲，他想跟我", "要先交2000手续费".
 
 She asks about one side of the answer she just read (what it costs, where to go,
-how long, what to bring, whether she can sue, what if he refuses, what her
-child's age changes) or tells a new fact. Sending the whole answer again would
+how long, what to bring, whether she can sue, what if he refuses, whether to see a
+doctor, what her child's age changes) or tells a new fact. Sending the whole answer again would
 be the same long text word for word; sending the menu of four areas would lose
 her. So the reply is the few sentences of the topic's FAQ entries that speak to
 that side and to her own words: each cue word of the side counts (two at most),
@@ -45,6 +45,8 @@ ASPECTS: Dict[str, Tuple[str, str]] = {
                 r"止付|冻结|报案|报警|公安|追赃|起诉|银行|96110"),
     "evidence": (r"证据|拍照|照片|录音|截(了|个)?图|截屏|验伤|伤|血",
                  r"证据|照片|病历|录音|截图|保留|验伤|伤情|就医"),
+    "doctor": (r"看医生|睇医生|去医院|看病|看心理|心理医生|精神科|吃药|食药|要不要看",
+               r"心理|医生|医院|专业|精神|咨询|门诊"),
     "child": (r"孩子|儿子|女儿|个仔|个女|宝宝|小孩",
               r"孩子|子女|儿童|未成年|抚养|监护"),
 }

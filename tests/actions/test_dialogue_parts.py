@@ -82,7 +82,8 @@ def test_cancelling_something_else_is_a_question(text):
 @pytest.mark.parametrize("text, side", [("要钱吗", "cost"), ("去哪里告", "where"), ("要多久", "duration"),
                                         ("要带什么材料", "documents"), ("他不同意怎么办", "refuses"),
                                         ("我儿子今年九岁", "age"), ("要先交2000手续费", "pay"),
-                                        ("批了他不听咋办", "refuses"), ("他违反了保护令", "refuses")])
+                                        ("批了他不听咋办", "refuses"), ("他违反了保护令", "refuses"),
+                                        ("要不要带他去看医生", "doctor")])
 def test_the_side_of_the_topic_a_follow_up_asks_about(text, side):
     assert side in aspects_of(normalize(text))
 
@@ -95,6 +96,8 @@ def test_a_follow_up_gets_the_sentences_that_answer_that_side(knowledge):
     assert any("72小时" in s for s in best_passage(order, "要多久能批", ["duration"]).sentences)
     disobeys = best_passage(order, "批了他不听咋办", aspects_of("批了他不听咋办")).sentences
     assert any("拘留" in s for s in disobeys)
+    phone = knowledge.faq_by_id("family_education.phone_addiction")
+    assert any("心理" in s for s in best_passage(phone, "要不要带他去看医生", aspects_of("要不要带他去看医生")).sentences)
     screening = knowledge.faq_by_id("care.cancer_screening")
     assert any("身份证" in s for s in best_passage(screening, "要带啥", aspects_of("要带啥")).sentences)
 
