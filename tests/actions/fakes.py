@@ -3,7 +3,6 @@
 on 127.0.0.1 that answers every call the same way (to check the httpx client)."""
 from __future__ import annotations
 
-import json
 import threading
 import time
 from dataclasses import replace
@@ -13,6 +12,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from actions.grid_types import GridBinding, GridReceipt, GridReport
 from actions.handoff_types import HandoffRecord, HandoffRequest, IssuedCode, new_record
 from actions.routing_protocol import RoutingError, RoutingRefused, RoutingUnavailable
+from tests.http_stubs import send_json
 
 
 class InMemoryHandoffStore:
@@ -145,13 +145,8 @@ class StubRoutingServer:
                 sent = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 stub.received.append((self.command, self.path, sent))
                 time.sleep(delay)
-                data = json.dumps(body, ensure_ascii=False).encode("utf-8")
                 try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
+                    send_json(self, status, body)
                 except (BrokenPipeError, ConnectionResetError):  # the client stopped waiting
                     pass
 

@@ -1,6 +1,5 @@
 """A custom action whose call was lost with its action server is tried once more; other failures are not."""
 import asyncio
-import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import List
@@ -15,6 +14,7 @@ from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import action_call_retry
+from tests.http_stubs import send_json
 
 
 class ActionServer:
@@ -29,13 +29,8 @@ class ActionServer:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 server.calls += 1
                 status = server.statuses.pop(0) if server.statuses else 200
-                body = json.dumps({"events": [], "responses": [{"text": "不客气"}]} if status == 200
-                                  else {"error": "lost", "action_name": "action_small_talk"}).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send_json(self, status, {"events": [], "responses": [{"text": "不客气"}]} if status == 200
+                          else {"error": "lost", "action_name": "action_small_talk"})
 
             def log_message(self, *_):
                 pass

@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import List, Tuple
 from urllib.parse import parse_qs, urlparse
 
+from tests.http_stubs import send_json
+
 APP_ID = "wx5d3c9a7b1e2f4068"
 APP_SECRET = "test-app-secret-0123456789abcdef"
 ACCESS_TOKEN = "fake-access-token"
@@ -68,12 +70,7 @@ class FakeWeChatApi:
                 self._json(200, {"errcode": 0, "errmsg": "ok"})
 
             def _json(self, status, payload):
-                data = json.dumps(payload).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, payload)
 
             def log_message(self, *args):
                 pass
