@@ -11,7 +11,8 @@ How it is read, over normalised text:
 - self-harm belongs to whoever speaks right before the phrase: reading back from
   it in the same sentence, the first person named decides. "我" on its own is her;
   a child word (儿子、女儿、孩子…) is her child; anyone else named (闺蜜、同学、
-  邻居、我妈…) is someone else; "他/她/佢" points back to the last person named
+  邻居、我妈…) is someone else; a person held, minded or born ("抱着孩子", "带着娃", "生完宝宝")
+  does not speak: reading goes on back to the one holding (she, when no one is named); "他/她/佢" points back to the last person named
   before it ("儿子说他不想活了" is the son), or stays "someone else" when none is
   (the conversation may know who: actions/crisis.py asks it);
 - violence and sexual assault belong to whoever is hit or attacked: "打我" is
@@ -42,6 +43,10 @@ _VICTIM = re.compile(
 )
 _PASSIVE = re.compile(r"(被|俾)")
 _LISTENER = ("跟", "对", "和", "同", "给", "告诉", "话", "问")
+# the person named after these is held, minded or born, and does not speak:
+# "生完宝宝两个月了…刚刚抱着孩子站在阳台边上想跳下去" is her
+_HOLDS = ("抱着", "抱住", "抱", "背着", "牵着", "拉着", "带着", "搂着", "看着", "陪着", "哄着", "喂完", "喂",
+          "生完", "生了", "生下", "怀着", "怀了")
 LOOK_BACK = 24  # characters before the phrase that may name who speaks
 
 
@@ -65,6 +70,8 @@ def _speaker_before(text: str, position: int) -> Tuple[str, Optional[str]]:
             continue  # 我儿子, 我闺蜜: the person named after it speaks
         if word == "我" and any(text[:at].endswith(cue) for cue in _LISTENER):
             continue  # 跟我说, 告诉我: she listens, someone else speaks
+        if word != "我" and word not in PRONOUNS and any(text[:at].endswith(cue) for cue in _HOLDS):
+            continue  # 抱着孩子: the child is held, the one holding speaks
         if word in PRONOUNS:
             earlier = [w for w, _ in named[:index] if w not in PRONOUNS and w != "我"]
             return (_kind(earlier[-1]), earlier[-1]) if earlier else (OTHER, word)

@@ -24,6 +24,9 @@ def read(text):
     ("我女儿说她同学在班上说要跳楼 我要不要告诉老师", "other", "同学"),
     ("他最近老说活着没意思", "other", "他"),
     ("我妈说她不想活了", "other", "我妈"),
+    ("生完宝宝两个月了 每天都在哭 刚刚抱着孩子站在阳台边上想跳下去", "self", None),
+    ("我带着娃站在河边 真想跳下去算了", "self", "我"),
+    ("我闺蜜生完二胎老说不想活了", "other", "闺蜜"),
 ])
 def test_self_harm_belongs_to_whoever_speaks_before_the_phrase(text, whose, who):
     assert read(text) == (whose, who)
