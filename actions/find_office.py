@@ -177,17 +177,21 @@ class ActionFindOffice(Action):
         )
         return [SlotSet("awaiting_place", True)]
 
-    def _outside(self, dispatcher: CollectingDispatcher, place_name: str) -> List[Dict]:
+    def _outside(self, dispatcher: CollectingDispatcher, place_name: str, province: Optional[str] = None) -> List[Dict]:
+        """Honest about the directory's reach; names her place's province (湖南省妇联) when it is known."""
+        where = f"{place_name}在{province}，" if province and province != place_name else f"{place_name}"
+        ask = f"{province}妇联或当地的市、县妇联" if province else "当地妇联"
         dispatcher.utter_message(text=(
-            f"{place_name}不在广东省，我这里只收录了广东省各级妇联的地址，没法告诉你准确的办公地点，抱歉。\n"
+            f"{where}不在广东省，我这里只收录了广东省各级妇联的地址，没法告诉你准确的办公地点，抱歉。\n"
             f"你可以拨打{HOTLINE}妇女维权公益服务热线，全国都能打通，会由当地妇联接听；"
-            f"也可以在当地政府网站查询当地妇联。在广东，{HOTLINE}接通的是广东省妇联。"))
+            f"也可以在当地政府网站查询{ask}。在广东，{HOTLINE}接通的是广东省妇联。"))
         return [SlotSet("awaiting_place", False)]
 
     async def _for_place(self, dispatcher: CollectingDispatcher, region: str, level: Optional[str]) -> List[Dict]:
         place = self.gazetteer.by_full_name(region)
         if place is None or not place.in_guangdong:
-            return self._outside(dispatcher, place.name if place else region)
+            province = self.gazetteer.by_code(place.code[:2] + "0" * 10) if place else None
+            return self._outside(dispatcher, place.name if place else region, province.name if province else None)
         offices = await self.directory.offices_for_region(place.full_name, level)
         if not offices:
             return self._not_listed(dispatcher, place)

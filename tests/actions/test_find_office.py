@@ -96,7 +96,8 @@ def test_a_location_outside_guangdong_gets_an_honest_answer_and_the_hotline():
 
 def test_a_place_outside_guangdong_gets_an_honest_answer_and_the_hotline():
     messages, _ = run(FakeDirectory(), "我在长沙", "inform_place", [place("湖南省长沙市")])
-    assert messages[0]["text"].startswith("长沙市不在广东省") and "12338" in messages[0]["text"]
+    text = messages[0]["text"]
+    assert text.startswith("长沙市在湖南省，不在广东省") and "12338" in text and "湖南省妇联" in text
 
 
 def test_an_unknown_place_after_the_question_gets_an_honest_answer_and_the_hotline():
