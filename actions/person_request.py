@@ -16,11 +16,18 @@ from typing import Any, Dict, Optional
 from bot.human_request import wants_human
 
 ROLES = (  # (pattern, what she reads, service area)
-    (r"律师|法律顾问|lawyer", "律师", "legal"),
-    (r"心理(咨询|辅导)?(师|老师|医生|专家|辅导员)|咨询师|社工|心理咨询|心理辅导", "心理咨询师", "care"),
+    (r"(?i)律师|法律顾问|lawyer|attorney", "律师", "legal"),
+    (r"(?i)心理(咨询|辅导)?(师|老师|医生|专家|辅导员)|咨询师|社工|心理咨询|心理辅导|counsel+or|therapist|social ?worker",
+     "心理咨询师", "care"),
     (r"家庭教育(老师|指导师|专家)|教育专家|教育老师|老师", "家庭教育指导师", "family_education"),
-    (r"创业导师|导师|创业专家|就业指导", "创业就业导师", "entrepreneurship"),
+    (r"(?i)创业导师|导师|创业专家|就业指导|mentor|coach", "创业就业导师", "entrepreneurship"),
 )
+# "hi 想找个mentor聊聊", "can I talk to a real person": the same requests in English words
+_ENGLISH_PERSON = r"(mentor|coach|lawyer|attorney|counsel+or|therapist|social ?worker|expert|advisor|adviser|real person|human)"
+_ENGLISH_REQUEST = re.compile(
+    r"(找|搵|揾|约|联系|要|请|介绍|推荐|有没有|有冇)(个|一个|一位|位)?\s*(a |an )?" + _ENGLISH_PERSON
+    + r"|(talk|speak|chat) (to|with) (a |an |the )?" + _ENGLISH_PERSON
+    + r"|(need|want|find|get) (a |an )?" + _ENGLISH_PERSON, re.IGNORECASE)
 _MORE_REQUESTS = re.compile(
     r"(约|联系|找|搵|揾|安排|预约|介绍|帮我找|帮我约|想请|要请|帮我请)(个|一个|一位|位)?"
     r"(创业导师|导师|家庭教育老师|家庭教育指导师|老师|专家|心理(咨询|辅导)?(师|老师|医生|专家)|咨询师|心理辅导|律师|社工|真人)"
@@ -80,7 +87,7 @@ def person_request(text: str) -> Optional[PersonRequest]:
     """Her request for a person in the (normalised) message, or None."""
     if not text or _TAKES_BACK.search(text) or _IS_IT_A_PERSON.search(text):
         return None
-    asks = wants_human(text) or bool(_MORE_REQUESTS.search(text))
+    asks = wants_human(text) or bool(_MORE_REQUESTS.search(text)) or bool(_ENGLISH_REQUEST.search(text))
     if not asks:
         return None
     if _ABOUT_A_PERSON.search(text) and not re.search(r"(找|要|约|联系|帮我|转)", text):
@@ -107,5 +114,5 @@ _REQUEST_WORDS = re.compile(
 
 def without_request(text: str) -> str:
     """Her words without the request for a person: what is left says the topic, if anything."""
-    rest = _REQUEST_WORDS.sub("", _MORE_REQUESTS.sub("", text or ""))
+    rest = _REQUEST_WORDS.sub("", _MORE_REQUESTS.sub("", _ENGLISH_REQUEST.sub("", text or "")))
     return rest if len(re.sub(r"[\W\d]", "", rest)) >= 4 else ""

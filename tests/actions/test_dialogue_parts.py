@@ -42,6 +42,10 @@ def knowledge():
     ("我想創業開個工作室，但家裡老人需要照顧，想請創業導師幫我規劃一下", "创业就业导师", "entrepreneurship"),
     ("孩子初二 不肯上学 天天关在房里 我想跟家庭教育专家聊聊", "家庭教育指导师", "family_education"),
     ("我想搵個心理咨詢師 最近成晚瞓唔著", "心理咨询师", "care"),
+    ("hi 想找个mentor聊聊 我在深圳想开网店卖童装", "创业就业导师", "entrepreneurship"),
+    ("can I talk to a real person", "工作人员", None),
+    ("我想找个lawyer 他不给抚养费", "律师", "legal"),
+    ("I need a counselor 最近睡不着", "心理咨询师", "care"),
 ])
 def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, category):
     request = person_request(normalize(text))
@@ -52,7 +56,8 @@ def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, cate
                                   "你是真人吗", "不用找律师了", "心理医生说我有点抑郁 让我多出去活动",
                                   "有没有老师可以辅导作业", "我要人工流产 去哪里做", "我暂时不想找人咨询，就想看看别人的经历",
                                   "有律师说过这样可以吗", "让老师跟我说说孩子在学校的情况",
-                                  "有没有好的老师可以辅导作业", "有没有老师能教孩子弹琴", "昨天跟班主任老师聊了一下"])
+                                  "有没有好的老师可以辅导作业", "有没有老师能教孩子弹琴", "昨天跟班主任老师聊了一下",
+                                  "my lawyer said 要等冷静期", "孩子的coach说他打球很有天赋"])
 def test_talking_about_a_person_or_taking_the_request_back_is_no_request(text):
     assert person_request(normalize(text)) is None
 
@@ -82,8 +87,8 @@ def test_cancelling_something_else_is_a_question(text):
 @pytest.mark.parametrize("text, side", [("要钱吗", "cost"), ("去哪里告", "where"), ("要多久", "duration"),
                                         ("要带什么材料", "documents"), ("他不同意怎么办", "refuses"),
                                         ("我儿子今年九岁", "age"), ("要先交2000手续费", "pay"),
-                                        ("批了他不听咋办", "refuses"), ("他违反了保护令", "refuses"),
-                                        ("要不要带他去看医生", "doctor")])
+                                        ("批了他不听咋办", "refuses"), ("他违反了保护令", "refuses"), ("批了他还来骚扰呢", "refuses"),
+                                        ("要不要带他去看医生", "doctor"), ("这孩子三天两头挨打 以后谁能管管", "where")])
 def test_the_side_of_the_topic_a_follow_up_asks_about(text, side):
     assert side in aspects_of(normalize(text))
 
