@@ -30,11 +30,12 @@ from actions.contact_consent import contact_for_handoff
 from actions.context import EXPERT_OFFER, HANDOFF_CONFIRM, HANDOFF_TOPIC, Turn, ask, set_topic
 from actions.handoff_types import HandoffRecord, HandoffRequest
 from actions.her_turn import HerTurnAction, Reply
-from actions.knowledge_answer import ANSWER, Finding, find_answer
+from actions.knowledge_answer import ANSWER, CLEAR_RATIO, Finding, find_answer
 from actions.person_request import PersonRequest, named_person, person_request, without_request
 from actions.routing_protocol import HandoffStore, RoutingError
 from actions.topic_answers import answer_entry
-from bot.knowledge_index import KnowledgeIndex, default_index
+from assistant_contract.catalogue.entries import FaqEntry
+from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -119,11 +120,25 @@ async def open_for_message(turn: Turn, reply: Reply, store: HandoffStore, index:
         or asked_before or turn.category or pending.get("category") or topic.get("area")
     role = (request.role if request else None) or pending.get("role")
     events = await open_handoff(turn, reply, store, category, turn.intent if turn.category else None, role)
-    if found.kind == ANSWER and found.entry and found.entry.category != "service":
-        events += answer_entry(turn, reply, found.entry, turn.intent, feedback=False, waiting=True)
+    entry = found.entry if found.kind == ANSWER else None
+    if entry is None and turn.sure and turn.category and turn.category == category:
+        entry = leading_in_area(index, without_request(turn.text) if request else turn.text, category)
+    if entry is not None and entry.category != "service":
+        events += answer_entry(turn, reply, entry, turn.intent, feedback=False, waiting=True)
     elif category:
         events += set_topic(turn, category, turn.intent if turn.category else None)
     return events
+
+
+def leading_in_area(index: KnowledgeIndex, text: str, area: str) -> Optional[FaqEntry]:
+    """The entry of `area` that clearly leads the others of that area for `text`: used when the
+    classifier is sure of the area and her many words leave the whole FAQ search unsure
+    ("离婚两年了 前夫一分抚养费都没给过 孩子5岁" after "转人工"), so the topic is answered while she waits."""
+    matches = [m for m in index.search_faq(text, area, limit=6) if m.entry.category == area] if text else []
+    if not matches or matches[0].score < SUGGEST_THRESHOLD:
+        return None
+    runner_up = matches[1].score if len(matches) > 1 else 0.0
+    return matches[0].entry if matches[0].score >= CLEAR_RATIO * runner_up else None
 
 
 def ask_what_about(turn: Turn, reply: Reply, request: PersonRequest) -> List[Dict[str, Any]]:

@@ -126,6 +126,17 @@ def test_a_request_naming_the_person_and_the_topic_opens_at_once_in_that_area():
     assert "律师" in messages[0]["text"]
 
 
+def test_her_answer_to_what_it_is_about_opens_the_request_and_is_answered_while_she_waits():
+    store = InMemoryHandoffStore()
+    tracker = make_tracker([user_event("转人工", "request_human"), bot_event("你先用一两句话说说是什么事"),
+                            user_event("离婚两年了 前夫一分抚养费都没给过 孩子5岁", "legal_family_property", 0.86)],
+                           slots={"person_request": {"role": "工作人员", "category": None},
+                                  "pending_question": "handoff_topic"})
+    messages, events = run(store, tracker)
+    assert store.requests[0].category == "legal" and "编号" in messages[0]["text"]
+    assert any("抚养费" in m["text"] for m in messages[1:])
+
+
 def test_a_kind_of_person_the_nlu_found_routes_the_request_by_its_area():
     store = InMemoryHandoffStore()
     parse = {"person_kind": {"kind": "心理专家", "area": "care", "words": "心理专家"}}
