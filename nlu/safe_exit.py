@@ -32,7 +32,8 @@ _CHAT_WORDS = (
 )
 _FILLERS = (
     r"我|要|想|得|先|请|帮我|帮忙|麻烦|快点|快|马上|赶紧|立刻|把|给|将|吧|了|啊|呀|啦|喇|嘞|咯|哦|喔|呢|嘛|一下子"
-    r"|可以|能不能|能|可唔可以|唔该|好吗|行吗|吗|canyou|couldyou|please|pls|plz|now|asap|quickly|quick"
+    r"|可以|能不能|能|可唔可以|唔该|好吗|行吗|吗|那就|那|现在|就|好的|嗯"
+    r"|canyou|couldyou|please|pls|plz|now|asap|quickly|quick|wait|ok|okay|hurry"
 )
 _HE_IS_COMING = (
     r"他|她|佢|老公|老婆|男朋友|婆婆|公公|家里人|家人|来了|回来了|过来了|进来了|返来|返嚟|嚟咗|来咗|在旁边|在身边|在看"

@@ -11,6 +11,7 @@ from nlu.text import normalize
     "can you delete this chat 我怕他看到", "please clear the chat", "Delete!",
     "他来了", "老公回来了 先不说了", "佢返嚟喇", "先不说了", "he's coming delete this", "he is here",
     "女婿要过来了 看见我用手机问这个要骂人 帮我关了", "婆婆进屋了，她看到要闹，快删掉",
+    "那我现在就退出吧", "好的 那就退出", "wait he's coming 快 clear everything", "ok hurry delete",
 ])
 def test_an_exit_command_is_understood_in_any_wording(text):
     assert asks_to_exit(normalize(text))
