@@ -7,12 +7,14 @@ One message is read in this order (README, "Dialogue design"):
 2. "说简单点": the plain version of the topic in play;
 3. inside a crisis episode, a short or unsure message is read in the danger's
    frame ("接下来我该怎么办", "要拍照吗");
-4. a topic button the assistant showed: that topic's overview and its questions;
-5. a short follow-up in the topic in play ("要钱吗", "我兒子今年九歲，他想跟我"):
+4. steam let off ("气死我了 … 累死了😤", actions/venting.py): warmth, not the counselling
+   answer and its emergency numbers;
+5. a topic button the assistant showed: that topic's overview and its questions;
+6. a short follow-up in the topic in play ("要钱吗", "我兒子今年九歲，他想跟我"):
    the sentences that answer it, never the whole answer again;
-6. a new question: the FAQ answer, or a choice between close questions, or the
+7. a new question: the FAQ answer, or a choice between close questions, or the
    topic's overview; outside the four areas only a confident answer;
-7. nothing clear: "帮帮我" gets warmth and the way in; anything else one question
+8. nothing clear: "帮帮我" gets warmth and the way in; anything else one question
    back, and a person on the second miss.
 """
 from __future__ import annotations
@@ -38,13 +40,14 @@ from actions.factories import default_directory
 from actions.office_details import OFFICE_DETAIL, office_details
 from actions.handoff import ask_what_about, open_for_message
 from actions.her_turn import HerTurnAction, Reply
-from actions.knowledge_answer import ANSWER, CHOOSE, find_answer, find_answer_in_its_area, entry_for_intent
+from actions.knowledge_answer import ANSWER, CHOOSE, CLEAR_RATIO, decide, entry_for_intent, find_answer, find_answer_in_its_area
 from actions.quiz import study_request
 from actions.person_request import person_request, takes_back, without_request
 from actions.request_status import describe
 from actions.topic_answers import answer_entry, answer_in_topic, answer_two, choose, overview, plain
+from actions.venting import answer_venting
 from assistant_contract.catalogue.entries import FaqEntry
-from bot.knowledge_index import KnowledgeIndex, default_index
+from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 from nlu.figures_of_speech import venting_only
 
@@ -78,16 +81,29 @@ def reads_in_crisis(turn: Turn) -> bool:
 OWN_QUESTION_CHARS = 8  # shorter follow-ups ("要钱吗", "去哪里告") are read in the topic
 
 
-def question_of_its_own(index: KnowledgeIndex, text: str, topic: Dict[str, Any]) -> Optional[FaqEntry]:
+AGREEING_INTENT = 0.4  # the classifier's confidence that, with the FAQ's clear leader, makes a question of its own
+
+
+def question_of_its_own(index: KnowledgeIndex, text: str, topic: Dict[str, Any],
+                        turn: Optional[Turn] = None) -> Optional[FaqEntry]:
     """A follow-up long enough to be a question, that another entry of the topic's area
-    answers (above the answer threshold, or a clear winner in the area): that entry,
-    not another side of the entry in play."""
+    answers (above the answer threshold, or a clear winner in the area; or the FAQ's clear
+    leader when the classifier reads the same topic: "ok 那她可以找免费的律师吗" after a divorce
+    answer is legal aid): that entry, not another side of the entry in play."""
     if len(text) < OWN_QUESTION_CHARS:
         return None
-    found = find_answer(index, text, topic.get("area"))
-    if found.kind != ANSWER or found.entry is None or found.entry.id == topic.get("faq_id"):
+    area = topic.get("area")
+    matches = index.search_faq(text, area)
+    found = decide(matches, area)
+    entry = found.entry if found.kind == ANSWER else None
+    if entry is None and turn is not None and turn.category == area and turn.confidence >= AGREEING_INTENT \
+            and matches and matches[0].score >= SUGGEST_THRESHOLD \
+            and matches[0].score >= CLEAR_RATIO * (matches[1].score if len(matches) > 1 else 0.0) \
+            and entry_for_intent(index, turn.intent) == matches[0].entry:
+        entry = matches[0].entry
+    if entry is None or entry.id == topic.get("faq_id"):
         return None
-    return found.entry if found.entry.category == topic.get("area") else None
+    return entry if entry.category == area else None
 
 
 OTHER_TOPIC = 0.3  # the classifier's confidence in another area for a follow-up to leave the topic
@@ -149,6 +165,9 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
     if turn.in_crisis_frame and (reads_in_crisis(turn) or guessed and not turn.service_reading):
         mode = NEXT if turn.intent == "ask_for_help" or "next" in aspects_of(text) else QUESTION
         return respond_in_episode(turn, reply, index, mode)
+    vented = answer_venting(turn, reply) if not turn.in_crisis_frame and not turn.is_button else None
+    if vented is not None:  # "气死我了 … 累死了😤": steam let off, not a wish for counselling
+        return vented
     category, intent = turn.category, turn.intent
     if turn.is_button and category:
         return overview(turn, reply, index, intent)
@@ -161,7 +180,7 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         return respond_in_episode(turn, reply, index, QUESTION)
     if topic and topic.get("area") and (guessed or reads_as_follow_up(turn)) \
             and not names_another_topic(index, turn, text, topic):
-        other = question_of_its_own(index, text, topic)
+        other = question_of_its_own(index, text, topic, turn)
         if other is not None:  # "他不让我看孩子怎么办" after custody: visitation, a question of its own
             return answer_entry(turn, reply, other, None)
         extra = ["where"] if any(e.get("entity") == "place" for e in turn.tracker.latest_message.get("entities") or []) else []

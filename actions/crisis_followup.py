@@ -44,7 +44,8 @@ FACTS = (  # (name, her words) in the order they are answered
                    r"|拘留.{0,10}(到期|结束|满了|完了)|(放|出)出来以后|出来后(会|要|肯定)"),
     ("medical", r"(在|到|去了|送到?|进了)(医院|急诊|卫生院)|救护车|120(来|到)|医生(在|来|给|说)|急诊室"),
     ("injured", r"流血|受伤|伤口|出血|骨折|头晕|血印|淤青|伤到"),
-    ("not_safe", r"不安全|又回来|又来了|还在外面|在砸门|在踹门|还在追|找到我了"),
+    ("not_safe", r"不安全|又回来|又来了|还在外面|在(砸|踹|踢|撞|撬|拍)门|(砸|踹|踢|撞|撬)(紧)?门|还在追|找到我了"
+                 r"|还在打|又(在)?打|(要|快)(冲|闯|撞)?进来了|冲进来"),
     ("safe", r"安全了|没事了|冇事|安全喇|没事|安全啦|i'?m safe|已经安全"),
     # after a suicide disclosure: refusing care or wanting to sleep may mean pills already taken
     ("refuses_care", r"不(想|要|肯|用)?去?(医院|看医生|急诊|打120)|唔(想|去|使)?去?(医院|睇医生)|别(叫|打)(120|救护车)"
@@ -120,7 +121,10 @@ def respond_in_episode(turn: Turn, reply: Reply, index: KnowledgeIndex, mode: st
     if mode == UPDATE and "not_safe" in facts or kind == "self_harm" and "refuses_care" in facts:
         mode = NOT_SAFE  # "我不想去医院 让我睡吧": 120 first, whatever else she said
     if mode == NOT_SAFE:
-        reply.say_response(f"utter_crisis_not_safe_{kind}", must=True)
+        # "报警了 警察还没到 他在踢门": not "call 110" as if she had not, but what to do until they come
+        waiting = "police_called" in facts and "police_came" not in facts and kind in HE_IS_THE_DANGER
+        reply.say_response("utter_crisis_not_safe_police_called" if waiting else f"utter_crisis_not_safe_{kind}",
+                           must=True)
         episode.update(safe=False, danger_now=True)
         return _episode_events(turn, episode, CRISIS_SAFETY)
     episode["danger_now"] = False

@@ -110,6 +110,17 @@ def test_a_follow_up_that_another_entry_answers_with_confidence_gets_that_answer
     assert "探望" in messages[0]["text"] and slots["topic"]["faq_id"] == "legal.divorce.visitation"
 
 
+def test_a_follow_up_the_classifier_and_the_faq_both_read_as_another_entry_gets_that_answer(real_index):
+    events = [user_event("我朋友想离婚 能要到孩子吗", "legal_divorce"), bot_event("离婚可以……"),
+              user_event("ok 那她可以找免费的律师吗", "legal_aid", 0.46)]
+    messages, slots = answer(real_index, events, {"topic": topic("legal", "legal.divorce.process", "legal_divorce")})
+    assert "法律援助" in said(messages) and slots["topic"]["faq_id"] == "legal.legal_aid"
+    # an unsure classifier leaves the follow-up in the topic in play
+    events[-1] = user_event("ok 那她可以找免费的律师吗", "legal_aid", 0.2)
+    _, slots = answer(real_index, events, {"topic": topic("legal", "legal.divorce.process", "legal_divorce")})
+    assert slots["topic"]["faq_id"] != "legal.legal_aid"
+
+
 def test_a_new_fact_gets_a_new_answer_never_the_same_long_text(real_index):
     entry = real_index.knowledge.faq_by_id("legal.fraud")
     events = [user_event("网上有人说能帮我贷款 今天到账", "legal_fraud"), bot_event(entry.answer_text()),

@@ -60,6 +60,14 @@ def test_not_safe_gets_the_numbers_again_in_other_words():
     assert slots["crisis_episode"]["danger_now"] is True  # the episode's judgement: danger now
 
 
+def test_police_called_while_he_is_still_at_the_door_gets_what_to_do_until_they_come_and_110_again():
+    assert facts_in("报警了 警察还没到 他在踢门") == ["police_called", "not_safe"]
+    messages, slots = after("violence", "报警了 警察还没到 他在踢门", "report_safety", ActionCrisisFollowup)
+    first = messages[0]["text"]
+    assert "报了警" in first and "110" in first and "反锁" in first and "请现在就拨打110" not in first
+    assert slots["crisis_episode"]["danger_now"] is True
+
+
 def test_help_on_the_way_is_welcomed_and_the_safety_question_stays_open():
     assert facts_in("还没吃 我闺蜜在过来的路上了") == ["help_coming"]
     assert "help_coming" not in facts_in("打了 说马上到") and "help_coming" not in facts_in("警察快到了")

@@ -53,3 +53,23 @@ def test_taking_back_her_request_in_words_read_as_a_goodbye_withdraws_it():
                                   "topic": topic("legal", "legal.land.married_out_women")})
     assert store.records[-1].status == "returned" and slots["handoff_open"] is False
     assert "已经取消了" in messages[0]["text"]
+
+
+def test_while_her_request_is_open_a_guessed_goodbye_that_says_more_is_noted_and_passed_on():
+    import asyncio
+
+    from actions.handoff_types import HandoffRequest
+
+    store = InMemoryHandoffStore()
+    record = asyncio.run(store.open_request(HandoffRequest("woman-1", "rest", "care", "care_mental_health",
+                                                           False, "一个人在东莞 很压抑", [])))
+    messages, slots = run_action(ActionSmallTalk(store, default_index()),
+                                 [user_event("我再说下 我晚上十点下班后才有空接电话", "goodbye", 0.12)],
+                                 {"handoff_open": True, "handoff_id": record.id, "topic": topic("care")})
+    assert "记下了" in messages[0]["text"] and "照顾好自己" not in messages[0]["text"]
+    assert "转给" in messages[-1]["text"] and slots["service_area"] == "care"
+    assert store.forwarded[-1][-1] == "我再说下 我晚上十点下班后才有空接电话"
+    # a plain goodbye while she waits is still a goodbye
+    messages, _ = run_action(ActionSmallTalk(store, default_index()), [user_event("好 我等电话", "goodbye", 0.3)],
+                             {"handoff_open": True, "handoff_id": record.id, "topic": topic("care")})
+    assert "记下了" not in messages[0]["text"]
