@@ -9,7 +9,8 @@ looked up in the FAQ on their own:
 
 - `second_need`: the classifier's best reading in another area than the message's (at least
   `SECOND_READING`), and a side of the message whose best FAQ entry is of that area: the
-  need the whole-message answer would leave out. Within one area the whole message's answer
+  need the whole-message answer would leave out; or, when the classifier ranks no other area,
+  a clause the FAQ answers clearly in another area. Within one area the whole message's answer
   stands (cutting "我跟我老公都同意离了 去民政局要咋办" would answer half a question).
 - `question_at_the_end`: the shortest tail of the message that the FAQ answers with
   confidence, for a message with no area of its own.
@@ -23,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from actions.follow_up import ASPECTS
 from actions.knowledge_answer import ANSWER, CLEAR_RATIO, Finding, decide, find_answer_in_its_area
 from assistant_contract.areas import AREAS
 from assistant_contract.catalogue.entries import FaqEntry
@@ -36,8 +38,9 @@ MAX_CLAUSES = 6  # a longer message is read whole: its pauses are not between ne
 MAX_CHARS = 160
 SECOND_READING = 0.1  # the classifier's confidence in the other area's reading
 # Words that join a second thing to the first ("…，还有孩子手机瘾怎么办", "…；also 我老公说…").
-JOINS = re.compile(r"还有|另外|还想|也想|又想|顺便|同时|以及|[；;]|\balso\b|\bbtw\b", re.IGNORECASE)
+JOINS = re.compile(r"还有|另外|还想|也想|又想|顺便|同时|以及|仲有|仲想|同埋|[；;]|\balso\b|\bbtw\b", re.IGNORECASE)
 CLEAR_CLAUSE = 0.3  # an FAQ score a clause of another area needs when the classifier ranked none
+JOINED_CLAUSE = 0.18  # the same where she joined two things in words
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,17 @@ def clauses(text: str) -> List[str]:
 
 def _long_enough(text: str) -> bool:
     return len(re.sub(r"[\W_]", "", text)) >= MIN_CLAUSE
+
+
+# What a follow-up asks (cost, where, how long…) and the words around it: a clause of only
+# these ("去哪里申请", "要带什么材料") names no need of its own, however well the FAQ scores it.
+_ASKING = re.compile("|".join(asked for asked, _ in ASPECTS.values())
+                     + r"|那个|这个|申请|办理|怎么|什么|可以|能|要|去|的|了|吗|呢|啊|吧|我|你|请问|问下|想问")
+NAMES_A_NEED = 3  # characters left once the asking words are taken out
+
+
+def _names_a_need(text: str) -> bool:
+    return len(re.sub(r"[\W_\d]", "", _ASKING.sub("", text))) >= NAMES_A_NEED
 
 
 def _cuts(text: str) -> List[Tuple[str, str]]:
@@ -92,21 +106,27 @@ def second_need(index: KnowledgeIndex, text: str, ranking: Sequence[Dict[str, An
 
 def _clear_other_need(index: KnowledgeIndex, text: str, area: str) -> Optional[SecondNeed]:
     """A classifier sure of one area may give the other no rank at all ("…想问下抚养权怎么争取，
-    还有孩子手机瘾怎么办" read as family education only): in a message that joins two things
-    (`JOINS`), a pause-delimited clause that the FAQ answers clearly (`CLEAR_CLAUSE`) in another
-    of the four areas is the second need."""
+    还有孩子手机瘾怎么办" read as family education only; "厂里拖了三个月工资没发 孩子在老家爷爷奶奶
+    带不动" read as labour law only): a pause-delimited clause that the FAQ answers clearly
+    (`CLEAR_CLAUSE`) in another of the four areas is the second need; where she joined two things
+    (`JOINS`: 还有, 另外, 仲有…) a clause needs less (`JOINED_CLAUSE`). The clearest such clause wins."""
     pieces = clauses(text)
-    if len(text or "") > MAX_CHARS or not 2 <= len(pieces) <= MAX_CLAUSES or not JOINS.search(text):
-        return None  # a search per clause (4 ms each) only where she joined two things
+    if len(text or "") > MAX_CHARS or not 2 <= len(pieces) <= MAX_CLAUSES:
+        return None
+    needed = JOINED_CLAUSE if JOINS.search(text) else CLEAR_CLAUSE
+    best: Optional[Tuple[float, int, FaqEntry]] = None
     for position, piece in enumerate(pieces):
-        matches = index.search_faq(piece, None) if _long_enough(piece) else []
-        if not matches or matches[0].score < CLEAR_CLAUSE:
+        matches = index.search_faq(piece, None) if _long_enough(piece) and _names_a_need(piece) else []
+        if not matches or matches[0].score < needed:
             continue
         entry = matches[0].entry
-        if entry.category in AREAS and entry.category != area:
-            rest = " ".join(pieces[:position] + pieces[position + 1:])
-            return SecondNeed(entry, position == 0, _best_of(index, rest, area))
-    return None
+        if entry.category in AREAS and entry.category != area and (best is None or matches[0].score > best[0]):
+            best = (matches[0].score, position, entry)
+    if best is None:
+        return None
+    _, position, entry = best
+    rest = " ".join(pieces[:position] + pieces[position + 1:])
+    return SecondNeed(entry, position == 0, _best_of(index, rest, area))
 
 
 def _best_of(index: KnowledgeIndex, text: str, area: Optional[str]) -> Optional[FaqEntry]:

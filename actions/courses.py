@@ -12,9 +12,11 @@ import re
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Text
 
+from assistant_contract.areas import AREAS
 from assistant_contract.catalogue.courses import (
     KINDS, LIFE_STAGE_TITLES, LIFE_STAGES, Course, read_courses, recommend, search, subject_of,
 )
+from rasa_sdk.events import SlotSet
 
 from actions.context import Turn, answered_intent, ask
 from actions.her_turn import HerTurnAction, Reply
@@ -95,7 +97,9 @@ def list_for(text: str, courses: Sequence[Course]) -> Dict[str, Any]:
         lines = [f"有的，和{about}有关的有这些："]
         lines += [f"{n}.《{c.title}》（{KINDS[c.kind]}）" for n, c in enumerate(found, start=1)]
         lines.append("点一下就能看介绍。")
-        return {"text": "\n".join(lines), "buttons": [course_button(c) for c in found]}
+        areas = {c.area for c in found}
+        return {"text": "\n".join(lines), "buttons": [course_button(c) for c in found],
+                "area": areas.pop() if len(areas) == 1 else None}
     if subject:
         return {"text": f"暂时没有专门讲“{subject}”的课。妇联的公开课和知识库按人生阶段分类，你可以选一个阶段看看：",
                 "buttons": stage_buttons()}
@@ -133,7 +137,8 @@ def course_request(turn: Turn, reply: Reply, courses: Optional[Sequence[Course]]
         return None
     listed = list_for(turn.text, courses)
     reply.say(listed["text"], listed["buttons"])
-    return [ask(None)]
+    area = listed.get("area")  # the courses listed are of one area: her request is of it too
+    return [ask(None)] + ([SlotSet("service_area", area)] if area in AREAS else [])
 
 
 class ActionCourseShow(HerTurnAction):

@@ -65,6 +65,8 @@ def test_a_plain_question_after_small_talk_is_found(index):
      "legal", "entrepreneurship.training", False),
     ("I want to 开个奶茶店，想了解创业担保贷款；also 我老公说我婚后开的店都是他的，is that true?",
      "entrepreneurship", "legal.divorce.property", False),
+    ("厂里拖了三个月工资没发 孩子在老家爷爷奶奶带不动 我两头着急", "legal", "family_education.left_behind_parenting", False),
+    ("生完孩子老是想哭 老板还说我产假回来就没岗位了", "legal", "care.postpartum_depression", True),
 ])
 def test_a_clear_clause_of_another_area_is_a_second_need_though_the_classifier_ranked_none(
         index, text, area, entry, first):
@@ -76,6 +78,7 @@ def test_a_clear_clause_of_another_area_is_a_second_need_though_the_classifier_r
     ("老公天天打游戏不管孩子 我想离婚 孩子两岁", "legal"),
     ("单位知道我怀孕就要辞退我 我好难过", "legal"),
     ("我想咨询律师关于离婚财产的问题，能帮我联系一个吗", "legal"),
+    ("那个保护令要钱吗 去哪里申请", "legal"),  # "去哪里申请" asks about the protection order, not for aid
 ])
 def test_a_weak_clause_of_another_area_is_no_second_need(index, text, area):
     assert second_need(index, normalize(text), ranking(("x", 0.95), ("y", 0.01)), area) is None

@@ -48,6 +48,11 @@ def test_has_a_course_on_maternity_leave_gets_a_short_list_with_buttons(index):
     assert messages[0]["buttons"] and all(b["payload"].startswith("/choose_course") for b in messages[0]["buttons"])
 
 
+def test_courses_of_one_area_put_her_request_in_that_area_whatever_the_classifier_guessed(index):
+    _, slots = answer(index, [user_event("有没有那种教夫妻怎么分工带娃的课", "job_seeking", 0.16)])
+    assert slots["service_area"] == "family_education"
+
+
 def test_what_courses_are_there_offers_the_life_stages(index):
     messages, _ = answer(index, [user_event("有什么课", "out_of_scope")])
     assert [b["title"] for b in messages[0]["buttons"]] == ["孕产期", "婴幼儿与学前", "青春期", "就业", "创业",
