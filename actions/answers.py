@@ -33,7 +33,7 @@ from actions.activities import activity_request
 from actions.courses import add_after_answer, course_request
 from actions.local_services import add_service_line, local_service_request
 from actions.context import CRISIS_SAFETY, EXPERT_OFFER, Turn, ask, set_topic
-from actions.clauses import confirmed_by_a_side, question_at_the_end, second_need
+from actions.clauses import confirmed_by_a_side, even_pair_by_sides, question_at_the_end, second_need
 from actions.crisis_followup import NEXT, QUESTION, add_protection_line, respond_in_episode
 from actions.follow_up import aspects_of
 from actions.factories import default_directory
@@ -215,6 +215,10 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
     found = find_answer(index, text, category)
     if found.kind != ANSWER and category:  # "离婚两年了 孩子跟我 他一分抚养费都不给 能告他吗"
         found = confirmed_by_a_side(index, text, category) or found
+    if found.kind != ANSWER and category:
+        pair = even_pair_by_sides(index, text, category)
+        if pair:  # "…现在想离婚 这个能当证据吗": two entries about even, each asked by one clause
+            return answer_two(turn, reply, *pair, intent)
     other = second_need(index, text, turn.tracker.latest_message.get("intent_ranking") or [], category)
     if other:  # "…不给抚养费 我还想找份工作…": the rest of the message is the first need
         main = other.rest or (found.entry if found.kind == ANSWER else None) or (
@@ -329,6 +333,14 @@ class ActionAnswerRequest(HerTurnAction):
 
     def name(self) -> Text:
         return "action_answer_request"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+                  ) -> List[Dict[Text, Any]]:
+        from actions.find_office import ActionFindOffice, asks_for_another_office  # noqa: PLC0415 - it imports this module
+
+        if asks_for_another_office(tracker):  # "过年我回江西老家 那边有吗" after an office card
+            return await ActionFindOffice(directory=self.directory, index=self._index).run(dispatcher, tracker, domain)
+        return await super().run(dispatcher, tracker, domain)
 
     async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
         listed = course_request(turn, reply) or await activity_request(turn, reply) \

@@ -14,6 +14,9 @@ looked up in the FAQ on their own:
   stands (cutting "我跟我老公都同意离了 去民政局要咋办" would answer half a question).
 - `question_at_the_end`: the shortest tail of the message that the FAQ answers with
   confidence, for a message with no area of its own.
+- `even_pair_by_sides`: a run-on message whose whole text ranks two entries of its area about
+  even, and each of the two is what one of her clauses asks for ("…现在想离婚 这个能当证据吗"):
+  both are answered.
 - `confirmed_by_a_side`: a run-on message whose whole text scores every entry low (its
   other words dilute the question) gets the entry it ranks clearly first when one of her
   clauses, read alone, clearly asks for that same entry ("离婚两年了 孩子跟我 他一分抚养费都不给 能告他吗").
@@ -162,3 +165,28 @@ def confirmed_by_a_side(index: KnowledgeIndex, text: str, area: str) -> Optional
         if found is not None and found.kind == ANSWER and found.entry is not None and found.entry.id == whole[0].entry.id:
             return found
     return None
+
+
+def even_pair_by_sides(index: KnowledgeIndex, text: str, area: str) -> Optional[Tuple[FaqEntry, FaqEntry]]:
+    """The two entries of `area` that the whole message ranks about even, in the order she wrote
+    them, when each is the best entry of one of her clauses and one clause asks for its entry
+    clearly; None otherwise."""
+    pieces = clauses(text)
+    if len(text or "") > MAX_CHARS or not 2 <= len(pieces) <= MAX_CLAUSES:
+        return None
+    whole = [m for m in index.search_faq(text, area) if m.entry.category == area][:2]
+    if len(whole) < 2 or whole[0].score >= CLEAR_RATIO * whole[1].score:
+        return None  # one entry leads: the whole message's reading stands
+    wanted = {m.entry.id: m.entry for m in whole}
+    found: Dict[str, Tuple[int, bool]] = {}  # entry id -> (first clause asking for it, asked clearly)
+    for position, piece in enumerate(pieces):
+        matches = index.search_faq(piece, area) if _long_enough(piece) else []
+        if not matches or matches[0].entry.id not in wanted or matches[0].score < SUGGEST_THRESHOLD:
+            continue
+        clear = decide(matches, area).kind == ANSWER
+        earlier = found.get(matches[0].entry.id)
+        found[matches[0].entry.id] = (earlier[0] if earlier else position, clear or bool(earlier and earlier[1]))
+    if len(found) < 2 or not any(clear for _, clear in found.values()):
+        return None
+    first, second = sorted(found, key=lambda entry_id: found[entry_id][0])
+    return wanted[first], wanted[second]

@@ -21,24 +21,25 @@ from assistant_contract.catalogue.entries import FaqEntry
 
 # What she asks about → words in her message; words a sentence needs to answer it.
 ASPECTS: Dict[str, Tuple[str, str]] = {
-    "cost": (r"钱|费|收费|免费|贵|价格|使唔使|花多少|补贴|补助|资助|津贴",
+    "cost": (r"钱|费|收费|免费|贵|价格|使唔使|花多少|补贴|补助|资助|津贴|\bcost|\bfee|\bfree\b|how much|\bprice",
              r"免费|收费|不收|费用|补贴|贴息|资助|不要钱|元|自费|报销"),
     "pay": (r"交|转账|转|付|汇|打钱|手续费|保证金|押金|充值",
             r"不要|别|转账|止付|冻结|诈骗|骗|报警|110|96110"),
     "where": (r"哪里|哪儿|在哪|去哪|什么地方|哪个部门|哪个单位|找谁|边度|边个|到哪|哪个法院|谁(能|来|会|可以)?管|有人管|没人管",
               r"法院|部门|中心|机关|妇联|医院|卫生院|保健院|居委会|村委会|派出所|人社|民政|平台|窗口|学校|市场监督|残联|银行|政府|街道|乡镇"),
-    "duration": (r"多久|几天|多长时间|多少天|几耐|什么时候|几时|多快|批下来|时效",
+    "duration": (r"多久|几天|多长时间|多少天|几耐|什么时候|几时|多快|批下来|时效|how long",
                  r"\d+天|\d+小时|小时|天内|个月|期限|时效|以内|之内|作出|\d+日|有效期"),
     "documents": (r"材料|证件|带什么|带咩|准备什么|手续|身份证|证明|要带",
                   r"材料|证件|身份证|证明|户口|病历|照片|带上|准备|提交|合同|诊断"),
     "sue": (r"告|起诉|打官司|法院|仲裁|诉讼|维权|追究",
             r"起诉|诉讼|法院|仲裁|调解|投诉|申请|强制执行|报案"),
     "refuses": (r"不同意|不给|不肯|不批|拒绝|唔批|唔俾|不配合|不理|不认|赖账|不签|不让|不准|唔肯|不听|唔听|违反|不遵守|不管用|照样|还敢"
-                r"|还来|又来|还找|还骚扰|还是来|继续(骚扰|打|找|来)",
+                r"|还来|又来|还找|还骚扰|还是来|继续(骚扰|打|找|来)|没钱给|冇钱俾|没(有)?(工作|收入)(.{0,3})?(给|俾|付)?",
                 r"不同意|拒不|不给|强制执行|法院|起诉|仲裁|投诉|12333|监察|调解|违反|训诫|罚款|拘留|刑事"),
     "age": (r"\d+\s*(岁|周岁|了)|[一二两三四五六七八九十]+\s*(岁|周岁)|[岁歲]|年级|初[一二三]|高[一二三]|小学|幼儿园|我今年",
             r"岁|周岁|年龄|意愿|满|适龄|未成年|年级"),
-    "conditions": (r"条件|要求|资格|符合|可以吗|行吗|能不能|可不可以|户口|外地|本地|担保|抵押",
+    "conditions": (r"条件|要求|资格|符合|可以吗|行吗|能不能|可不可以|户口|外地|本地|担保|抵押"
+                   r"|collateral|guarantor|eligib|qualif|requirement",
                    r"条件|符合|可以|户籍|户口|适龄|不需要|要求|担保|都可以|申请"),
     "next": (r"怎么办|怎么做|怎么弄|怎么搞|咋办|咋弄|咋整|下一步|接下来|然后|第一步|点算|点做|点搞|该做什么",
              r"可以|申请|拨打|保留|联系|找|投诉|起诉|报警"),
@@ -59,7 +60,7 @@ MAX_CHARS = 220
 
 def aspects_of(text: str) -> List[str]:
     """The sides of the topic her message asks about, in the order of ASPECTS."""
-    return [name for name, (asked, _) in ASPECTS.items() if re.search(asked, text or "")]
+    return [name for name, (asked, _) in ASPECTS.items() if re.search(asked, text or "", re.IGNORECASE)]
 
 
 def sentences(entry: FaqEntry) -> List[str]:

@@ -47,6 +47,7 @@ EXPERT_BY_CATEGORY = {
     "entrepreneurship": "创业就业导师",
 }
 SURE_REQUEST = 0.5
+GUESSED_REQUEST = 0.3  # below this, with a topic in play, a "request" is read as a follow-up in the topic
 
 
 def topic_of(turn: Turn, index: KnowledgeIndex, request: Optional[PersonRequest] = None) -> Finding:
@@ -164,6 +165,11 @@ class ActionRequestHuman(HerTurnAction):
         explicit = request is not None or turn.is_button or turn.confidence >= SURE_REQUEST
         if turn.handoff_open or await latest_open(self.store, turn.tracker.sender_id) is not None:
             return await open_for_message(turn, reply, self.store, index, request)
+        if not explicit and (turn.topic or {}).get("area") and turn.confidence < GUESSED_REQUEST:
+            # "need collateral吗" after the start-up loan answer, guessed a request at 0.10: a follow-up
+            from actions.answers import answer_message  # noqa: PLC0415 - answers imports this module
+
+            return await answer_message(self, turn, reply, index, guessed=True)
         if not explicit:  # the classifier guessed a request her words do not make
             found = topic_of(turn, index)
             if found.kind == ANSWER and found.entry:

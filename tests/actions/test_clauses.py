@@ -1,7 +1,7 @@
 """Reading a run-on message clause by clause (actions/clauses.py), on the shipped FAQ."""
 import pytest
 
-from actions.clauses import clauses, confirmed_by_a_side, other_area, question_at_the_end, second_need
+from actions.clauses import clauses, confirmed_by_a_side, even_pair_by_sides, other_area, question_at_the_end, second_need
 from bot.knowledge_index import KnowledgeIndex
 from nlu.text import normalize
 
@@ -96,3 +96,19 @@ def test_a_run_on_message_gets_the_entry_it_ranks_first_when_a_clause_clearly_as
                                         ("离婚两年了 孩子跟我 他一分抚养费都不给 能告他吗", "care")])  # another area
 def test_no_side_confirms_what_a_clause_does_not_clearly_ask_or_another_area(index, text, area):
     assert confirmed_by_a_side(index, normalize(text), area) is None
+
+
+@pytest.mark.parametrize("text, pair", [
+    ("前年他打过我 当时报了警派出所有记录 现在我想离昏 这个记录有用吗", ("legal.divorce.process", "legal.dv.evidence")),
+    ("我外孙女爸妈离婚了 孩子跟她妈 她爸两年没给过抚养费 我们当外婆的能帮她要吗",
+     ("legal.divorce.custody", "legal.divorce.child_support")),
+])
+def test_two_entries_the_whole_ranks_even_are_both_answered_when_each_is_a_clause_of_hers(index, text, pair):
+    found = even_pair_by_sides(index, normalize(text), "legal")
+    assert found is not None and (found[0].id, found[1].id) == pair
+
+
+@pytest.mark.parametrize("text", ["我跟我老公都同意离了 去民政局要咋办",  # one clause asks nothing clearly
+                                  "离婚两年了 孩子跟我 他一分抚养费都不给 能告他吗"])  # one entry leads
+def test_no_pair_when_one_entry_leads_or_no_clause_asks_clearly(index, text):
+    assert even_pair_by_sides(index, normalize(text), "legal") is None

@@ -160,6 +160,16 @@ def test_a_guessed_request_her_words_do_not_make_opens_nothing():
     assert store.requests == []
 
 
+def test_a_request_guessed_at_low_confidence_in_a_topic_is_a_follow_up_in_it():
+    store = InMemoryHandoffStore()
+    tracker = make_tracker([user_event("女生创业可以贷款吗", "startup_finance"), bot_event("创业可以申请创业担保贷款……"),
+                            user_event("need collateral吗", "request_human", 0.1)],
+                           slots={"topic": topic("entrepreneurship", "entrepreneurship.startup_loan", "startup_finance")})
+    messages, _ = run(store, tracker)
+    assert store.requests == [] and "转接真人" not in messages[0]["text"]
+    assert "担保" in " ".join(m["text"] for m in messages)
+
+
 def test_when_the_backend_is_down_she_is_told_the_request_is_recorded():
     messages, events = run(InMemoryHandoffStore(waiting=True), asking())
     assert "已经记录好" in messages[0]["text"] and slot(events, "handoff_id")
