@@ -334,14 +334,6 @@ class ActionAnswerRequest(HerTurnAction):
     def name(self) -> Text:
         return "action_answer_request"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-                  ) -> List[Dict[Text, Any]]:
-        from actions.find_office import ActionFindOffice, asks_for_another_office  # noqa: PLC0415 - it imports this module
-
-        if asks_for_another_office(tracker):  # "过年我回江西老家 那边有吗" after an office card
-            return await ActionFindOffice(directory=self.directory, index=self._index).run(dispatcher, tracker, domain)
-        return await super().run(dispatcher, tracker, domain)
-
     async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
         listed = course_request(turn, reply) or await activity_request(turn, reply) \
             or await study_request(turn, reply) or local_service_request(turn, reply)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -57,20 +56,6 @@ def _number(value: Any) -> Optional[float]:
 
 def _entity(tracker: Tracker, name: str) -> Optional[Any]:
     return next(tracker.get_latest_entity_values(name), None)
-
-
-# "那边有吗", "那湛江呢": after an office card, a place and a short question ask for that place's office
-ASKS_THERE = re.compile(r"有吗|有没有|有冇|有無|呢|那边|那里|嗰边|在哪|喺边|哪里|边度")
-ANOTHER_PLACE_CHARS = 24
-
-
-def asks_for_another_office(tracker: Tracker) -> bool:
-    """After an office card, a short message that names another place and asks about it
-    ("过年我回江西老家 那边有吗"), whatever topic words the classifier followed."""
-    topic = tracker.get_slot("topic") or {}
-    text = (tracker.latest_message or {}).get("text") or ""
-    return bool(topic.get("office") and _entity(tracker, "place") and len(text) <= ANOTHER_PLACE_CHARS
-                and ASKS_THERE.search(text))
 
 
 class ActionFindOffice(Action):

@@ -11,14 +11,14 @@ actions/crisis.py), and goes to the department of her topic:
   her next message opens it (under its topic, or the role she named), unless she
   takes the request back; "马上转接" opens it as it is;
 - the classifier said "request_human" but her words ask for no one ("我想找个
-  工做"): nothing opens; a clear answer is given, or she is asked.
+  工做"): nothing opens (actions/request_human.py, the action for her request).
 Whatever the routing backend does, she gets a reply: a recorded request (sent
 now or later from the outbox), or, when it cannot be recorded, the 12338 hotline.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from assistant_contract.areas import AREA_TITLES
 from assistant_contract.china_time import month_day_time
@@ -27,15 +27,15 @@ from rasa_sdk.events import SlotSet
 
 from actions import conversation
 from actions.contact_consent import contact_for_handoff
-from actions.context import EXPERT_OFFER, HANDOFF_CONFIRM, HANDOFF_TOPIC, Turn, ask, set_topic
+from actions.context import EXPERT_OFFER, HANDOFF_TOPIC, Turn, ask, set_topic
 from actions.handoff_types import HandoffRecord, HandoffRequest
-from actions.her_turn import HerTurnAction, Reply
+from actions.her_turn import Reply
 from actions.knowledge_answer import ANSWER, CLEAR_RATIO, Finding, find_answer
-from actions.person_request import PersonRequest, named_person, person_request, without_request
+from actions.person_request import PersonRequest, without_request
 from actions.routing_protocol import HandoffStore, RoutingError
 from actions.topic_answers import answer_entry
 from assistant_contract.catalogue.entries import FaqEntry
-from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex, default_index
+from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex
 from bot.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,6 @@ EXPERT_BY_CATEGORY = {
     "family_education": "家庭教育指导师",
     "entrepreneurship": "创业就业导师",
 }
-SURE_REQUEST = 0.5
-GUESSED_REQUEST = 0.3  # below this, with a topic in play, a "request" is read as a follow-up in the topic
 
 
 def topic_of(turn: Turn, index: KnowledgeIndex, request: Optional[PersonRequest] = None) -> Finding:
@@ -147,45 +145,6 @@ def ask_what_about(turn: Turn, reply: Reply, request: PersonRequest) -> List[Dic
     role = request.role if request.role != "工作人员" else "真人工作人员"
     reply.say_response("utter_ask_handoff_topic", role=role)
     return [SlotSet("person_request", {"role": request.role, "category": request.category}), ask(HANDOFF_TOPIC)]
-
-
-class ActionRequestHuman(HerTurnAction):
-    """She asks for a person: open it routed by her topic, or ask what it is about first."""
-
-    def __init__(self, store: Optional[HandoffStore] = None, index: Optional[KnowledgeIndex] = None) -> None:
-        super().__init__(store)
-        self._index = index
-
-    def name(self) -> Text:
-        return "action_request_human"
-
-    async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
-        index = self._index or default_index()
-        request = person_request(turn.text) or named_person(turn.tracker.latest_message)
-        explicit = request is not None or turn.is_button or turn.confidence >= SURE_REQUEST
-        if turn.handoff_open or await latest_open(self.store, turn.tracker.sender_id) is not None:
-            return await open_for_message(turn, reply, self.store, index, request)
-        if not explicit and (turn.topic or {}).get("area") and turn.confidence < GUESSED_REQUEST:
-            # "need collateral吗" after the start-up loan answer, guessed a request at 0.10: a follow-up
-            from actions.answers import answer_message  # noqa: PLC0415 - answers imports this module
-
-            return await answer_message(self, turn, reply, index, guessed=True)
-        if not explicit:  # the classifier guessed a request her words do not make
-            found = topic_of(turn, index)
-            if found.kind == ANSWER and found.entry:
-                return answer_entry(turn, reply, found.entry)
-            reply.say_response("utter_confirm_handoff")
-            return [ask(HANDOFF_CONFIRM)]
-        found = topic_of(turn, index, request)
-        # she says more than the request, and it can be routed: by the kind of person she named or the
-        # area of her message ("我要找律师 老公要跟我抢孩子"); "我不想跟机器人说 能不能给我找个真人" says more
-        # but names nothing to route by, and a request opened without it reaches no department
-        says_more = bool(without_request(turn.text)) if request else False
-        routed = bool((request and request.category) or turn.category)
-        if found.kind == ANSWER or (says_more and routed) or turn.person_request or (turn.topic or {}).get("area") \
-                or turn.pending == HANDOFF_CONFIRM:
-            return await open_for_message(turn, reply, self.store, index, request)
-        return ask_what_about(turn, reply, request or PersonRequest("工作人员", None))
 
 
 def offer_expert(reply: Reply) -> List[Dict[str, Any]]:

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import contact_consent
 from actions.contact_consent import CONTACT_CONSENT, ask_consent, consented_at, contact_for_handoff
-from actions.handoff import ActionRequestHuman
+from actions.request_human import ActionRequestHuman
 from tests.actions.dialogue_support import domain, topic
 from tests.actions.fakes import InMemoryHandoffStore
 from tests.conftest import make_tracker, user_event

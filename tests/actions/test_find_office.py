@@ -178,22 +178,3 @@ def test_another_place_after_an_office_card_gets_that_places_office():
     assert directory.calls == [("region", "广东省佛山市顺德区", None)]
     assert "佛山市顺德区妇女联合会" in messages[0]["text"]
 
-
-def test_another_place_asked_about_after_an_office_card_is_looked_up_whatever_the_classifier_followed():
-    from actions.answers import ActionAnswerRequest
-    from tests.actions.fakes import InMemoryHandoffStore
-
-    office_topic = {"topic": {"office": "广东省中山市坦洲镇", "area": None, "turn": 2}}
-
-    def ask(text, entities):
-        dispatcher = CollectingDispatcher()
-        tracker = make_tracker([user_event(text, "family_guidance", 0.12, entities=entities)], slots=office_topic)
-        action = ActionAnswerRequest(InMemoryHandoffStore(), directory=FakeDirectory())
-        asyncio.run(action.run(dispatcher, tracker, {}))
-        return " ".join(m["text"] or "" for m in dispatcher.messages)
-
-    text = ask("过年我回江西老家 那边有吗", [place("江西省")])
-    assert "江西省" in text and "不在广东省" in text and "12338" in text
-    # a story that names a place is her question, not a request for that place's office
-    text = ask("我在江西老家的时候孩子跟着爷爷奶奶 现在接来广州了 老是不跟我说话怎么办", [place("江西省")])
-    assert "不在广东省" not in text

@@ -1,10 +1,11 @@
+"""Her request for a person (actions/request_human.py), opened through actions/handoff.py."""
 import asyncio
 from dataclasses import replace
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionRequestHuman
+from actions.request_human import ActionRequestHuman
 from actions.handoff_outbox import OutboxHandoffStore
 from actions.handoff_store import SQLiteHandoffStore
 from actions.routing_client import RoutingClient
