@@ -23,17 +23,18 @@ from rasa_sdk.events import SlotSet
 
 from actions.context import CRISIS_SAFETY, Turn, ask, set_topic
 from actions.her_turn import HerTurnAction, Reply
-from actions.follow_up import answer_follow_up
+from actions.follow_up import answer_follow_up, aspects_of
 from actions.topic_answers import answer_in_topic
 from bot.knowledge_index import KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 
 FACTS = (  # (name, her words) in the order they are answered
     ("police_called", r"报警|报了警|报咗警|打了110|打110|110打通|打咗110|call(ed)? the police"),
-    ("police_came", r"警察(来|到|在|把|已经)|派出所|差人|民警|带走|抓走|拉走|带去|捉咗|拉咗"),
+    ("police_came", r"警察(来|到|在|把|已经)|派出所|差人|差佬|民警|带走|抓走|拉走|带去|捉咗|拉咗"),
     ("he_left", r"(他|佢|那个人)(已经)?.{0,2}(走了|走咗|出去|出门|睡着|睡了|去洗澡|去上班|不在|离开)"),
     ("she_left", r"(跑|逃|走)(了)?(出来|出嚟|到)|在(我妈|娘家|朋友|邻居|亲戚|妹妹|姐姐|同事|闺蜜).{0,2}(家|屋企)|离开(了)?(那里|家)|不在家|喺朋友"),
-    ("company", r"陪着|陪我|陪住|在我身边|在身边|室友|有人陪|来了陪|在旁边|(抱|搂|守)着(他|她|佢|孩子|儿子|女儿)"),
+    ("company", r"陪着|陪我|陪住|在我身边|在身边|室友|有人陪|来了陪|在旁边|(抱|搂|守)着(他|她|佢|孩子|儿子|女儿)"
+                r"|来接(我|咗我)(了|咗)?|接到我了|接咗我|在(她|他|佢|我同事|同事|朋友|闺蜜)(的|嘅)?(车|电动车|摩托车|电单车)上"),
     # someone is on the way to her, not with her yet: the question whether she is safe stays open
     # (a person of hers: "说马上到" after 110 is the police, acknowledged as the call)
     ("help_coming", r"(闺蜜|朋友|妈|姐|妹|哥|弟|家人|亲戚|同事|室友|邻居|同学|老公|男朋友|女朋友)[^，。,.!！?？]{0,8}"
@@ -42,7 +43,7 @@ FACTS = (  # (name, her words) in the order they are answered
     # now (back any moment is danger, read by the crisis detector and "not_safe")
     ("he_returns", r"(明天|明早|今晚|后天|过两天|过几天|下周|下个?星期|月底|\d+天后|几天后)(就)?(要)?(被)?(放出来|放出嚟|出来|放了|回来|返嚟|回家)"
                    r"|拘留.{0,10}(到期|结束|满了|完了)|(放|出)出来以后|出来后(会|要|肯定)"),
-    ("medical", r"(在|到|去了|送到?|进了)(医院|急诊|卫生院)|救护车|120(来|到)|医生(在|来|给|说)|急诊室"),
+    ("medical", r"(在|到|去了|送到?|送咗去|送了去|进了|入咗)(医院|急诊|卫生院)|救护车|120(来|到)|医生(在|来|给|说)|急诊室"),
     ("injured", r"流血|受伤|伤口|出血|骨折|头晕|血印|淤青|伤到"),
     ("not_safe", r"不安全|又回来|又来了|还在外面|在(砸|踹|踢|撞|撬|拍)门|(砸|踹|踢|撞|撬)(紧)?门|还在追|找到我了"
                  r"|还在打|又(在)?打|(要|快)(冲|闯|撞)?进来了|冲进来"),
@@ -77,11 +78,22 @@ FRAME_SCORE = 2.0  # at least one cue word of what she asks, or a few of her wor
 SAFETY_BUTTONS = [{"title": "我现在安全", "payload": "/affirm"}, {"title": "我不安全", "payload": "/deny"}]
 
 
+# Calling the police talked about, not done: "报警的话会不会被很多人知道", "要不要报警"
+POLICE_NOT_CALLED = re.compile(r"报警的话|报警会|报警后会|要不要报警|该不该报警|能不能报警|可以报警吗|敢(报警|报)"
+                               r"|不(想|敢|要)报警|没(有)?报(警)?|报唔报警|使唔使报警|报警有用")
+PRIVACY_ONLY = 14  # characters: a longer message says more than the fear of being known
+# She asks whether what happened will become known: the answer is what protects her privacy
+ASKS_PRIVACY = re.compile(r"(会不会|会唔会|会否|怕|担心|唔想|不想).{0,10}(知道|传出去|传开|曝光|公开|被人讲|被人说|八卦)"
+                          r"|保密|隐私|私隐")
+
+
 def facts_in(text: str) -> List[str]:
     """What her news says, in the order of FACTS (a "没事" inside "不安全" aside)."""
     found = [name for name, pattern in FACTS if re.search(pattern, text or "", re.IGNORECASE)]
     if "not_safe" in found:
         found = [f for f in found if f != "safe"]
+    if "police_called" in found and POLICE_NOT_CALLED.search(text or ""):
+        found.remove("police_called")
     return found
 
 
@@ -118,7 +130,7 @@ def respond_in_episode(turn: Turn, reply: Reply, index: KnowledgeIndex, mode: st
     facts = facts_in(turn.text)
     if kind in HE_IS_THE_DANGER and PARTNER_COMING.search(turn.text or ""):
         facts = [f for f in facts if f != "help_coming"] + ["not_safe"]  # "他马上回来了": danger, not help
-    if mode == UPDATE and "not_safe" in facts or kind == "self_harm" and "refuses_care" in facts:
+    if mode in (UPDATE, NEXT) and "not_safe" in facts or kind == "self_harm" and "refuses_care" in facts:
         mode = NOT_SAFE  # "我不想去医院 让我睡吧": 120 first, whatever else she said
     if mode == NOT_SAFE:
         # "报警了 警察还没到 他在踢门": not "call 110" as if she had not, but what to do until they come
@@ -135,7 +147,11 @@ def respond_in_episode(turn: Turn, reply: Reply, index: KnowledgeIndex, mode: st
     if lines:
         reply.say("\n".join(dict.fromkeys(lines)))
     answered = None
-    if mode == QUESTION:
+    if mode in (QUESTION, UPDATE) and ASKS_PRIVACY.search(turn.text or ""):
+        reply.say(turn.text_of("utter_crisis_privacy"))  # "报警的话会不会被很多人知道"
+        answered = []
+    if mode == QUESTION and (answered is None or len(turn.text) > PRIVACY_ONLY):
+        # "我不敢报警 怕厂里人知道 我想先回宿舍洗个澡": her other words are answered too
         area = load_taxonomy().category_of(f"crisis_{kind}")
         answered = answer_in_frame(turn, reply, index, kind, area)
     if answered is None and (mode in (NEXT, SAFE_NOW) or safe_now or mode == QUESTION):
@@ -223,6 +239,6 @@ class ActionCrisisFollowup(HerTurnAction):
 
     async def respond(self, turn: Turn, reply: Reply) -> List[Dict[Text, Any]]:
         index = self._index or default_index()
-        if turn.episode:
-            return respond_in_episode(turn, reply, index, UPDATE)
+        if turn.episode:  # news, and perhaps "我可以做啲咩" with it: the next steps too
+            return respond_in_episode(turn, reply, index, NEXT if "next" in aspects_of(turn.text) else UPDATE)
         return welcome_back(turn, reply, index)

@@ -68,6 +68,32 @@ def test_police_called_while_he_is_still_at_the_door_gets_what_to_do_until_they_
     assert slots["crisis_episode"]["danger_now"] is True
 
 
+def test_police_talked_about_is_not_police_called():
+    assert "police_called" not in facts_in("报警的话会不会被很多人知道")
+    assert "police_called" not in facts_in("我不敢报警")
+    assert facts_in("差佬嚟咗 细路送咗去医院") == ["police_came", "medical"]
+    assert "company" in facts_in("我同事来接我了 在她电动车上")
+
+
+def test_news_with_what_can_i_do_gets_the_next_steps_and_danger_news_still_comes_first():
+    messages, _ = after("child_danger", "差佬嚟咗 细路送咗去医院 之后仲会唔会咁 我可以做啲咩", "report_safety",
+                        ActionCrisisFollowup, 0.2, whose="child")
+    assert "12355" in said(messages) and "保护令" in said(messages)
+    messages, slots = after("violence", "他又来了 在踢门 我该怎么办", "report_safety", ActionCrisisFollowup)
+    assert "110" in messages[0]["text"] and slots["crisis_episode"]["danger_now"] is True
+
+
+def test_whether_it_will_become_known_is_answered_with_what_protects_her_privacy():
+    messages, _ = after("sexual_assault", "报警的话会不会被很多人知道", "legal_sexual_harassment", ActionAnswerRequest,
+                        0.2)
+    text = said(messages)
+    assert "隐私" in text and "不公开审理" in text and "你已经报了警" not in text
+    messages, _ = after("sexual_assault", "我不敢报警 怕厂里人知道 我想先回宿舍洗个澡", "legal_domestic_violence",
+                        ActionAnswerRequest, 0.26)
+    text = said(messages)
+    assert "隐私" in text and "证据" in text and "洗澡" in text  # her fear, and what she must not wash away
+
+
 def test_help_on_the_way_is_welcomed_and_the_safety_question_stays_open():
     assert facts_in("还没吃 我闺蜜在过来的路上了") == ["help_coming"]
     assert "help_coming" not in facts_in("打了 说马上到") and "help_coming" not in facts_in("警察快到了")

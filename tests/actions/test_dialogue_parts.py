@@ -89,7 +89,7 @@ def test_cancelling_something_else_is_a_question(text):
                                         ("我儿子今年九岁", "age"), ("要先交2000手续费", "pay"),
                                         ("批了他不听咋办", "refuses"), ("他违反了保护令", "refuses"), ("批了他还来骚扰呢", "refuses"),
                                         ("要不要带他去看医生", "doctor"), ("这孩子三天两头挨打 以后谁能管管", "where"),
-                                        ("need collateral吗", "conditions"), ("他说他没工作没钱给", "refuses"), ("how much does it cost", "cost")])
+                                        ("need collateral吗", "conditions"), ("他说他没工作没钱给", "refuses"), ("之后仲会唔会咁 我可以做啲咩", "next"), ("how much does it cost", "cost")])
 def test_the_side_of_the_topic_a_follow_up_asks_about(text, side):
     assert side in aspects_of(normalize(text))
 
