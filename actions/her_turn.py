@@ -12,6 +12,7 @@ Two things hold for every such reply, whatever the handler:
 from __future__ import annotations
 
 import logging
+import re
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Text
@@ -32,6 +33,9 @@ MAX_MESSAGES = 3
 SENT, WAITING, NOT_SENT, QUEUED = "sent", "waiting", "not_sent", "queued"
 FORWARD_NOTES = {SENT: "utter_forwarded_too", WAITING: "utter_forward_waiting", NOT_SENT: "utter_forward_not_sent",
                  QUEUED: "utter_forward_queued"}
+# "补充一下 首付有一半是他爸妈出的": she adds to her request, and is told her addition went on
+ADDS_TO_REQUEST = re.compile(r"补充|補充|再说一下|再说下|再講|还有个情况|還有個情況|忘了说|忘记说|漏了说|另外说一下")
+ADDITION_NOTES = {SENT: "utter_forwarded_addition", QUEUED: "utter_forward_queued_addition"}
 LONG_MESSAGE = 40  # characters: a shorter line ("好的。") may fairly come back
 
 
@@ -138,7 +142,8 @@ class HerTurnAction(Action, metaclass=ABCMeta):
             logger.warning("%s had nothing to say to %s", self.name(), tracker.sender_id)
             reply.say("我在，你说。有危险请先拨打110。")
         if forwarded and reply.messages and reply.tells_forwarding:
-            reply.add_to_last(turn.text_of(FORWARD_NOTES[forwarded]))
+            adds = forwarded in ADDITION_NOTES and ADDS_TO_REQUEST.search(turn.text)
+            reply.add_to_last(turn.text_of(ADDITION_NOTES[forwarded] if adds else FORWARD_NOTES[forwarded]))
         reply.send(dispatcher)
         return events
 

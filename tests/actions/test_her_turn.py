@@ -59,3 +59,15 @@ def test_cancel_words_in_a_crisis_never_withdraw_the_urgent_request():
                              {"handoff_open": True, "handoff_id": record.id, "urgent": True})
     assert store.records[-1].status != "returned"
     assert "拨打110" in messages[0]["text"] and "你现在安全吗" in messages[0]["text"]
+
+
+def test_her_addition_to_an_open_request_is_passed_on_and_she_is_told_it_was():
+    store = InMemoryHandoffStore()
+    record = open_request(store)
+    slots = {"handoff_open": True, "handoff_id": record.id}
+    messages, _ = run_action(Echo(store), [user_event("补充一下 首付有一半是他爸妈出的", "legal_family_property", 0.27)],
+                             slots)
+    assert store.forwarded[-1][-1] == "补充一下 首付有一半是他爸妈出的"
+    assert "你补充的情况也已经转给" in messages[-1]["text"]
+    messages, _ = run_action(Echo(store), [user_event("房子写的是他的名字", "legal_family_property", 0.5)], slots)
+    assert "这条消息也已经转给" in messages[-1]["text"]

@@ -43,3 +43,11 @@ def test_saying_she_only_wanted_to_let_off_steam_is_a_thanks_not_a_new_need(inde
     messages, slots = answer(index, events, {"topic": topic("care", intent="care_mental_health")})
     assert "说出来就好" in said(messages) and "110" not in said(messages)
     assert slots["topic"] is None
+
+
+def test_steam_about_homework_with_an_angry_rhetorical_question_gets_a_word_on_homework(index):
+    messages, slots = answer(index, [user_event("气死我了😤 辅导作业辅导到血压飙升 累死了 这娃是不是故意的",
+                                                "care_mental_health", 0.45)])
+    text = said(messages)
+    assert "作业" in text and "习惯" in text and "110" not in text and "120" not in text
+    assert slots["topic"]["area"] == "family_education" and slots["topic"]["faq_id"] == "family_education.homework"
