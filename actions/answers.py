@@ -7,7 +7,8 @@ One message is read in this order (README, "Dialogue design"):
 2. "说简单点": the plain version of the topic in play;
 3. inside a crisis episode, a short or unsure message is read in the danger's
    frame ("接下来我该怎么办", "要拍照吗");
-4. steam let off ("气死我了 … 累死了😤", actions/venting.py): warmth, not the counselling
+4. steam let off ("气死我了 … 累死了😤", actions/venting.py), or someone in her family out of
+   reach ("两天没回我微信了", actions/unreachable.py): warmth and a way on, not the counselling
    answer and its emergency numbers;
 5. a topic button the assistant showed: that topic's overview and its questions;
 6. a short follow-up in the topic in play ("要钱吗", "我兒子今年九歲，他想跟我"):
@@ -35,7 +36,7 @@ from actions.local_services import add_service_line, local_service_request
 from actions.context import CRISIS_SAFETY, EXPERT_OFFER, Turn, ask, set_topic
 from actions.clauses import confirmed_by_a_side, even_pair_by_sides, question_at_the_end, second_need
 from actions.crisis_followup import NEXT, QUESTION, add_protection_line, respond_in_episode
-from actions.follow_up import aspects_of
+from actions.follow_up import aspects_of, settled_by_what_she_asks
 from actions.factories import default_directory
 from actions.office_details import OFFICE_DETAIL, office_details
 from actions.handoff import ask_what_about, open_for_message
@@ -45,6 +46,7 @@ from actions.quiz import study_request
 from actions.person_request import person_request, takes_back, without_request
 from actions.request_status import describe
 from actions.topic_answers import answer_entry, answer_in_topic, answer_two, choose, overview, plain
+from actions.unreachable import answer_unreachable
 from actions.venting import answer_venting
 from assistant_contract.catalogue.entries import FaqEntry
 from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex, default_index
@@ -125,6 +127,26 @@ def names_another_topic(index: KnowledgeIndex, turn: Turn, text: str, topic: Dic
     return bool(SHIFT.search(text.lower())) and bool(closest) and closest[0].entry.category == turn.category
 
 
+# Words that name one of the four areas' topics outright: a message with one is not out of scope
+NAMES_A_TOPIC = re.compile(r"家暴|家庭暴力|打老婆|离婚|抚养费|抚养权|性骚扰|性侵|强奸|保护令|彩礼|欠薪|拖欠工资|产假|妈妈岗"
+                           r"|创业|贷款|厌学|留守|心理咨询|两癌|筛查")
+
+
+def reading_of_named_topic(turn: Turn, index: KnowledgeIndex, text: str) -> Optional[Dict[str, Any]]:
+    """For a message read as out of scope that names a topic outright: the classifier's best
+    reading in the area of the FAQ entry closest to her words, however low."""
+    closest = index.search_faq(text, None)[:1]
+    if not closest:
+        return None
+    area = closest[0].entry.category
+    taxonomy = load_taxonomy()
+    for item in turn.ranking:
+        name = str(item.get("name") or "")
+        if taxonomy.category_of(name) == area and not taxonomy.is_crisis(name):
+            return {"intent": name, "category": area, "confidence": item.get("confidence")}
+    return None
+
+
 def read_before(turn: Turn, index: KnowledgeIndex, limit: int = 3) -> List[FaqEntry]:
     """The answers she read earlier in this conversation, newest first: a follow-up may be
     about one of them ("判了他还是不给呢" after child support, then legal aid)."""
@@ -165,8 +187,9 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
     if turn.in_crisis_frame and (reads_in_crisis(turn) or guessed and not turn.service_reading):
         mode = NEXT if turn.intent == "ask_for_help" or "next" in aspects_of(text) else QUESTION
         return respond_in_episode(turn, reply, index, mode)
-    vented = answer_venting(turn, reply) if not turn.in_crisis_frame and not turn.is_button else None
-    if vented is not None:  # "气死我了 … 累死了😤": steam let off, not a wish for counselling
+    vented = (answer_venting(turn, reply) or answer_unreachable(turn, reply)) \
+        if not turn.in_crisis_frame and not turn.is_button else None
+    if vented is not None:  # "气死我了 … 累死了😤": steam let off; "两天没回我微信了": a worry, not counselling
         return vented
     category, intent = turn.category, turn.intent
     if turn.is_button and category:
@@ -201,6 +224,8 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         topic_area = None
     reading = turn.service_reading if not category and intent != "out_of_scope" or (
         intent == "out_of_scope" and not turn.sure) else None
+    if intent == "out_of_scope" and not reading and NAMES_A_TOPIC.search(text):
+        reading = reading_of_named_topic(turn, index, text)  # "追剧…女主被老公家暴…现实中遇到这种该怎么办"
     if reading:  # the classifier's best reading in an area: "我想偷偷问下离婚的事" (ask_for_help)
         category, intent = reading["category"], reading["intent"]
     elif not category and topic_area and intent != "ask_for_help":  # "那有啥办法能让我睡着啊" after a care request
@@ -237,6 +262,9 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
                 return answered
         return answer_entry(turn, reply, found.entry, intent if category else None)
     if found.kind == CHOOSE:
+        settled = settled_by_what_she_asks(text, found.choices)
+        if settled is not None:  # "离婚要分居多久法院才判": what she asks picks one of the close entries
+            return answer_entry(turn, reply, settled, intent if category else None)
         return choose(turn, reply, found.choices, category)
     if category and category_of(intent):
         return overview(turn, reply, index, intent)

@@ -124,3 +124,21 @@ def answer_follow_up(text: str, current: Optional[FaqEntry], others: Sequence[Fa
         if passage.sentences and (best is None or passage.score + bonus > best.score):
             best = Passage(passage.entry, passage.sentences, passage.score + bonus)
     return best
+
+
+SETTLES = 1.8  # how far one entry's best passage must lead the others' for what she asks to settle a choice
+SETTLED_SCORE = 6.0  # and at least this: one cue word of a side she asks about and a few of her words
+
+
+def settled_by_what_she_asks(text: str, entries: Sequence[FaqEntry]) -> Optional[FaqEntry]:
+    """Of close entries, the one whose sentences clearly answer the side she asks about
+    ("离婚要分居多久法院才判": how long, in court → how a divorce goes, not dividing property);
+    None when she asks no side or no entry clearly leads."""
+    asked = aspects_of(text)
+    if not asked or len(entries) < 2:
+        return None
+    scored = sorted(((best_passage(entry, text, asked).score, position) for position, entry in enumerate(entries)),
+                    reverse=True)
+    (top, winner), (second, _) = scored[0], scored[1]
+    return entries[winner] if top >= SETTLED_SCORE and top >= SETTLES * second else None
+

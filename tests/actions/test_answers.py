@@ -376,3 +376,12 @@ def test_a_question_in_a_topic_with_no_answer_yet_is_read_in_its_area(real_index
                                  [user_event("那有啥办法能让我睡着啊 数羊没用", "ask_capabilities", 0.17)],
                                  {"topic": topic("care", None, None)})
     assert slots.get("service_area") == "care" and "创业创新" not in said(messages)
+
+
+def test_a_message_read_as_out_of_scope_that_names_a_topic_outright_gets_that_topic(real_index):
+    event = user_event("昨晚追剧 那个女主被老公家暴 看得我气死了 现实中遇到这种到底该怎么办啊", "out_of_scope", 0.64)
+    event["parse_data"]["intent_ranking"] = [{"name": "out_of_scope", "confidence": 0.64},
+                                             {"name": "legal_domestic_violence", "confidence": 0.08}]
+    messages, slots = answer(real_index, [event])
+    assert "帮不上忙" not in said(messages) and "110" in said(messages)
+    assert slots["service_area"] == "legal"

@@ -3,7 +3,7 @@ follow-up, the answer decision, the reply's limits, her own words."""
 import pytest
 
 from actions.context import Turn
-from actions.follow_up import aspects_of, best_passage
+from actions.follow_up import aspects_of, best_passage, settled_by_what_she_asks
 from actions.her_turn import Reply
 from actions.knowledge_answer import ANSWER, CHOOSE, NONE, decide
 from actions.person_request import person_request, takes_back, without_request
@@ -146,3 +146,9 @@ def test_her_words_are_the_event_text_not_the_normalised_copy():
     event["parse_data"]["text"] = "房子系婚后买嘅"
     turn = turn_of([event])
     assert turn.words == "房子係婚後買嘅😢" and turn.text == "房子系婚后买嘅"
+
+
+def test_what_she_asks_settles_a_choice_between_close_entries_only_when_one_clearly_answers_it(knowledge):
+    process, property_ = knowledge.faq_by_id("legal.divorce.process"), knowledge.faq_by_id("legal.divorce.property")
+    assert settled_by_what_she_asks(normalize("离婚要分居多久法院才判"), [property_, process]) is process
+    assert settled_by_what_she_asks(normalize("离婚的事想问问"), [property_, process]) is None  # no side asked
