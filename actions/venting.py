@@ -7,7 +7,8 @@ of feeling are figures of speech (nlu/figures_of_speech.py) and that asks nothin
 with warmth and a way on: said back in her terms, a word on sharing the load when it is
 about the children and him, a word on homework when that is what drove her up the wall
 ("这娃是不是故意的" is anger, not a question), and counselling offered without alarm. 「哈哈说出来舒服多了
-就是想吐槽一下」 afterwards is a thanks, not a new need. Danger is decided before this
+就是想吐槽一下」 afterwards is a thanks, not a new need, and 「…就是好奇问问」 says a story was
+only a question (the numbers to call are kept in the reply). Danger is decided before this
 (nlu/crisis_detector.py reads every message first).
 """
 from __future__ import annotations
@@ -28,6 +29,8 @@ ASKS = re.compile(r"吗|嘛|么|怎么|咋|哪|有没有|有冇|能不能|可不
 RHETORICAL = re.compile(r"(是不是|是唔是|系唔系)(故意|存心|傻|有病|欠|跟我作对|同我作对)[^，。？！?!\s]{0,3}[?？]*")
 CHILD_LOAD = re.compile(r"作业|功课|功課|辅导|写字|背书|考试|成绩|熊孩子")
 HOME_LOAD = re.compile(r"(老公|他|男人|孩子爸|娃爸|佢).{0,20}(娃|孩子|小孩|仔|女|家务|做饭)|(娃|孩子|小孩|家务).{0,20}(老公|他|男人|一个人)")
+# 「哈哈我没事啦 … 就是好奇问问」 after a story about someone else: it was only a question
+ONLY_ASKING = re.compile(r"(就是|只是|随便|纯粹)(好奇)?问问|好奇问问|开(个)?玩笑(的|啦|而已)?")
 LET_OFF = re.compile(r"吐槽|发泄|发发牢骚|抱怨一下|说出来(就|都|也)?(舒服|好受|轻松|痛快)|(就是|只是)想(说说|讲讲|找人说|倾下)")
 
 
@@ -52,5 +55,8 @@ def answer_venting(turn: Turn, reply: Reply) -> Optional[List[Dict[str, Any]]]:
         return [ask(None)] + set_topic(turn, "care", MENTAL_HEALTH)
     if is_letting_off_done(turn):
         reply.say_response("utter_venting_done")
-        return [ask(None), SlotSet("topic", None)]
+        return [ask(None), SlotSet("topic", None), SlotSet("service_area", None)]  # this turn is about no area
+    if ONLY_ASKING.search(turn.text) and not ASKS.search(ONLY_ASKING.sub("", turn.text)):
+        reply.say_response("utter_only_asking")
+        return [ask(None), SlotSet("topic", None), SlotSet("service_area", None)]
     return None

@@ -42,7 +42,7 @@ def test_saying_she_only_wanted_to_let_off_steam_is_a_thanks_not_a_new_need(inde
               user_event("哈哈说出来舒服多了 就是想吐槽一下", "care_mental_health", 0.39)]
     messages, slots = answer(index, events, {"topic": topic("care", intent="care_mental_health")})
     assert "说出来就好" in said(messages) and "110" not in said(messages)
-    assert slots["topic"] is None
+    assert slots["topic"] is None and slots["service_area"] is None
 
 
 def test_steam_about_homework_with_an_angry_rhetorical_question_gets_a_word_on_homework(index):
@@ -51,3 +51,11 @@ def test_steam_about_homework_with_an_angry_rhetorical_question_gets_a_word_on_h
     text = said(messages)
     assert "作业" in text and "习惯" in text and "110" not in text and "120" not in text
     assert slots["topic"]["area"] == "family_education" and slots["topic"]["faq_id"] == "family_education.homework"
+
+
+def test_saying_a_story_was_only_a_question_is_met_lightly_with_the_numbers_kept(index):
+    messages, slots = answer(index, [user_event("哈哈我没事啦 我老公连蟑螂都不敢打 就是好奇问问", "care_mental_health", 0.2)],
+                             {"topic": topic("legal", intent="legal_domestic_violence")})
+    text = said(messages)
+    assert "没事就好" in text and "12338" in text and "心理咨询" not in text
+    assert slots["topic"] is None
