@@ -51,6 +51,7 @@ def test_area_follows_a_slot_set_this_turn_before_the_intent():
     assert not outcome("area", "care", observation(intent="legal_family_property"))
     assert outcome("area", "none", observation(intent="find_office"))
     assert outcome("area", "legal", observation(intent="choose_area", slots={"area": "legal"}))
+    assert outcome("area", "none", observation(intent="care_mental_health", slots={"service_area": None}))
 
 
 def test_area_of_a_crisis_intent_and_of_a_fallback_within_one_area():

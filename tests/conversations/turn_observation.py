@@ -10,6 +10,8 @@ How the area of a turn is decided (the `area` check):
 1. a service-area slot set during this turn (`service_area`, set by the answering
    action, or `area`, set by a menu button): that is the dialogue's own decision,
    and how a follow-up that keeps the topic ("要钱吗" after counselling) shows;
+   `service_area` cleared this turn is its decision too: the turn is about no area
+   ("哈哈说出来舒服多了 就是想吐槽一下" after steam let off);
 2. else the area of the parsed intent (`bot.taxonomy.category_of_parse`, which also
    keeps the area of a fallback between two intents of one area; crisis intents
    count: violence and sexual assault → legal, self-harm → care);
@@ -90,6 +92,8 @@ def area_of(observation: TurnObservation) -> Tuple[str, str]:
     for name in AREA_SLOTS:
         if slots.get(name) in AREAS:
             return slots[name], f"slot {name} set this turn"
+    if "service_area" in slots and slots["service_area"] is None:
+        return "none", "slot service_area cleared this turn"
     category = load_taxonomy().category_of_parse(observation.parse) if observation.parse else None
     if category:
         return category, f"intent {observation.intent()}"
