@@ -38,6 +38,7 @@ from actions.clauses import confirmed_by_a_side, even_pair_by_sides, question_at
 from actions.crisis_followup import NEXT, QUESTION, add_protection_line, respond_in_episode
 from actions.follow_up import aspects_of, settled_by_what_she_asks
 from actions.factories import default_directory
+from actions.office_cards import asks_about_another_place, card_for_place, office_topic
 from actions.office_details import OFFICE_DETAIL, office_details
 from actions.handoff import ask_what_about, open_for_message
 from actions.her_turn import HerTurnAction, Reply
@@ -52,6 +53,7 @@ from assistant_contract.catalogue.entries import FaqEntry
 from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 from nlu.figures_of_speech import venting_only
+from nlu.gazetteer import load_gazetteer
 
 FOLLOW_UP_INTENTS = {"ask_follow_up", "nlu_fallback", "out_of_scope", "inform_place", "ask_for_help", "ticket_status"}
 STATUS_QUESTION = re.compile(r"(什么时候|多久|几时|还没|怎么还|几点).{0,8}(联系|回复|回我|打电话|找我|理我)"
@@ -195,6 +197,12 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
     if turn.is_button and category:
         return overview(turn, reply, index, intent)
     topic = turn.topic
+    place = next((e.get("value") for e in turn.tracker.latest_message.get("entities") or [] if e.get("entity") == "place"),
+                 None)
+    if asks_about_another_place(text, place, topic):  # "过年我回江西老家 那边有吗" after an office card
+        shown = await _another_card(action, reply, place)
+        if shown is not None:
+            return shown + [SlotSet("topic", office_topic(place, turn.number)), SlotSet("service_area", None)]
     if topic and topic.get("office") and OFFICE_DETAIL.search(text):
         answered = await _office_detail(action, reply, topic["office"], text)
         if answered:
@@ -312,6 +320,16 @@ def continue_topic(turn: Turn, reply: Reply, entry: FaqEntry, topic: Dict[str, A
     reply.say_fresh("utter_offer_expert_short")
     return set_topic(turn, topic["area"], topic.get("intent"), topic.get("faq_id"), crisis=topic.get("crisis")) + [
         ask(EXPERT_OFFER)]
+
+
+async def _another_card(action: HerTurnAction, reply: Reply, place: str) -> Optional[List[Dict[str, Any]]]:
+    try:
+        card = await card_for_place(getattr(action, "directory", None) or default_directory(), load_gazetteer(),
+                                    place, None)
+    except Exception:  # noqa: BLE001 - the question is answered another way
+        return None
+    reply.say(card.text)
+    return card.events
 
 
 async def _office_detail(action: HerTurnAction, reply: Reply, region: str, text: str) -> bool:

@@ -14,36 +14,20 @@ from assistant_contract.areas import AREA_TITLES
 from actions.context import Turn
 from actions.factories import default_directory
 from actions.knowledge_answer import ANSWER, find_answer
-from actions.office_details import HOTLINE, SAFETY_LINE, map_link
+from actions.office_cards import card_for_place, describe, not_listed, office_topic, outside, with_notes
+from actions.office_details import HOTLINE, SAFETY_LINE
 from actions.routing_protocol import OfficeDirectory, RoutingError
 from bot.knowledge_index import KnowledgeIndex, default_index
-from nlu.gazetteer import Gazetteer, Place, load_gazetteer, load_town_table
+from nlu.gazetteer import Gazetteer, load_gazetteer, load_town_table
 from routing.towns import TownTable
 
 logger = logging.getLogger(__name__)
 
-LEVEL_TITLES = {
-    "province": "省妇联", "city": "市妇联", "county": "区（县）妇联",
-    "town": "乡镇（街道）妇联", "village": "村（社区）妇联",
-}
 OTHER_QUESTION = 0.25  # the classifier's confidence in the other question, to answer it with its overview
 GUANGDONG_REACH_KM = 60.0  # farther than this from every Guangdong county centre is outside the province
 SHARE_LOCATION = {"title": "发送我的位置", "payload": "/share_location"}
 DIRECTORY_UNAVAILABLE = ("抱歉，查询妇联地址的服务暂时出了点问题。你可以先拨打12338妇女维权公益服务热线，"
                          "会由当地妇联接听并告诉你最近的妇联在哪里。" + SAFETY_LINE)
-
-
-def describe(office: Dict[str, Any], with_distance: bool) -> str:
-    lines = [f"📍 {office['name']}（{LEVEL_TITLES.get(office.get('level'), '妇联')}）"]
-    if with_distance and office.get("distance_km") is not None:
-        lines.append(f"距离你约 {office['distance_km']:.1f} 公里（直线距离）")
-    lines.append(f"地址：{office.get('address') or '暂未收录'}")
-    lines.append(f"电话：{office.get('phone') or HOTLINE}")
-    lines.append(f"办公时间：{office.get('hours') or '工作日办公，请先电话确认'}")
-    link = map_link(office)
-    if link:
-        lines.append(f"地图：{link}")
-    return "\n".join(lines)
 
 
 def _number(value: Any) -> Optional[float]:
@@ -141,7 +125,7 @@ class ActionFindOffice(Action):
         if not region:
             return events
         number = sum(1 for e in tracker.events if e.get("event") == "user")
-        return events + [SlotSet("topic", {"office": region, "area": None, "turn": number})]
+        return events + [SlotSet("topic", office_topic(region, number))]
 
     @staticmethod
     def _follow_up(tracker: Tracker, domain: Dict[Text, Any], intent: Optional[str]) -> bool:
@@ -177,34 +161,16 @@ class ActionFindOffice(Action):
         )
         return [SlotSet("awaiting_place", True)]
 
-    def _outside(self, dispatcher: CollectingDispatcher, place_name: str, province: Optional[str] = None) -> List[Dict]:
-        """Honest about the directory's reach; names her place's province (湖南省妇联) when it is known."""
-        where = f"{place_name}在{province}，" if province and province != place_name else f"{place_name}"
-        ask = f"{province}妇联或当地的市、县妇联" if province else "当地妇联"
-        dispatcher.utter_message(text=(
-            f"{where}不在广东省，我这里只收录了广东省各级妇联的地址，没法告诉你准确的办公地点，抱歉。\n"
-            f"你可以拨打{HOTLINE}妇女维权公益服务热线，全国都能打通，会由当地妇联接听；"
-            f"也可以在当地政府网站查询{ask}。在广东，{HOTLINE}接通的是广东省妇联。"))
-        return [SlotSet("awaiting_place", False)]
+    @staticmethod
+    def _outside(dispatcher: CollectingDispatcher, place_name: str) -> List[Dict]:
+        card = outside(place_name)
+        dispatcher.utter_message(text=card.text)
+        return card.events
 
     async def _for_place(self, dispatcher: CollectingDispatcher, region: str, level: Optional[str]) -> List[Dict]:
-        place = self.gazetteer.by_full_name(region)
-        if place is None or not place.in_guangdong:
-            province = self.gazetteer.by_code(place.code[:2] + "0" * 10) if place else None
-            return self._outside(dispatcher, place.name if place else region, province.name if province else None)
-        offices = await self.directory.offices_for_region(place.full_name, level)
-        if not offices:
-            return self._not_listed(dispatcher, place)
-        first = offices[0]
-        above = offices[1:3] if first.get("level") == "town" else offices[1:2]  # a town: its county and city
-        heading = (f"你问的{LEVEL_TITLES[level]}（{place.name}）：" if level and first.get("level") == level
-                   else f"离你最近的妇联组织（{place.name}）：")
-        parts = [heading, describe(first, with_distance=False)]
-        if above:
-            parts.append("；".join(f"{'上一级' if n == 0 else '再上一级'}是{o['name']}，电话{o.get('phone') or HOTLINE}"
-                                  for n, o in enumerate(above)) + "。")
-        self._send(dispatcher, parts, offices)
-        return [SlotSet("awaiting_place", False), SlotSet("office_level", None), SlotSet("region", place.full_name)]
+        card = await card_for_place(self.directory, self.gazetteer, region, level)
+        dispatcher.utter_message(text=card.text)
+        return card.events
 
     async def _near_location(
         self, dispatcher: CollectingDispatcher, latitude: float, longitude: float, level: Optional[str]
@@ -214,21 +180,11 @@ class ActionFindOffice(Action):
             return self._outside(dispatcher, "你现在的位置")
         offices = await self.directory.nearest_offices(latitude, longitude, level)
         if not offices:
-            return self._not_listed(dispatcher, county)
+            card = not_listed(county)
+            dispatcher.utter_message(text=card.text)
+            return card.events
         parts = ["离你最近的妇联组织（按直线距离）："] + [describe(o, with_distance=True) for o in offices]
-        self._send(dispatcher, parts, offices)
+        dispatcher.utter_message(text=with_notes(parts, offices))
         return [SlotSet("awaiting_place", False), SlotSet("office_level", None), SlotSet("region", county.full_name)]
 
-    def _not_listed(self, dispatcher: CollectingDispatcher, place: Place) -> List[Dict]:
-        dispatcher.utter_message(text=(
-            f"目录里暂时没有{place.name}的妇联信息。你可以拨打{HOTLINE}妇女维权公益服务热线，"
-            "会由当地妇联接听，告诉你最近的办公地点。"))
-        return [SlotSet("awaiting_place", False), SlotSet("region", place.full_name)]
-
-    @staticmethod
-    def _send(dispatcher: CollectingDispatcher, parts: List[str], offices: List[Dict[str, Any]]) -> None:
-        if any(o.get("sample") for o in offices):
-            parts.append("（目前是示例数据，正式上线后会换成当地妇联公布的地址和电话，以当地公布为准。）")
-        parts.append(SAFETY_LINE)
-        dispatcher.utter_message(text="\n".join(parts))  # one message: channels split on blank lines
 

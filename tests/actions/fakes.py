@@ -237,3 +237,34 @@ class FakeContinuations:
         record = replace(self.requests.pop(old), conversation_id=conversation_id, channel=channel)
         self.requests[conversation_id] = record
         return record
+
+
+# ---- the office directory (actions/find_office.py, actions/office_cards.py)
+
+SHUNDE = {"id": "org-440606", "name": "佛山市顺德区妇女联合会", "level": "county", "region": "广东省佛山市顺德区",
+          "address": "佛山市顺德区某路1号", "phone": "0757-00000000", "hours": "周一至周五 9:00-17:30",
+          "latitude": 22.80524, "longitude": 113.293359, "sample": False, "distance_km": None}
+FOSHAN = dict(SHUNDE, id="org-440600", name="佛山市妇女联合会", level="city", region="广东省佛山市",
+              phone="0757-11111111")
+
+
+class FakeDirectory:
+    def __init__(self, offices=None, down=False, failure=None):
+        self.offices, self.calls = offices if offices is not None else [SHUNDE, FOSHAN], []
+        self.failure = RoutingUnavailable("down") if down else failure
+
+    async def offices_for_region(self, region, level=None):
+        self.calls.append(("region", region, level))
+        if self.failure:
+            raise self.failure
+        return [o for o in self.offices if not level or o["level"] == level] if level else self.offices
+
+    async def nearest_offices(self, latitude, longitude, level=None, limit=3):
+        self.calls.append(("nearest", latitude, longitude, level))
+        if self.failure:
+            raise self.failure
+        return [dict(o, distance_km=1.02) for o in self.offices][:limit]
+
+
+def place(value):
+    return {"entity": "place", "value": value}

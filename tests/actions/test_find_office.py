@@ -4,44 +4,16 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.find_office import ActionFindOffice
-from actions.routing_protocol import RoutingRefused, RoutingUnavailable
+from actions.routing_protocol import RoutingRefused
 from nlu.gazetteer import load_gazetteer
+from tests.actions.fakes import FOSHAN, SHUNDE, FakeDirectory, place
 from tests.conftest import make_tracker, user_event
-
-SHUNDE = {"id": "org-440606", "name": "佛山市顺德区妇女联合会", "level": "county", "region": "广东省佛山市顺德区",
-          "address": "佛山市顺德区某路1号", "phone": "0757-00000000", "hours": "周一至周五 9:00-17:30",
-          "latitude": 22.80524, "longitude": 113.293359, "sample": False, "distance_km": None}
-FOSHAN = dict(SHUNDE, id="org-440600", name="佛山市妇女联合会", level="city", region="广东省佛山市",
-              phone="0757-11111111")
-
-
-class FakeDirectory:
-    def __init__(self, offices=None, down=False, failure=None):
-        self.offices, self.calls = offices if offices is not None else [SHUNDE, FOSHAN], []
-        self.failure = RoutingUnavailable("down") if down else failure
-
-    async def offices_for_region(self, region, level=None):
-        self.calls.append(("region", region, level))
-        if self.failure:
-            raise self.failure
-        return [o for o in self.offices if not level or o["level"] == level] if level else self.offices
-
-    async def nearest_offices(self, latitude, longitude, level=None, limit=3):
-        self.calls.append(("nearest", latitude, longitude, level))
-        if self.failure:
-            raise self.failure
-        return [dict(o, distance_km=1.02) for o in self.offices][:limit]
-
 
 def run(directory, text, intent, entities=(), slots=None):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker([user_event(text, intent, entities=list(entities))], slots=slots)
     events = asyncio.run(ActionFindOffice(directory, load_gazetteer()).run(dispatcher, tracker, {}))
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def place(value):
-    return {"entity": "place", "value": value}
 
 
 def test_without_a_place_she_is_asked_where_with_a_location_button():
