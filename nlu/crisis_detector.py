@@ -162,7 +162,7 @@ class CrisisDetector(GraphComponent):
         """The verdict for one whole normalised text: detected, type, probability, evidence."""
         hits = self._lexicon.find(text) if text else []
         lexicon_type = self._lexicon.imminent_type(text) if hits else None
-        calmer = bool(hits) or (bool(text) and self._lexicon.aftermath(text))
+        calmer = bool(hits) or (bool(text) and (self._lexicon.aftermath(text) or self._lexicon.tells_a_story(text)))
         probability, probabilities, threshold = self._most_dangerous_window(text, calmer)
         if lexicon_type:
             detected, crisis_type, source = True, lexicon_type, "lexicon"

@@ -29,7 +29,8 @@ SCHEMA = {  # crisis_lexicon.yml
         "patterns": {"type": "object", "minProperties": 1, "propertyNames": {"enum": list(CRISIS_TYPES)},
                      "additionalProperties": dict(TEXTS, minItems=1)},
         "negation_cues": TEXTS, "past_cues": TEXTS, "present_cues": TEXTS,
-        "aftermath_cues": TEXTS, "still_in_danger": TEXTS, "negation_words": TEXTS,
+        "aftermath_cues": TEXTS, "still_in_danger": TEXTS, "negation_words": TEXTS, "story_cues": TEXTS,
+        "harm_to_her": TEXTS,
         "negation_window": _WINDOW, "negation_words_window": _WINDOW,
     },
 }
@@ -66,6 +67,8 @@ class CrisisLexicon:
         still_in_danger: Iterable[str] = (),
         negation_words: Iterable[str] = (),
         negation_words_window: int = 3,
+        story_cues: Iterable[str] = (),
+        harm_to_her: Iterable[str] = (),
     ) -> None:
         unknown = set(patterns) - set(CRISIS_TYPES)
         if unknown:
@@ -83,6 +86,8 @@ class CrisisLexicon:
         self._still = tuple(still_in_danger)
         self._negation_words = frozenset(negation_words)
         self._negation_words_window = negation_words_window
+        self._story = [re.compile(cue, re.IGNORECASE) for cue in story_cues]
+        self._harm_to_her = [re.compile(cue, re.IGNORECASE) for cue in harm_to_her]
 
     @classmethod
     def from_dict(cls, data: dict) -> "CrisisLexicon":
@@ -98,6 +103,8 @@ class CrisisLexicon:
             aftermath_cues=data.get("aftermath_cues") or (),
             still_in_danger=data.get("still_in_danger") or (),
             negation_words=data.get("negation_words") or (),
+            story_cues=data.get("story_cues") or (),
+            harm_to_her=data.get("harm_to_her") or (),
             negation_words_window=int(data.get("negation_words_window", 3)),
         )
 
@@ -149,6 +156,13 @@ class CrisisLexicon:
         """Help has come or she is out of the danger, and nothing says it is still going on."""
         lowered = _latin_lowered(text)
         return any(cue.search(lowered) for cue in self._aftermath) and not any(cue in lowered for cue in self._still)
+
+    def tells_a_story(self, text: str) -> bool:
+        """A TV plot, a film or a novel she is talking about ("刚刚看电视剧 里面那个老公把老婆打得满头血"),
+        and nothing said of harm to her ("我在看电视剧 他突然冲进来打我" is her danger)."""
+        lowered = _latin_lowered(text)
+        return any(cue.search(lowered) for cue in self._story) and not any(
+            cue.search(lowered) for cue in self._harm_to_her)
 
     def imminent_type(self, text: str) -> Optional[str]:
         """The most specific danger type among the imminent hits, or None."""

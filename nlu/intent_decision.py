@@ -66,7 +66,7 @@ from assistant_contract.continuation import code_in
 from nlu.continuation_request import asks_to_move
 from nlu.findings import ASKS_FOR_CASES, ASKS_FOR_OFFICE, CRISIS, NOTHING_TO_READ, ONLY_A_PLACE
 from nlu.normalizer import ORIGINAL_TEXT
-from nlu.safe_exit import asks_to_exit, fears_being_read
+from nlu.safe_exit import asks_to_exit, fears_being_read, goes_through_her_phone
 
 FALLBACK_INTENT = "nlu_fallback"
 FIND_OFFICE = "find_office"
@@ -80,6 +80,7 @@ CRISIS_PREFIX = "crisis_"
 # "佢睇唔睇到㗎", "他会不会看到": a worry that short is about this chat; a longer message that
 # mentions being seen ("怕同事看到我身上的伤 不想上班") is about something else.
 SHORT_WORRY = 16
+LONG_WORRY = 40  # characters: a message saying outright that he goes through her phone
 
 Ranking = List[Dict[str, Any]]
 
@@ -118,7 +119,8 @@ class Findings:
         return cls(
             nothing_to_read=bool(message.get(NOTHING_TO_READ)),
             asks_to_exit=asks_to_exit(message.get(TEXT) or ""),
-            fears_being_read=fears_being_read(text) and len(text) <= SHORT_WORRY,
+            fears_being_read=fears_being_read(text) and (len(text) <= SHORT_WORRY
+                                                         or goes_through_her_phone(text) and len(text) <= LONG_WORRY),
             sends_code=code_in(typed) is not None,
             asks_to_move=asks_to_move(text),
             asks_for_office=bool(message.get(ASKS_FOR_OFFICE)),
@@ -152,7 +154,12 @@ class IntentRules:
         """The steps of the module docstring, first match wins."""
         verdict = self._after_veto(found)
         unsure = self.unsure(float(intent.get("confidence") or 0.0), ranking)
-        worry = found.fears_being_read and unsure  # "佢睇唔睇到㗎": the safe exit action gives the privacy advice
+        # "佢睇唔睇到㗎": the safe exit action gives the privacy advice; a classifier that reads the
+        # message as nothing it knows, or as a danger nothing confirms ("…偷睇我電話 佢會唔會見到我同你傾偈"
+        # → crisis_violence 0.12), is unsure too
+        no_reading = intent.get("name") in (FALLBACK_INTENT, "out_of_scope") or (
+            _is_crisis(intent) and not (verdict and verdict.get("detected")))  # a crisis reading nothing confirms
+        worry = found.fears_being_read and (unsure or no_reading)
         rules = [name for name, matched in ((SAFE_EXIT, (found.asks_to_exit or worry) and not found.nothing_to_read),
                                             (CONTINUE_CASE, found.sends_code),
                                             (ASK_CONTINUATION_CODE, found.asks_to_move),

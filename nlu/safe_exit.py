@@ -89,6 +89,16 @@ def _ends_with_a_command(text: str) -> bool:
     return bool(_ARRIVES.search(_words("".join(clauses[:-1]))) or _WOULD_SEE.search("".join(clauses[:-1])))
 
 
+# He goes through her phone: said outright, a worry about this chat even in a longer message
+_GOES_THROUGH_HER_PHONE = re.compile(
+    r"(翻|偷看|偷睇|检查|查)(我|我的)(的)?(手机|微信|聊天记录|电话|phone)|(拿|抢|用|偷)(我|我的)(的)?(手机|电话).{0,3}(看|翻|查|睇)")
+
+
+def goes_through_her_phone(text: str) -> bool:
+    """"我老公成日偷睇我電話": he reads her phone, said outright."""
+    return bool(_GOES_THROUGH_HER_PHONE.search((text or "").lower()))
+
+
 def fears_being_read(text: str) -> bool:
     """She worries that he reads her phone or finds this chat (advice, not an exit)."""
     return bool(_READS_HER_PHONE.search((text or "").lower()))

@@ -110,3 +110,12 @@ def test_the_danger_inside_markup_is_read(tmp_path, typed):
     (processed,) = detector(tmp_path).process(normalizer.process([message(typed)]))
     assert processed.get("crisis")["detected"] is True
     assert processed.get("crisis")["type"] == "violence"
+
+
+def test_a_tv_plot_needs_the_higher_threshold_from_the_model_and_a_phrase_still_raises_it(tmp_path):
+    eager = detector(tmp_path, model_threshold=0.0, override_threshold=1.01)  # the model alone would always fire
+    (story,) = eager.process([message("刚刚看电视剧,里面那个老公把老婆打得满头血")])
+    (danger,) = eager.process([message("看电视剧的时候他冲进来,现在他在打我")])
+    (hers,) = eager.process([message("我在看电视剧,他突然过来打我")])  # no lexicon phrase: the model, unhindered
+    assert story.get("crisis")["detected"] is False
+    assert danger.get("crisis")["detected"] is True and hers.get("crisis")["detected"] is True

@@ -184,6 +184,14 @@ def test_her_fear_that_he_sees_the_chat_is_safe_exit_when_the_classifier_is_unsu
     assert processed.get("intent")["name"] == "safe_exit"
 
 
+def test_her_fear_that_he_sees_the_chat_is_safe_exit_when_the_classifier_knows_no_reading(tmp_path):
+    text = "我老公成日偷看我电话,佢会唔会见到我同你倾偈"
+    for ranking in ([{"name": "nlu_fallback", "confidence": 0.88}, {"name": "greet", "confidence": 0.02}],
+                    [{"name": "crisis_violence", "confidence": 0.12}, {"name": "greet", "confidence": 0.02}]):
+        (processed,) = decided(tmp_path, [message(text, ranking[0]["name"], ranking)])
+        assert processed.get("intent")["name"] == "safe_exit"
+
+
 def test_a_longer_unsure_message_that_mentions_being_seen_is_not_taken_for_the_chat(tmp_path):
     unsure = [{"name": "care_mental_health", "confidence": 0.07}, {"name": "greet", "confidence": 0.06}]
     text = "最近总担心别人看到我手上的伤疤 出门都穿长袖"

@@ -36,3 +36,11 @@ def test_the_fear_that_he_reads_her_phone_is_recognised(text):
 
 def test_a_plain_question_is_not_a_fear_of_being_read():
     assert not fears_being_read(normalize("离婚冷静期是多少天"))
+
+
+def test_that_he_goes_through_her_phone_said_outright_is_told_apart_from_a_worry_about_being_seen():
+    from nlu.safe_exit import goes_through_her_phone
+
+    assert goes_through_her_phone(normalize("我老公成日偷睇我電話 佢會唔會見到我同你傾偈"))
+    assert goes_through_her_phone(normalize("他天天翻我手机"))
+    assert not goes_through_her_phone(normalize("最近总担心别人看到我手上的伤疤 出门都穿长袖"))
