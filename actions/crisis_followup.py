@@ -32,7 +32,9 @@ FACTS = (  # (name, her words) in the order they are answered
     ("police_called", r"报警|报了警|报咗警|打了110|打110|110打通|打咗110|call(ed)? the police"),
     ("police_came", r"警察(来|到|在|把|已经)|派出所|差人|差佬|民警|带走|抓走|拉走|带去|捉咗|拉咗"),
     ("he_left", r"(他|佢|那个人)(已经)?.{0,2}(走了|走咗|出去|出门|睡着|睡了|去洗澡|去上班|不在|离开)"),
-    ("she_left", r"(跑|逃|走)(了)?(出来|出嚟|到)|在(我妈|娘家|朋友|邻居|亲戚|妹妹|姐姐|同事|闺蜜).{0,2}(家|屋企)|离开(了)?(那里|家)|不在家|喺朋友"),
+    ("she_left", r"(跑|逃|走)(了)?(出来|出嚟|到)|(在|喺|去了|到了)(我妈|娘家|朋友|邻居|亲戚|妹妹|姐姐|我妹|我姐|我哥|我弟|同事|闺蜜)"
+                 r".{0,2}(家|屋企|那里|那儿|度)|离开(了)?(那里|家)|不在家|喺朋友"),
+    ("hotline_called", r"(打了|打咗|打过|拨了|打通了?)(12356|12338|12355|热线|心理热线)"),
     ("company", r"陪着|陪我|陪住|在我身边|在身边|室友|有人陪|来了陪|在旁边|(抱|搂|守)着(他|她|佢|孩子|儿子|女儿)"
                 r"|来接(我|咗我)(了|咗)?|接到我了|接咗我|在(她|他|佢|我同事|同事|朋友|闺蜜)(的|嘅)?(车|电动车|摩托车|电单车)上"),
     # someone is on the way to her, not with her yet: the question whether she is safe stays open
@@ -49,6 +51,8 @@ FACTS = (  # (name, her words) in the order they are answered
                  r"|还在打|又(在)?打|(要|快)(冲|闯|撞)?进来了|冲进来"),
     ("safe", r"安全了|没事了|冇事|安全喇|没事|安全啦|i'?m safe|已经安全"),
     # after a suicide disclosure: refusing care or wanting to sleep may mean pills already taken
+    # after a suicide disclosure: alone and turning everyone away is danger, not news
+    ("alone", r"(我)?一个人(在|住|待|喺)|谁都不想(找|见|理|联系)|唔想搵人|不想找人|没人(陪|管)|别管我|唔使理我|不用管我"),
     ("refuses_care", r"不(想|要|肯|用)?去?(医院|看医生|急诊|打120)|唔(想|去|使)?去?(医院|睇医生)|别(叫|打)(120|救护车)"
                      r"|让我睡|想睡(觉|了)?$|睡一觉|好困|困了|眼皮好重|don'?t want (a|to go to( the)?) hospital"),
 )
@@ -62,7 +66,7 @@ ACKNOWLEDGE = {"police_called": "utter_aftermath_police_called", "police_came": 
                "he_left": "utter_aftermath_he_left", "she_left": "utter_aftermath_she_left",
                "company": "utter_aftermath_company", "medical": "utter_aftermath_medical",
                "injured": "utter_aftermath_injured", "help_coming": "utter_aftermath_help_coming",
-               "he_returns": "utter_aftermath_he_returns"}
+               "he_returns": "utter_aftermath_he_returns", "hotline_called": "utter_aftermath_hotline_called"}
 SAFE_NOW, NOT_SAFE, UPDATE, NEXT, QUESTION = "safe", "not_safe", "update", "next", "question"
 # The FAQ entries a question inside each danger's frame is answered from first (and then the area's).
 FRAME_ENTRIES = {
@@ -130,13 +134,16 @@ def respond_in_episode(turn: Turn, reply: Reply, index: KnowledgeIndex, mode: st
     facts = facts_in(turn.text)
     if kind in HE_IS_THE_DANGER and PARTNER_COMING.search(turn.text or ""):
         facts = [f for f in facts if f != "help_coming"] + ["not_safe"]  # "他马上回来了": danger, not help
-    if mode in (UPDATE, NEXT) and "not_safe" in facts or kind == "self_harm" and "refuses_care" in facts:
+    if mode in (UPDATE, NEXT) and "not_safe" in facts \
+            or kind == "self_harm" and ("refuses_care" in facts or "alone" in facts and not SAFE_FACTS & set(facts)):
         mode = NOT_SAFE  # "我不想去医院 让我睡吧": 120 first, whatever else she said
     if mode == NOT_SAFE:
         # "报警了 警察还没到 他在踢门": not "call 110" as if she had not, but what to do until they come
         waiting = "police_called" in facts and "police_came" not in facts and kind in HE_IS_THE_DANGER
-        reply.say_response("utter_crisis_not_safe_police_called" if waiting else f"utter_crisis_not_safe_{kind}",
-                           must=True)
+        alone = kind == "self_harm" and "alone" in facts and "refuses_care" not in facts and "not_safe" not in facts
+        name = ("utter_crisis_not_safe_police_called" if waiting else
+                "utter_crisis_alone_self_harm" if alone else f"utter_crisis_not_safe_{kind}")
+        reply.say_response(name, must=True)
         episode.update(safe=False, danger_now=True)
         return _episode_events(turn, episode, CRISIS_SAFETY)
     episode["danger_now"] = False

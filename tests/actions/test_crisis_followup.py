@@ -83,6 +83,13 @@ def test_news_with_what_can_i_do_gets_the_next_steps_and_danger_news_still_comes
     assert "110" in messages[0]["text"] and slots["crisis_episode"]["danger_now"] is True
 
 
+def test_alone_and_turning_everyone_away_after_a_suicide_disclosure_is_danger_now():
+    messages, slots = after("self_harm", "没用的 我一个人在出租屋 谁都不想找", "care_mental_health", ActionAnswerRequest, 0.34)
+    assert "120" in messages[0]["text"] and "陪" in messages[0]["text"]
+    assert slots["crisis_episode"]["danger_now"] is True
+    assert facts_in("刚打了12356 她们叫我去我妹那住 我现在在我妹家了") == ["she_left", "hotline_called"]
+
+
 def test_whether_it_will_become_known_is_answered_with_what_protects_her_privacy():
     messages, _ = after("sexual_assault", "报警的话会不会被很多人知道", "legal_sexual_harassment", ActionAnswerRequest,
                         0.2)

@@ -55,7 +55,7 @@ def test_a_request_for_a_person_is_read_with_the_role_she_names(text, role, cate
 @pytest.mark.parametrize("text", ["律师说被家暴的离婚不用等冷静期 是真的吗", "我想咨询一下", "我想找个工做 能接送孩子的那种",
                                   "你是真人吗", "不用找律师了", "心理医生说我有点抑郁 让我多出去活动",
                                   "有没有老师可以辅导作业", "我要人工流产 去哪里做", "我暂时不想找人咨询，就想看看别人的经历",
-                                  "有律师说过这样可以吗", "让老师跟我说说孩子在学校的情况",
+                                  "有律师说过这样可以吗", "让老师跟我说说孩子在学校的情况", "那网贷怎么办 催收天天打电话给我妈",
                                   "有没有好的老师可以辅导作业", "有没有老师能教孩子弹琴", "昨天跟班主任老师聊了一下",
                                   "my lawyer said 要等冷静期", "孩子的coach说他打球很有天赋"])
 def test_talking_about_a_person_or_taking_the_request_back_is_no_request(text):
@@ -89,7 +89,7 @@ def test_cancelling_something_else_is_a_question(text):
                                         ("我儿子今年九岁", "age"), ("要先交2000手续费", "pay"),
                                         ("批了他不听咋办", "refuses"), ("他违反了保护令", "refuses"), ("批了他还来骚扰呢", "refuses"),
                                         ("要不要带他去看医生", "doctor"), ("这孩子三天两头挨打 以后谁能管管", "where"),
-                                        ("need collateral吗", "conditions"), ("他说他没工作没钱给", "refuses"), ("之后仲会唔会咁 我可以做啲咩", "next"), ("how much does it cost", "cost")])
+                                        ("need collateral吗", "conditions"), ("他说他没工作没钱给", "refuses"), ("之后仲会唔会咁 我可以做啲咩", "next"), ("如果佢唔理个保护令照打我点算", "refuses"), ("how much does it cost", "cost")])
 def test_the_side_of_the_topic_a_follow_up_asks_about(text, side):
     assert side in aspects_of(normalize(text))
 
