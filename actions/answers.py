@@ -50,7 +50,7 @@ from actions.topic_answers import answer_entry, answer_in_topic, answer_two, cho
 from actions.unreachable import answer_unreachable
 from actions.venting import answer_venting
 from assistant_contract.catalogue.entries import FaqEntry
-from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex, default_index
+from bot.knowledge_index import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 from nlu.figures_of_speech import venting_only
 from nlu.gazetteer import load_gazetteer
@@ -114,11 +114,22 @@ OTHER_TOPIC = 0.3  # the classifier's confidence in another area for a follow-up
 SHIFT = re.compile(r"^(那|还有|另外|对了|顺便|btw|by the way)")  # "那大孙子不说话这事咋办"
 
 
+def answered_elsewhere(index: KnowledgeIndex, text: str, area: Optional[str]) -> bool:
+    """Her words are a question the FAQ answers with confidence in another area than the one in
+    play ("那网贷怎么办 催收天天打电话给我妈" after a suicide disclosure): a question of its own."""
+    if len(text) < OWN_QUESTION_CHARS:
+        return False
+    best = index.search_faq(text, None)[:1]
+    return bool(best) and best[0].score >= ANSWER_THRESHOLD and best[0].entry.category not in (area, "service")
+
+
 def names_another_topic(index: KnowledgeIndex, turn: Turn, text: str, topic: Dict[str, Any]) -> bool:
     """"那抚养权这块，我收入比他低会吃亏吗" after an answer on a child's phone use: the classifier
     leans to another area and her words say so too (the FAQ answers them there, or she turns to
     it with "那…", "还有…" and the FAQ's closest entry is of that area). A new fact of the topic
     ("我是全职太太 十年了" after a divorce question) keeps it: the classifier is not sure enough."""
+    if answered_elsewhere(index, text, topic.get("area")):
+        return True
     if not turn.category or turn.category == topic.get("area") or len(text) < OWN_QUESTION_CHARS \
             or turn.confidence < OTHER_TOPIC:
         return False
@@ -207,7 +218,8 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
         answered = await _office_detail(action, reply, topic["office"], text)
         if answered:
             return [ask(None)]
-    if topic and topic.get("crisis") and turn.episode and (guessed or reads_as_follow_up(turn)):
+    if topic and topic.get("crisis") and turn.episode and (guessed or reads_as_follow_up(turn)) \
+            and not answered_elsewhere(index, text, topic.get("area")):
         return respond_in_episode(turn, reply, index, QUESTION)
     if topic and topic.get("area") and (guessed or reads_as_follow_up(turn)) \
             and not names_another_topic(index, turn, text, topic):
@@ -246,12 +258,11 @@ async def answer_message(action: HerTurnAction, turn: Turn, reply: Reply, index:
     if two:
         return answer_two(turn, reply, *two, intent if category else None)
     found = find_answer(index, text, category)
-    if found.kind != ANSWER and category:  # "离婚两年了 孩子跟我 他一分抚养费都不给 能告他吗"
-        found = confirmed_by_a_side(index, text, category) or found
     if found.kind != ANSWER and category:
         pair = even_pair_by_sides(index, text, category)
-        if pair:  # "…现在想离婚 这个能当证据吗": two entries about even, each asked by one clause
+        if pair:  # "…现在想离婚 这个能当证据吗": her situation and her question, each asked by one clause
             return answer_two(turn, reply, *pair, intent)
+        found = confirmed_by_a_side(index, text, category) or found  # "离婚两年了 孩子跟我 他一分抚养费都不给 能告他吗"
     other = second_need(index, text, turn.tracker.latest_message.get("intent_ranking") or [], category)
     if other:  # "…不给抚养费 我还想找份工作…": the rest of the message is the first need
         main = other.rest or (found.entry if found.kind == ANSWER else None) or (

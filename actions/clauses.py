@@ -167,26 +167,36 @@ def confirmed_by_a_side(index: KnowledgeIndex, text: str, area: str) -> Optional
     return None
 
 
+_QUESTION = re.compile(r"吗|嘛|么|怎么|咋|能不能|可不可以|可以|有没有|有冇|哪|什么|啥|点算|[?？]")
+
+
 def even_pair_by_sides(index: KnowledgeIndex, text: str, area: str) -> Optional[Tuple[FaqEntry, FaqEntry]]:
-    """The two entries of `area` that the whole message ranks about even, in the order she wrote
-    them, when each is the best entry of one of her clauses and one clause asks for its entry
-    clearly; None otherwise."""
+    """The two entries of `area` that the whole message ranks first, in the order she wrote them,
+    when each is the best entry of one of her clauses and one clause asks for its entry clearly,
+    and either the two are about even or the runner-up is what her question clause asks
+    ("…现在我想离婚 那次的事还能算证据吗": the divorce is her situation, the evidence her question);
+    None otherwise."""
     pieces = clauses(text)
     if len(text or "") > MAX_CHARS or not 2 <= len(pieces) <= MAX_CLAUSES:
         return None
     whole = [m for m in index.search_faq(text, area) if m.entry.category == area][:2]
-    if len(whole) < 2 or whole[0].score >= CLEAR_RATIO * whole[1].score:
-        return None  # one entry leads: the whole message's reading stands
+    if len(whole) < 2:
+        return None
+    even = whole[0].score < CLEAR_RATIO * whole[1].score
     wanted = {m.entry.id: m.entry for m in whole}
-    found: Dict[str, Tuple[int, bool]] = {}  # entry id -> (first clause asking for it, asked clearly)
+    found: Dict[str, Tuple[int, bool, bool]] = {}  # entry id -> (first clause asking for it, clearly, as a question)
     for position, piece in enumerate(pieces):
         matches = index.search_faq(piece, area) if _long_enough(piece) else []
         if not matches or matches[0].entry.id not in wanted or matches[0].score < SUGGEST_THRESHOLD:
             continue
         clear = decide(matches, area).kind == ANSWER
+        asked = bool(_QUESTION.search(piece))
         earlier = found.get(matches[0].entry.id)
-        found[matches[0].entry.id] = (earlier[0] if earlier else position, clear or bool(earlier and earlier[1]))
-    if len(found) < 2 or not any(clear for _, clear in found.values()):
+        found[matches[0].entry.id] = (earlier[0] if earlier else position, clear or bool(earlier and earlier[1]),
+                                      asked or bool(earlier and earlier[2]))
+    if len(found) < 2 or not any(clear for _, clear, _ in found.values()):
         return None
+    if not even and not found[whole[1].entry.id][2]:
+        return None  # one entry leads and her question is not about the other: the whole message's reading stands
     first, second = sorted(found, key=lambda entry_id: found[entry_id][0])
     return wanted[first], wanted[second]

@@ -6,7 +6,7 @@ import pytest
 
 from actions.answers import ActionAnswerFaq, ActionAnswerRequest, ActionRecordFeedback
 from bot.knowledge_index import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, FaqMatch, KnowledgeIndex
-from tests.actions.dialogue_support import bot_event, run_action, said, topic, user_event
+from tests.actions.dialogue_support import bot_event, crisis_event, run_action, said, topic, user_event
 from actions.handoff_types import HandoffRequest
 from tests.actions.fakes import InMemoryHandoffStore
 from tests.knowledge_fixture import write_knowledge
@@ -385,3 +385,12 @@ def test_a_message_read_as_out_of_scope_that_names_a_topic_outright_gets_that_to
     messages, slots = answer(real_index, [event])
     assert "帮不上忙" not in said(messages) and "110" in said(messages)
     assert slots["service_area"] == "legal"
+
+
+def test_a_question_the_faq_answers_with_confidence_in_another_area_leaves_the_topic_even_in_an_episode(real_index):
+    events = [crisis_event("不想活了", "self_harm", "self"), bot_event("请马上拨打120……"),
+              user_event("那网贷怎么办 催收天天打电话给我妈", "legal_family_property", 0.17)]
+    slots = {"crisis_episode": {"type": "self_harm", "whose": "self", "safe": True, "handoff_id": "h1"},
+             "topic": topic("care", None, "crisis_self_harm", "self_harm"), "handoff_open": True, "handoff_id": "h1"}
+    messages, answered = answer(real_index, events, slots)
+    assert "催收" in said(messages) and "110" in said(messages) and answered["topic"]["faq_id"] == "legal.debt_collection"
