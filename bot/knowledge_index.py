@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from assistant_contract import catalogue
 from assistant_contract.catalogue.entries import Case, FaqEntry
@@ -36,6 +37,7 @@ ANSWER_THRESHOLD = 0.4
 SUGGEST_THRESHOLD = 0.15
 CLASSIFIER_WEIGHT = 0.7
 OTHER_CATEGORY_FACTOR = 0.6
+SEARCH_CACHE = 1024  # recent FAQ searches kept: one message's clauses are searched by several readings
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class KnowledgeIndex:
         self._lock = threading.Lock()
         self._stamp: Optional[Tuple[Tuple[str, float], ...]] = None
         self.knowledge: Optional[KnowledgeBase] = None
+        self._searched: "OrderedDict[str, Dict[str, float]]" = OrderedDict()
         self._build()
 
     def _current_stamp(self) -> Tuple[Tuple[str, float], ...]:
@@ -82,6 +85,7 @@ class KnowledgeIndex:
         faq = faq_retriever([(e.id, e.questions) for e in knowledge.faq])
         cases = lexical_retriever([(c.id, (c.search_text,)) for c in knowledge.cases])
         self.knowledge, self._faq, self._cases, self._stamp = knowledge, faq, cases, stamp
+        self._searched = OrderedDict()  # searches of the last build answer no more
 
     def refresh(self) -> None:
         """Rebuild if a knowledge file was added, removed or saved since the last build;
@@ -99,13 +103,24 @@ class KnowledgeIndex:
     def search_faq(self, text: str, category: Optional[str] = None, limit: int = 3) -> List[FaqMatch]:
         """Best FAQ entries; entries outside the message's service area count for less."""
         self.refresh()
-        scores = self._faq.scores(text)
+        scores = dict(self._scores(text))
         if category:
             for entry in self.knowledge.faq:
                 if entry.id in scores and entry.category != category:
                     scores[entry.id] *= OTHER_CATEGORY_FACTOR
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:limit]
         return [FaqMatch(self.knowledge.faq_by_id(i), round(s, 4)) for i, s in ranked]
+
+    def _scores(self, text: str) -> Dict[str, float]:
+        """The retriever's scores for `text`, kept for a while: one message and its clauses are
+        searched by several readings of it (two needs, a clause's question, a follow-up)."""
+        scores = self._searched.get(text)
+        if scores is None:
+            scores = self._faq.scores(text)
+            self._searched[text] = scores
+            while len(self._searched) > SEARCH_CACHE:
+                self._searched.popitem(last=False)
+        return scores
 
     def search_cases(self, text: str, limit: int = 3) -> List[Tuple[Case, float]]:
         self.refresh()

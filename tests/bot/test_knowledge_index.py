@@ -33,6 +33,8 @@ def test_an_edited_file_is_live_without_a_restart(tmp_path):
     new = faq_item("care.volunteer", "care", "怎么报名当巾帼志愿者？",
                    ["想当志愿者", "志愿者怎么报名", "巾帼志愿者", "参加志愿服务", "做义工", "志愿活动报名"],
                    "可以联系当地妇联报名。")
+    before = index.search_faq("我想当志愿者")  # searched once already: the edit must not be hidden by it
+    assert all(match.entry.id != "care.volunteer" for match in before)
     write_knowledge(folder, faq=FAQ + [new])
     stamp = os.stat(folder / "faq" / "all.yml").st_mtime + 5
     os.utime(folder / "faq" / "all.yml", (stamp, stamp))
@@ -131,3 +133,11 @@ def test_an_unforeseen_failure_while_rebuilding_keeps_the_index_in_use(tmp_path,
     with caplog.at_level(logging.ERROR, logger="bot.knowledge_index"):
         assert index.search_faq("保护令去哪个法院申请")[0].entry.id == "legal.dv.protection_order"
     assert "previous one keeps answering" in caplog.text
+
+
+def test_the_same_words_searched_in_several_areas_score_as_if_searched_alone(tmp_path):
+    index = KnowledgeIndex(write_knowledge(tmp_path))
+    alone = KnowledgeIndex(write_knowledge(tmp_path / "again"))
+    index.search_faq("保护令去哪里申请")  # kept for the next searches of these words
+    assert index.search_faq("保护令去哪里申请", "care") == alone.search_faq("保护令去哪里申请", "care")
+    assert index.search_faq("保护令去哪里申请", limit=1) == alone.search_faq("保护令去哪里申请", limit=1)

@@ -16,7 +16,7 @@ DEFAULT_FILES = (CONVERSATIONS_FOLDER / "blind.yml", CONVERSATIONS_FOLDER / "tea
                  CONVERSATIONS_FOLDER / "unseen.yml", CONVERSATIONS_FOLDER / "themes.yml",
                  CONVERSATIONS_FOLDER / "blind_more.yml", CONVERSATIONS_FOLDER / "blind_third.yml",
                  CONVERSATIONS_FOLDER / "blind_fourth.yml", CONVERSATIONS_FOLDER / "blind_fifth.yml",
-                 CONVERSATIONS_FOLDER / "blind_sixth.yml")
+                 CONVERSATIONS_FOLDER / "blind_sixth.yml", CONVERSATIONS_FOLDER / "blind_seventh.yml")
 
 AREAS = ("legal", "care", "entrepreneurship", "family_education", "none")
 DANGER_VALUES = ("now", "no")
