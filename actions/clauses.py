@@ -186,9 +186,9 @@ def even_pair_by_sides(index: KnowledgeIndex, text: str, area: str) -> Optional[
     wanted = {m.entry.id: m.entry for m in whole}
     found: Dict[str, Tuple[int, bool, bool]] = {}  # entry id -> (first clause asking for it, clearly, as a question)
     for position, piece in enumerate(pieces):
-        matches = index.search_faq(piece, area) if _long_enough(piece) else []
+        matches = index.search_faq(piece, area) if _long_enough(piece) and _names_a_need(piece) else []
         if not matches or matches[0].entry.id not in wanted or matches[0].score < SUGGEST_THRESHOLD:
-            continue
+            continue  # "我电话13812345678" names no need, whatever entry its words lean to
         clear = decide(matches, area).kind == ANSWER
         asked = bool(_QUESTION.search(piece))
         earlier = found.get(matches[0].entry.id)

@@ -109,6 +109,7 @@ def test_two_entries_the_whole_ranks_even_are_both_answered_when_each_is_a_claus
 
 
 @pytest.mark.parametrize("text", ["我跟我老公都同意离了 去民政局要咋办",  # one clause asks nothing clearly
+                                  "我怀孕了公司要辞退我，我电话13812345678",  # her phone number names no need
                                   "离婚两年了 孩子跟我 他一分抚养费都不给 能告他吗"])  # one entry leads
 def test_no_pair_when_one_entry_leads_or_no_clause_asks_clearly(index, text):
     assert even_pair_by_sides(index, normalize(text), "legal") is None
