@@ -42,7 +42,7 @@ from actions.office_cards import asks_about_another_place, card_for_place, offic
 from actions.office_details import OFFICE_DETAIL, office_details
 from actions.handoff import ask_what_about, open_for_message
 from actions.her_turn import HerTurnAction, Reply
-from actions.knowledge_answer import ANSWER, CHOOSE, CLEAR_RATIO, decide, entry_for_intent, find_answer, find_answer_in_its_area
+from actions.knowledge_answer import ANSWER, CHOOSE, decide, entry_for_intent, find_answer, find_answer_in_its_area, leader
 from actions.quiz import study_request
 from actions.person_request import person_request, takes_back, without_request
 from actions.request_status import describe
@@ -50,7 +50,7 @@ from actions.topic_answers import answer_entry, answer_in_topic, answer_two, cho
 from actions.unreachable import answer_unreachable
 from actions.venting import answer_venting
 from assistant_contract.catalogue.entries import FaqEntry
-from bot.knowledge_index import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, KnowledgeIndex, default_index
+from bot.knowledge_index import ANSWER_THRESHOLD, KnowledgeIndex, default_index
 from bot.taxonomy import load_taxonomy
 from nlu.figures_of_speech import venting_only
 from nlu.gazetteer import load_gazetteer
@@ -100,11 +100,10 @@ def question_of_its_own(index: KnowledgeIndex, text: str, topic: Dict[str, Any],
     matches = index.search_faq(text, area)
     found = decide(matches, area)
     entry = found.entry if found.kind == ANSWER else None
-    if entry is None and turn is not None and turn.category == area and turn.confidence >= AGREEING_INTENT \
-            and matches and matches[0].score >= SUGGEST_THRESHOLD \
-            and matches[0].score >= CLEAR_RATIO * (matches[1].score if len(matches) > 1 else 0.0) \
-            and entry_for_intent(index, turn.intent) == matches[0].entry:
-        entry = matches[0].entry
+    ahead = leader(matches) if entry is None and turn is not None else None
+    if ahead is not None and turn.category == area and turn.confidence >= AGREEING_INTENT \
+            and entry_for_intent(index, turn.intent) == ahead:
+        entry = ahead
     if entry is None or entry.id == topic.get("faq_id"):
         return None
     return entry if entry.category == area else None

@@ -30,12 +30,12 @@ from actions.contact_consent import contact_for_handoff
 from actions.context import EXPERT_OFFER, HANDOFF_TOPIC, Turn, ask, set_topic
 from actions.handoff_types import HandoffRecord, HandoffRequest
 from actions.her_turn import Reply
-from actions.knowledge_answer import ANSWER, CLEAR_RATIO, Finding, find_answer
+from actions.knowledge_answer import ANSWER, Finding, find_answer, leader
 from actions.person_request import PersonRequest, without_request
 from actions.routing_protocol import HandoffStore, RoutingError
 from actions.topic_answers import answer_entry
 from assistant_contract.catalogue.entries import FaqEntry
-from bot.knowledge_index import SUGGEST_THRESHOLD, KnowledgeIndex
+from bot.knowledge_index import KnowledgeIndex
 from bot.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -133,11 +133,7 @@ def leading_in_area(index: KnowledgeIndex, text: str, area: str) -> Optional[Faq
     """The entry of `area` that clearly leads the others of that area for `text`: used when the
     classifier is sure of the area and her many words leave the whole FAQ search unsure
     ("离婚两年了 前夫一分抚养费都没给过 孩子5岁" after "转人工"), so the topic is answered while she waits."""
-    matches = [m for m in index.search_faq(text, area, limit=6) if m.entry.category == area] if text else []
-    if not matches or matches[0].score < SUGGEST_THRESHOLD:
-        return None
-    runner_up = matches[1].score if len(matches) > 1 else 0.0
-    return matches[0].entry if matches[0].score >= CLEAR_RATIO * runner_up else None
+    return leader([m for m in index.search_faq(text, area, limit=6) if m.entry.category == area] if text else [])
 
 
 def ask_what_about(turn: Turn, reply: Reply, request: PersonRequest) -> List[Dict[str, Any]]:

@@ -50,6 +50,16 @@ def decide(matches: List[FaqMatch], category: Optional[str]) -> Finding:
     return Finding(NONE)
 
 
+def leader(matches: List[FaqMatch]) -> Optional[FaqEntry]:
+    """The first of `matches` when it is a real match (the suggestion threshold) and clearly ahead
+    of the next (`CLEAR_RATIO`), whatever the area: for callers that know more than the scores
+    (the classifier agrees, or is sure of the area the matches were taken from)."""
+    if not matches or matches[0].score < SUGGEST_THRESHOLD:
+        return None
+    runner_up = matches[1].score if len(matches) > 1 else 0.0
+    return matches[0].entry if matches[0].score >= CLEAR_RATIO * runner_up else None
+
+
 def find_answer(index: KnowledgeIndex, text: str, category: Optional[str]) -> Finding:
     return decide(index.search_faq(text, category) if text else [], category)
 

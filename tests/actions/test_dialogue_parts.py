@@ -5,7 +5,7 @@ import pytest
 from actions.context import Turn
 from actions.follow_up import aspects_of, best_passage, settled_by_what_she_asks
 from actions.her_turn import Reply
-from actions.knowledge_answer import ANSWER, CHOOSE, NONE, decide
+from actions.knowledge_answer import ANSWER, CHOOSE, NONE, decide, leader
 from actions.person_request import person_request, takes_back, without_request
 from bot.knowledge_base import KnowledgeBase
 from bot.knowledge_index import FaqMatch
@@ -117,6 +117,14 @@ def test_the_answer_decision(knowledge):
     assert decide(close, "legal").kind == CHOOSE
     alone = [FaqMatch(entry("legal.divorce.custody"), 0.18), FaqMatch(entry("legal.fraud"), 0.12)]
     assert decide(alone, "legal").kind == NONE  # one weak candidate is never a choice
+
+
+def test_the_leader_is_a_real_match_clearly_ahead_of_the_next(knowledge):
+    entry = knowledge.faq_by_id
+    ahead = [FaqMatch(entry("legal.divorce.child_support"), 0.17), FaqMatch(entry("care.single_mother"), 0.06)]
+    assert leader(ahead) is entry("legal.divorce.child_support")
+    assert leader([FaqMatch(entry("legal.divorce.child_support"), 0.17), FaqMatch(entry("legal.fraud"), 0.12)]) is None
+    assert leader([FaqMatch(entry("legal.divorce.child_support"), 0.1)]) is None and leader([]) is None
 
 
 def turn_of(events, slots=None):
